@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import { closest } from '../suggest.js';
+
+/**
+ * Checks that names used in one section exist in another (a `notify` channel, a flag key, a dependency),
+ * and that names meant to be unique are. Runs on the parsed config, after every section is valid.
+ */
+
+interface Named {
+  name: string;
+}
+interface Parsed {
+  services: (Named & { depends_on: string[] })[];
+  monitors: (Named & { notify?: string[] | undefined })[];
+  alerts: (Named & { notify?: string[] | undefined })[];
+  runbooks: Named[];
+  remediation: { action: { type: string; notify?: string[] | undefined; flag?: string; service?: string | undefined } }[];
+  flags: { key: string }[];
+  notifications: Named[];
+  routes: { notify: string[] }[];
+}
+
+export function checkReferences(config: Parsed, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+  const unique = (section: string, names: string[], key = 'name') => {
+    const seen = new Set<string>();
+    names.forEach((n, i) => {
+      if (seen.has(n)) issue([section, i, key], `duplicate ${key} ${JSON.stringify(n)}`);
+      seen.add(n);
+    });
+  };
+  unique('services', config.services.map((s) => s.name));
+  unique('monitors', config.monitors.map((m) => m.name));
+  unique('alerts', config.alerts.map((a) => a.name));
+  unique('runbooks', config.runbooks.map((r) => r.name));
+  unique('flags', config.flags.map((f) => f.key), 'key');
+  unique('notifications', config.notifications.map((c) => c.name));
+
+  const channels = config.notifications.map((c) => c.name);
+  const checkChannel = (path: (string | number)[], channelName: string) => {
+    if (channels.includes(channelName)) return;
+    const hint = closest(channelName, channels);
+    issue(path, `unknown notification channel ${JSON.stringify(channelName)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; define it under notifications:`);
+  };
+  config.monitors.forEach((m, i) => m.notify?.forEach((c, j) => checkChannel(['monitors', i, 'notify', j], c)));
+  config.alerts.forEach((a, i) => a.notify?.forEach((c, j) => checkChannel(['alerts', i, 'notify', j], c)));
+  config.routes.forEach((r, i) => r.notify.forEach((c, j) => checkChannel(['routes', i, 'notify', j], c)));
+
+  const serviceNames = config.services.map((s) => s.name);
+  config.services.forEach((s, i) =>
+    s.depends_on.forEach((d, j) => {
+      if (serviceNames.includes(d)) return;
+      const hint = closest(d, serviceNames);
+      issue(['services', i, 'depends_on', j], `unknown service ${JSON.stringify(d)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`);
+    }),
+  );
+
+  const flagKeys = config.flags.map((f) => f.key);
+  config.remediation.forEach((r, i) => {
+    r.action.notify?.forEach((c, j) => checkChannel(['remediation', i, 'action', 'notify', j], c));
+    if ((r.action.type === 'disable_flag' || r.action.type === 'enable_flag') && r.action.flag && !flagKeys.includes(r.action.flag)) {
+      const hint = closest(r.action.flag, flagKeys);
+      issue(['remediation', i, 'action', 'flag'], `unknown flag ${JSON.stringify(r.action.flag)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; define it under flags:`);
+    }
+    if (r.action.type === 'rollback' && r.action.service && !serviceNames.includes(r.action.service)) {
+      issue(['remediation', i, 'action', 'service'], `unknown service ${JSON.stringify(r.action.service)}`);
+    }
+  });
+}

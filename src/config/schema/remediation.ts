@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { duration } from '../units.js';
+import { headers, httpUrl, labelMatchers, notifyList } from './common.js';
+
+/**
+ * `remediation:` — alert → action rules. Safeguards sit inside `action`, as in the seed article
+ * (`max_auto_attempts`, `notify`, `timeout`), with the rest beside them.
+ */
+
+export const safeguards = {
+  /** Attempts per incident and rule, counted in the database. */
+  max_auto_attempts: z.number().int().min(0).max(100).default(1),
+  /** Time between attempts (the next one waits for verification to fail and for this to pass). */
+  cooldown: duration().default(30_000),
+  timeout: duration().default(60_000),
+  /** Record what would run, run nothing. */
+  dry_run: z.boolean().default(false),
+  /** Wait for a responder to approve (API, CLI or UI) before running. */
+  require_approval: z.boolean().default(false),
+  /** A request not approved within this is recorded as expired. */
+  approval_timeout: duration().default(900_000),
+  notify: notifyList.optional(),
+};
+
+const kubernetesTarget = {
+  deployment: z.string().min(1),
+  namespace: z.string().min(1).default('default'),
+};
+
+export const REMEDIATION_ACTION_TYPES = [
+  'kubernetes_rollout_restart',
+  'scale_deployment',
+  'kubernetes_rollout_undo',
+  'script',
+  'run',
+  'webhook',
+  'disable_flag',
+  'enable_flag',
+  'rollback',
+] as const;
+export type RemediationActionType = (typeof REMEDIATION_ACTION_TYPES)[number];
+
+export const remediationAction = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('kubernetes_rollout_restart'), ...kubernetesTarget, ...safeguards }),
+    z.strictObject({ type: z.literal('scale_deployment'), ...kubernetesTarget, replicas: z.number().int().min(0), ...safeguards }),
+    z.strictObject({
+      type: z.literal('kubernetes_rollout_undo'),
+      ...kubernetesTarget,
+      /** Roll back to this revision instead of the previous one. */
+      to_revision: z.number().int().positive().optional(),
+      ...safeguards,
+    }),
+    z.strictObject({
+      type: z.literal('script'),
+      /** Path of an executable, relative to the config file. Alert data arrives as environment variables. */
+      script: z.string().min(1),
+      args: z.array(z.string()).default([]),
+      env: z.record(z.string(), z.string()).default({}),
+      ...safeguards,
+    }),
+    z.strictObject({ type: z.literal('run'), command: z.string().min(1), env: z.record(z.string(), z.string()).default({}), ...safeguards }),
+    z.strictObject({
+      type: z.literal('webhook'),
+      url: httpUrl(),
+      method: z.string().default('POST'),
+      headers: headers.default({}),
+      body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+      ...safeguards,
+    }),
+    z.strictObject({ type: z.literal('disable_flag'), flag: z.string().min(1), ...safeguards }),
+    z.strictObject({ type: z.literal('enable_flag'), flag: z.string().min(1), ...safeguards }),
+    z.strictObject({
+      type: z.literal('rollback'),
+      /** Whose rollback command to run (default: the incident's service). */
+      service: z.string().min(1).optional(),
+      ...safeguards,
+    }),
+  ],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `expected action type to be one of ${REMEDIATION_ACTION_TYPES.join(', ')}, got ${JSON.stringify((iss.input as { type?: unknown })?.type)}`
+        : undefined,
+  },
+);
+export type RemediationAction = z.infer<typeof remediationAction>;
+
+export const remediationRule = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    description: z.string().optional(),
+    /** Alert name this rule fixes. */
+    alert: z.string().min(1).optional(),
+    /** Or label matchers. */
+    match: labelMatchers.optional(),
+    /** The failure pattern this rule encodes, recorded as the cause when it matches. */
+    cause: z.string().optional(),
+    enabled: z.boolean().default(true),
+    action: remediationAction,
+  })
+  .refine((r) => r.alert !== undefined || r.match !== undefined, { message: 'a remediation rule needs `alert:` or `match:`' })
+  // A rule is referred to by name in attempts and events; the alert name is a good default.
+  .transform((r) => ({ ...r, name: r.name ?? r.alert ?? `${r.action.type}:${Object.values(r.match ?? {}).join(',')}` }));
+export type RemediationRule = z.infer<typeof remediationRule>;
