@@ -1,0 +1,6 @@
+export * from './dialect.js';
+export * from './jobs.js';
+export * from './json.js';
+export * from './schema.js';
+export * from './store.js';
+export * from './tokens.js';

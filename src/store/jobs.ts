@@ -1,0 +1,235 @@
+import { sql } from 'kysely';
+import type { StoreDialect } from './dialect.js';
+import { fromJson, toJson } from './json.js';
+import type { Row } from './schema.js';
+import type { Db } from './store.js';
+
+/**
+ * The durable work queue of DESIGN.md: every reaction to an event (a runbook run, a remediation attempt,
+ * a verification, a notification) is a row here, written in the same transaction as the event. Workers
+ * claim due rows with a lease; a crash leaves the lease to expire and another worker takes the row, so
+ * nothing is lost, and a retry is a new attempt of the same row.
+ */
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface NewJob<P = unknown> {
+  kind: string;
+  payload?: P;
+  incidentId?: number | null;
+  /** Earliest time to run (default now). */
+  runAt?: number;
+  /** A job with the same key is enqueued at most once, ever. */
+  idempotencyKey?: string;
+  maxAttempts?: number;
+}
+
+export interface Job<P = unknown> {
+  id: number;
+  kind: string;
+  incidentId: number | null;
+  payload: P;
+  status: JobStatus;
+  runAt: number;
+  /** Attempts so far, counting the one in progress. */
+  attempts: number;
+  maxAttempts: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  idempotencyKey: string | null;
+  lastError: string | null;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+function toJob(row: Row<'jobs'>): Job {
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    incidentId: row.incident_id === null ? null : Number(row.incident_id),
+    payload: fromJson(row.payload, {}),
+    status: row.status as JobStatus,
+    runAt: row.run_at,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    leaseOwner: row.lease_owner,
+    leaseUntil: row.lease_until,
+    idempotencyKey: row.idempotency_key,
+    lastError: row.last_error,
+  };
+}
+
+/** Exponential backoff: base, 2×base, 4×base, … capped. */
+export function backoffDelay(attempt: number, baseMs: number, capMs = 3_600_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+export class JobQueue {
+  constructor(private readonly dialect: StoreDialect) {}
+
+  /**
+   * Adds a job, in the caller's transaction when `db` is one. Returns its id, or undefined when a job
+   * with the same idempotency key already exists.
+   */
+  async enqueue(db: Db, job: NewJob, now: number): Promise<number | undefined> {
+    const row = await db
+      .insertInto('jobs')
+      .values({
+        kind: job.kind,
+        incident_id: job.incidentId ?? null,
+        payload: toJson(job.payload ?? {}),
+        status: 'pending',
+        run_at: job.runAt ?? now,
+        attempts: 0,
+        max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        idempotency_key: job.idempotencyKey ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row ? Number(row.id) : undefined;
+  }
+
+  /**
+   * Claims up to `limit` due jobs for `owner` until now + leaseMs. Due means pending with run_at passed,
+   * or running with a lease that expired (its worker died). Each claim is a new attempt; a job whose
+   * expired attempt was its last is marked failed rather than run again.
+   */
+  async claim(db: Db, options: { owner: string; now: number; leaseMs: number; limit: number; kinds?: string[] }): Promise<Job[]> {
+    const { owner, now, leaseMs, limit, kinds } = options;
+    return db.transaction().execute(async (trx) => {
+      let due = trx
+        .selectFrom('jobs')
+        .select(['id', 'attempts', 'max_attempts'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+            eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
+          ]),
+        )
+        .orderBy('run_at')
+        .orderBy('id')
+        .limit(limit);
+      if (kinds && kinds.length > 0) due = due.where('kind', 'in', kinds);
+      const rows = await this.dialect.lockSkipLocked(due).execute();
+      const exhausted = rows.filter((r) => r.attempts >= r.max_attempts).map((r) => Number(r.id));
+      const runnable = rows.filter((r) => r.attempts < r.max_attempts).map((r) => Number(r.id));
+      if (exhausted.length > 0) {
+        await trx
+          .updateTable('jobs')
+          .set({ status: 'failed', lease_owner: null, lease_until: null, finished_at: now, updated_at: now, last_error: sql`coalesce(last_error, 'lease expired')` })
+          .where('id', 'in', exhausted)
+          .execute();
+      }
+      if (runnable.length === 0) return [];
+      const claimed = await trx
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: 'running',
+          lease_owner: owner,
+          lease_until: now + leaseMs,
+          attempts: eb('attempts', '+', 1),
+          updated_at: now,
+        }))
+        .where('id', 'in', runnable)
+        .returningAll()
+        .execute();
+      return claimed.map(toJob).sort((a, b) => a.runAt - b.runAt || a.id - b.id);
+    });
+  }
+
+  /** Extends a lease the owner still holds; false when it was lost (expired and taken by another). */
+  async renew(db: Db, id: number, owner: string, until: number, now: number): Promise<boolean> {
+    const r = await db
+      .updateTable('jobs')
+      .set({ lease_until: until, updated_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Marks the job done; false when the owner no longer held it. */
+  async complete(db: Db, id: number, owner: string, now: number): Promise<boolean> {
+    const r = await db
+      .updateTable('jobs')
+      .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Records a failed attempt: retried after an exponential backoff while attempts remain, else failed.
+   * Returns the new status, or undefined when the owner no longer held the job.
+   */
+  async fail(db: Db, id: number, owner: string, error: string, now: number, backoffMs = 5000): Promise<JobStatus | undefined> {
+    const row = await db.selectFrom('jobs').select(['attempts', 'max_attempts']).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const final = row.attempts >= row.max_attempts;
+    const r = await db
+      .updateTable('jobs')
+      .set({
+        status: final ? 'failed' : 'pending',
+        run_at: final ? now : now + backoffDelay(row.attempts, backoffMs),
+        lease_owner: null,
+        lease_until: null,
+        last_error: error.slice(0, 4000),
+        finished_at: final ? now : null,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return undefined;
+    return final ? 'failed' : 'pending';
+  }
+
+  /**
+   * Puts a claimed job back to run later without spending an attempt (a job that waits for a cooldown or
+   * an approval, not one that failed).
+   */
+  async defer(db: Db, id: number, owner: string, runAt: number, now: number, payload?: unknown): Promise<boolean> {
+    const r = await db
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'pending',
+        run_at: runAt,
+        lease_owner: null,
+        lease_until: null,
+        attempts: eb('attempts', '-', 1),
+        updated_at: now,
+        ...(payload === undefined ? {} : { payload: toJson(payload) }),
+      }))
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async get(db: Db, id: number): Promise<Job | undefined> {
+    const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toJob(row) : undefined;
+  }
+
+  async list(db: Db, filter: { kind?: string; incidentId?: number; status?: JobStatus } = {}): Promise<Job[]> {
+    let q = db.selectFrom('jobs').selectAll().orderBy('id');
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
+    if (filter.incidentId !== undefined) q = q.where('incident_id', '=', filter.incidentId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    return (await q.execute()).map(toJob);
+  }
+
+  /** Deletes finished jobs older than the cutoff; returns how many. */
+  async purgeFinished(db: Db, before: number): Promise<number> {
+    const r = await db.deleteFrom('jobs').where('status', 'in', ['done', 'failed']).where('finished_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}

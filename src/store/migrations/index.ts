@@ -1,0 +1,21 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
+import * as m001 from './001-initial.js';
+
+/**
+ * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
+ * Never edit a migration that has shipped; add the next one.
+ */
+const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> }> = {
+  '001-initial': m001,
+};
+
+export class MedicMigrations implements MigrationProvider {
+  constructor(private readonly dialect: StoreDialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, this.dialect) };
+    return out;
+  }
+}

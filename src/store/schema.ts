@@ -1,0 +1,243 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The tables of Medic's database, as Kysely sees them. Timestamps are UTC milliseconds (bigint on
+ * PostgreSQL, integer on SQLite) so every query and every value is the same on both engines; JSON is
+ * stored as text for the same reason, and booleans as 0/1.
+ */
+
+/** UTC milliseconds since the epoch. */
+export type Millis = number;
+/** A JSON document stored as text. */
+export type JsonText = string;
+/** 0 or 1. */
+export type Bool = number;
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  token_hash: string;
+  /** Where the token came from: cli, api or config. */
+  source: string;
+  created_at: Millis;
+  last_used_at: Millis | null;
+}
+
+export interface MonitorsTable {
+  id: Generated<number>;
+  name: string;
+  service: string | null;
+  type: string;
+  /** Hash of the monitor's config, so a reload keeps the state of monitors that did not change. */
+  config_hash: string;
+  config: JsonText;
+  enabled: Bool;
+  /** pending | up | degraded | down | paused */
+  status: string;
+  consecutive_failures: number;
+  consecutive_successes: number;
+  /** Time of the first failing run of the current failure streak: the incident's started_at. */
+  failing_since: Millis | null;
+  next_run_at: Millis;
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  last_run_at: Millis | null;
+  heartbeat_token: string | null;
+  last_ping_at: Millis | null;
+  incident_id: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface CheckResultsTable {
+  id: Generated<number>;
+  monitor_id: number;
+  started_at: Millis;
+  duration_ms: number;
+  /** up | degraded | down */
+  status: string;
+  error: string | null;
+  /** { dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms } */
+  timings: JsonText;
+  /** Per assertion (and per step): name, pass, expected, actual. */
+  details: JsonText;
+  trace_id: string | null;
+  location: string;
+}
+
+export interface IncidentsTable {
+  id: Generated<number>;
+  fingerprint: string;
+  title: string;
+  service: string | null;
+  severity: string;
+  labels: JsonText;
+  /** open | acknowledged | mitigating | resolved | verifying | closed | reopened */
+  status: string;
+  /** alert | monitor | rule | manual | import */
+  source: string;
+  alert_name: string | null;
+  /** The incident this one is a symptom of (a dependency's outage). */
+  parent_id: number | null;
+  cause: string | null;
+  started_at: Millis | null;
+  detected_at: Millis | null;
+  acknowledged_at: Millis | null;
+  diagnosed_at: Millis | null;
+  resolved_at: Millis | null;
+  verified_at: Millis | null;
+  closed_at: Millis | null;
+  /** Phase durations, derived from the timeline and stored for fast reports. */
+  detect_ms: number | null;
+  diagnose_ms: number | null;
+  resolve_ms: number | null;
+  verify_ms: number | null;
+  mttr_ms: number | null;
+  reopen_count: number;
+  /** The id in the system an imported incident came from. */
+  external_id: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface IncidentEventsTable {
+  id: Generated<number>;
+  incident_id: number;
+  /** When it happened (may be earlier than created_at, e.g. an alert's startsAt). */
+  at: Millis;
+  actor: string;
+  type: string;
+  payload: JsonText;
+  created_at: Millis;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  incident_id: number | null;
+  fingerprint: string;
+  /** alertmanager | webhook | pagerduty | monitor | rule */
+  source: string;
+  name: string;
+  service: string | null;
+  severity: string;
+  /** firing | resolved | suppressed */
+  status: string;
+  labels: JsonText;
+  annotations: JsonText;
+  starts_at: Millis;
+  ends_at: Millis | null;
+  received_at: Millis;
+  generator_url: string | null;
+  group_key: string | null;
+  silence_id: number | null;
+}
+
+export interface DeploymentsTable {
+  id: Generated<number>;
+  service: string;
+  version: string;
+  commit_sha: string | null;
+  url: string | null;
+  actor: string;
+  rollback: Bool;
+  deployed_at: Millis;
+  metadata: JsonText;
+}
+
+export interface RemediationAttemptsTable {
+  id: Generated<number>;
+  incident_id: number;
+  rule_name: string;
+  /** 1, 2, … per incident and rule; unique, so the limit holds across workers and restarts. */
+  attempt: number;
+  action_type: string;
+  /** awaiting_approval | approved | rejected | expired | running | succeeded | failed | dry_run */
+  status: string;
+  dry_run: Bool;
+  requested_at: Millis;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+  decided_by: string | null;
+  output: string | null;
+  error: string | null;
+}
+
+export interface FlagsTable {
+  key: string;
+  /** The flag's definition (type, variants, rules, …) as the config or API last set it. */
+  definition: JsonText;
+  enabled: Bool;
+  /** Fraction 0..1. */
+  rollout: number;
+  /** Hash of the flag's config entry: when the config changes it, the config wins again. */
+  config_hash: string | null;
+  /** config | api | remediation */
+  updated_by_source: string;
+  version: number;
+  updated_at: Millis;
+}
+
+export interface FlagChangesTable {
+  id: Generated<number>;
+  flag_key: string;
+  at: Millis;
+  actor: string;
+  reason: string;
+  incident_id: number | null;
+  before: JsonText;
+  after: JsonText;
+}
+
+export interface SilencesTable {
+  id: Generated<number>;
+  matchers: JsonText;
+  starts_at: Millis;
+  ends_at: Millis;
+  comment: string;
+  created_by: string;
+  /** config | api */
+  source: string;
+  created_at: Millis;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  incident_id: number | null;
+  payload: JsonText;
+  /** pending | running | done | failed */
+  status: string;
+  run_at: Millis;
+  attempts: number;
+  max_attempts: number;
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  /** At most one job per key, ever: enqueueing the same key twice is a no-op. */
+  idempotency_key: string | null;
+  last_error: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  finished_at: Millis | null;
+}
+
+export interface Database {
+  api_tokens: ApiTokensTable;
+  monitors: MonitorsTable;
+  check_results: CheckResultsTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  alerts: AlertsTable;
+  deployments: DeploymentsTable;
+  remediation_attempts: RemediationAttemptsTable;
+  flags: FlagsTable;
+  flag_changes: FlagChangesTable;
+  silences: SilencesTable;
+  jobs: JobsTable;
+}
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
+export type RowUpdate<T extends keyof Database> = Updateable<Database[T]>;
+/** Re-exported so callers can type computed columns without importing kysely. */
+export type { ColumnType };

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { Kysely, SqliteDialect, type CreateTableBuilder, type SelectQueryBuilder } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
+import type { Database } from '../schema.js';
+
+/** `sqlite://./data/medic.db` (relative to baseDir), `sqlite:///abs/file.db` or `sqlite::memory:`. */
+export function sqliteFileFromUrl(url: string, baseDir: string): string {
+  const rest = url.replace(/^sqlite:(\/\/)?/, '');
+  if (rest === ':memory:' || rest === '') return ':memory:';
+  return path.resolve(baseDir, rest);
+}
+
+export class SqliteStoreDialect implements StoreDialect {
+  readonly engine = 'sqlite' as const;
+  readonly migrationSchema = undefined;
+  readonly file: string;
+
+  constructor(url: string, baseDir: string) {
+    this.file = sqliteFileFromUrl(url, baseDir);
+  }
+
+  get description(): string {
+    return `sqlite ${this.file}`;
+  }
+
+  connect(): Kysely<Database> {
+    if (this.file !== ':memory:') mkdirSync(path.dirname(this.file), { recursive: true });
+    const database = new Sqlite(this.file);
+    // WAL lets readers (the API) proceed while a writer commits; NORMAL sync is durable across process
+    // crashes in WAL mode, which is the failure the reliability tests kill us with.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 10000');
+    database.pragma('foreign_keys = ON');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+
+  addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> {
+    return table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  }
+
+  lockSkipLocked<Q extends SelectQueryBuilder<Database, keyof Database, unknown>>(query: Q): Q {
+    return query;
+  }
+
+  appendOnlyStatements(table: string): string[] {
+    return ['UPDATE', 'DELETE'].map(
+      (op) =>
+        `CREATE TRIGGER IF NOT EXISTS ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} ` +
+        `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+    );
+  }
+
+  isUniqueViolation(err: unknown): boolean {
+    const code = (err as { code?: string })?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
+
+  async prepare(): Promise<void> {}
+}
