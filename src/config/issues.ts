@@ -130,7 +130,7 @@ export function friendlyIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zo
         break;
       }
       case 'invalid_value':
-        out.push({ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(actual)}` });
+        out.push({ path, message: `expected one of ${issue.values.map((v) => String(v)).join(', ')}, got ${describe(actual)}` });
         break;
       case 'too_small':
       case 'too_big':

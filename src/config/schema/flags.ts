@@ -8,31 +8,24 @@ import { condition } from './common.js';
  */
 
 export const flagRule = z.strictObject({
-  /** e.g. 'plan == "pro"', 'country in [US, CA]', 'user_id in ["u1", "u2"]'. */
-  when: condition(),
-  /** Variant served when the rule matches (default: the flag's "on" variant). */
-  variant: z.string().optional(),
-  /** Share of matching keys that get the variant (default: all). */
-  rollout: percentage().optional(),
+  when: condition().describe('e.g. \'plan == "pro"\', \'country in [US, CA]\', \'user_id in ["u1", "u2"]\'.'),
+  variant: z.string().optional().describe('Variant served when the rule matches (default: the flag\'s "on" variant).'),
+  rollout: percentage().optional().describe('Share of matching keys that get the variant (default: all).'),
 });
 
 export const flag = z
   .strictObject({
     key: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a flag key may hold letters, digits, "_", "." and "-"'),
     description: z.string().optional(),
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe('Off means everyone gets the off variant (the kill switch).'),
     type: z.enum(['boolean', 'string', 'number', 'object']).default('boolean'),
-    /** Variant name → value. Boolean flags get `on: true` and `off: false` when left out. */
-    variants: z.record(z.string(), z.unknown()).optional(),
-    /** Variant served to everyone not targeted and inside the rollout (default "on"). */
-    default_variant: z.string().optional(),
-    /** Variant served when disabled or outside the rollout (default "off"). */
-    off_variant: z.string().optional(),
-    /** Share of targeting keys that get the default variant; the rest get the off variant. */
-    rollout: percentage().default(1),
+    variants: z.record(z.string(), z.unknown()).optional().describe('Variant name → value. Boolean flags get `on: true` and `off: false` when left out.'),
+    default_variant: z.string().optional().describe('Variant served to everyone not targeted and inside the rollout (default "on").'),
+    off_variant: z.string().optional().describe('Variant served when disabled or outside the rollout (default "off").'),
+    rollout: percentage().prefault('100%').describe('Share of targeting keys that get the default variant; the rest get the off variant.'),
     rules: z.array(flagRule).default([]),
     owner: z.string().optional(),
-    service: z.string().optional(),
+    service: z.string().optional().describe('Service the flag belongs to: its changes appear on that service\'s incidents.'),
   })
   .superRefine((f, ctx) => {
     if (f.type !== 'boolean' && !f.variants) {

@@ -58,31 +58,29 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
 
 /** The request part: what to send. */
 export const httpRequestFields = {
-  url: httpUrl(),
+  url: httpUrl().describe('URL to request; in journeys {{name}} inserts a value extracted by an earlier step.'),
   method: z
     .string()
     .default('GET')
     .transform((m) => m.toUpperCase())
-    .pipe(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])),
-  headers: headers.default({}),
+    .pipe(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']))
+    .describe('HTTP method.'),
+  headers: headers.default({}).describe('Request headers.'),
   query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
-  /** A string is sent as is; an object or list is sent as JSON. */
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
-  follow_redirects: z.boolean().default(true),
+  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe('A string is sent as is; an object or list is sent as JSON.'),
+  follow_redirects: z.boolean().default(true).describe('Follow redirects (up to max_redirects).'),
   max_redirects: z.number().int().min(0).max(20).default(5),
-  /** Verify the server's TLS certificate (turn off only for self-signed internal targets). */
-  verify_tls: z.boolean().default(true),
+  verify_tls: z.boolean().default(true).describe('Verify the server\'s TLS certificate (turn off only for self-signed internal targets).'),
 } as const;
 
 /** The assertion part: what must hold about the response. */
 export const httpAssertionFields = {
-  assert_status: statusAssertion.optional(),
-  assert_load_time_ms: z.number().positive().optional(),
-  assert_json_path: oneOrMany(jsonPathAssertion).optional(),
-  assert_body_contains: oneOrMany(z.string()).optional(),
-  assert_body_matches: regex().optional(),
-  /** Header name → expected value; a value wrapped in slashes is a regular expression. */
-  assert_header: z.record(z.string(), z.string()).optional(),
+  assert_status: statusAssertion.optional().describe('Expected status: 200, [200, 204], or "200-299".'),
+  assert_load_time_ms: z.number().positive().optional().describe('Fail when the response takes longer than this many milliseconds.'),
+  assert_json_path: oneOrMany(jsonPathAssertion).optional().describe('A JSONPath that must match ("$.token"), or {path, equals | matches | gt | lt}.'),
+  assert_body_contains: oneOrMany(z.string()).optional().describe('Text the body must contain.'),
+  assert_body_matches: regex().optional().describe('Regular expression the body must match.'),
+  assert_header: z.record(z.string(), z.string()).optional().describe('Header name → expected value; a value wrapped in slashes is a regular expression.'),
 } as const;
 
 /** A step of a multi-step journey: one request, its assertions, and what it hands to later steps. */
@@ -90,12 +88,9 @@ export const journeyStep = z.strictObject({
   name: z.string().min(1).optional(),
   ...httpRequestFields,
   ...httpAssertionFields,
-  /** Send `Authorization: Bearer <token>` taken from step N's JSON body (1-based). */
-  use_auth_from_step: z.number().int().positive().optional(),
-  /** Where the token is in that step's body (default `$.token`). */
-  auth_json_path: z.string().optional(),
-  /** Values to save for later steps as `{{name}}`: `{ order_id: "$.id" }`. */
-  extract: z.record(z.string(), z.string()).optional(),
+  use_auth_from_step: z.number().int().positive().optional().describe('Send `Authorization: Bearer <token>` taken from step N\'s JSON body (1-based).'),
+  auth_json_path: z.string().optional().describe('Where the token is in that step\'s body (default `$.token`).'),
+  extract: z.record(z.string(), z.string()).optional().describe('Values to save for later steps as `{{name}}`: `{ order_id: "$.id" }`.'),
   timeout: duration().optional(),
 });
 export type JourneyStep = z.infer<typeof journeyStep>;

@@ -8,9 +8,8 @@ export const NOTIFY_EVENTS = ['opened', 'acknowledged', 'escalated', 'remediatio
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 const channelCommon = {
-  name: name(),
-  /** Incident events this channel hears about (default: all). */
-  events: z.array(z.enum(NOTIFY_EVENTS)).optional(),
+  name: name().describe('Channel name that notify: lists refer to, e.g. "#payments-team".'),
+  events: z.array(z.enum(NOTIFY_EVENTS)).optional().describe('Incident events this channel hears about (default: all).'),
 };
 
 export const CHANNEL_TYPES = ['slack', 'msteams', 'webhook', 'email', 'pagerduty'] as const;
@@ -26,14 +25,12 @@ export const channel = z.discriminatedUnion(
       type: z.literal('webhook'),
       url: httpUrl(),
       headers: headers.default({}),
-      /** Signs the body: `X-Medic-Signature: sha256=<hex HMAC of the body>`. */
-      secret: z.string().min(1).optional(),
+      secret: z.string().min(1).optional().describe('Signs the body: `X-Medic-Signature: sha256=<hex HMAC of the body>`.'),
     }),
     z.strictObject({
       ...channelCommon,
       type: z.literal('email'),
-      /** SMTP server, e.g. "smtp://user:pass@mail.example.com:587" or "smtps://…". */
-      smtp: z.string().min(1),
+      smtp: z.string().min(1).describe('SMTP server, e.g. "smtp://user:pass@mail.example.com:587" or "smtps://…".'),
       from: z.string().min(3),
       to: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])),
     }),
@@ -41,8 +38,7 @@ export const channel = z.discriminatedUnion(
       ...channelCommon,
       type: z.literal('pagerduty'),
       routing_key: z.string().min(1),
-      /** Events API endpoint (default PagerDuty's). */
-      url: httpUrl().default('https://events.pagerduty.com/v2/enqueue'),
+      url: httpUrl().default('https://events.pagerduty.com/v2/enqueue').describe('Events API endpoint (default PagerDuty\'s).'),
     }),
   ],
   {
@@ -55,20 +51,15 @@ export const channel = z.discriminatedUnion(
 export type ChannelConfig = z.infer<typeof channel>;
 
 export const route = z.strictObject({
-  /** Label matchers on the incident (service, severity, alertname, …). */
-  match: labelMatchers.default({}),
-  /** Only incidents at least this severe (P1 is the most severe). */
-  min_severity: severity.optional(),
-  notify: notifyList,
-  /** Keep looking at later routes after this one matched. */
-  continue: z.boolean().default(false),
+  match: labelMatchers.default({}).describe('Label matchers on the incident (service, severity, alertname, …).'),
+  min_severity: severity.optional().describe('Only incidents at least this severe (P1 is the most severe).'),
+  notify: notifyList.describe('Channels for incidents this route matches.'),
+  continue: z.boolean().default(false).describe('Keep looking at later routes after this one matched.'),
 });
 export type RouteConfig = z.infer<typeof route>;
 
 export const delivery = z.strictObject({
-  /** Attempts per notification before it is given up. */
-  max_attempts: z.number().int().min(1).max(50).default(8),
-  /** First retry delay; doubles each attempt. */
-  backoff: duration().default(5000),
-  timeout: duration().default(10_000),
+  max_attempts: z.number().int().min(1).max(50).default(8).describe('Attempts per notification before it is given up.'),
+  backoff: duration().prefault('5s').describe('First retry delay; doubles each attempt.'),
+  timeout: duration().prefault('10s').describe('Timeout of one delivery attempt.'),
 });

@@ -8,23 +8,18 @@ import { headers, httpUrl, labelMatchers, notifyList } from './common.js';
  */
 
 export const safeguards = {
-  /** Attempts per incident and rule, counted in the database. */
-  max_auto_attempts: z.number().int().min(0).max(100).default(1),
-  /** Time between attempts (the next one waits for verification to fail and for this to pass). */
-  cooldown: duration().default(30_000),
-  timeout: duration().default(60_000),
-  /** Record what would run, run nothing. */
-  dry_run: z.boolean().default(false),
-  /** Wait for a responder to approve (API, CLI or UI) before running. */
-  require_approval: z.boolean().default(false),
-  /** A request not approved within this is recorded as expired. */
-  approval_timeout: duration().default(900_000),
-  notify: notifyList.optional(),
+  max_auto_attempts: z.number().int().min(0).max(100).default(1).describe('Attempts per incident and rule, counted in the database.'),
+  cooldown: duration().prefault('30s').describe('Time between attempts (the next one waits for verification to fail and for this to pass).'),
+  timeout: duration().prefault('1m').describe('The action is stopped and counted as failed after this.'),
+  dry_run: z.boolean().default(false).describe('Record what would run, run nothing.'),
+  require_approval: z.boolean().default(false).describe('Wait for a responder to approve (API, CLI or UI) before running.'),
+  approval_timeout: duration().prefault('15m').describe('A request not approved within this is recorded as expired.'),
+  notify: notifyList.optional().describe('Channels told when the action runs and how it ended.'),
 };
 
 const kubernetesTarget = {
-  deployment: z.string().min(1),
-  namespace: z.string().min(1).default('default'),
+  deployment: z.string().min(1).describe('Kubernetes Deployment name.'),
+  namespace: z.string().min(1).default('default').describe('Kubernetes namespace.'),
 };
 
 export const REMEDIATION_ACTION_TYPES = [
@@ -48,14 +43,12 @@ export const remediationAction = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('kubernetes_rollout_undo'),
       ...kubernetesTarget,
-      /** Roll back to this revision instead of the previous one. */
-      to_revision: z.number().int().positive().optional(),
+      to_revision: z.number().int().positive().optional().describe('Roll back to this revision instead of the previous one.'),
       ...safeguards,
     }),
     z.strictObject({
       type: z.literal('script'),
-      /** Path of an executable, relative to the config file. Alert data arrives as environment variables. */
-      script: z.string().min(1),
+      script: z.string().min(1).describe('Path of an executable, relative to the config file. Alert data arrives as environment variables.'),
       args: z.array(z.string()).default([]),
       env: z.record(z.string(), z.string()).default({}),
       ...safeguards,
@@ -73,8 +66,7 @@ export const remediationAction = z.discriminatedUnion(
     z.strictObject({ type: z.literal('enable_flag'), flag: z.string().min(1), ...safeguards }),
     z.strictObject({
       type: z.literal('rollback'),
-      /** Whose rollback command to run (default: the incident's service). */
-      service: z.string().min(1).optional(),
+      service: z.string().min(1).optional().describe('Whose rollback command to run (default: the incident\'s service).'),
       ...safeguards,
     }),
   ],
@@ -91,14 +83,11 @@ export const remediationRule = z
   .strictObject({
     name: z.string().min(1).optional(),
     description: z.string().optional(),
-    /** Alert name this rule fixes. */
-    alert: z.string().min(1).optional(),
-    /** Or label matchers. */
-    match: labelMatchers.optional(),
-    /** The failure pattern this rule encodes, recorded as the cause when it matches. */
-    cause: z.string().optional(),
+    alert: z.string().min(1).optional().describe('Alert name this rule fixes.'),
+    match: labelMatchers.optional().describe('Or label matchers.'),
+    cause: z.string().optional().describe('The failure pattern this rule encodes, recorded as the cause when it matches.'),
     enabled: z.boolean().default(true),
-    action: remediationAction,
+    action: remediationAction.describe('What to do, and its safeguards.'),
   })
   .refine((r) => r.alert !== undefined || r.match !== undefined, { message: 'a remediation rule needs `alert:` or `match:`' })
   // A rule is referred to by name in attempts and events; the alert name is a good default.

@@ -9,16 +9,14 @@ import { describedAs } from './json-schema-hint.js';
  */
 
 const stepCommon = {
-  name: name(),
-  timeout: duration().default(30_000),
-  /** Keep at most this much output (the rest is cut, and the cut is said). */
-  max_output: size().default(16 * 1024),
+  name: name().describe('Step name, shown as a section of the diagnostic report.'),
+  timeout: duration().prefault('30s').describe('The step is stopped after this.'),
+  max_output: size().prefault('16kb').describe('Keep at most this much output (the rest is cut, and the cut is said).'),
 };
 
 export const runStep = z.strictObject({
   ...stepCommon,
-  /** Shell command. Alert data comes only as environment variables ($MEDIC_SERVICE, $MEDIC_LABEL_<NAME>…). */
-  run: z.string().min(1),
+  run: z.string().min(1).describe('Shell command. Alert data comes only as environment variables ($MEDIC_SERVICE, $MEDIC_LABEL_<NAME>…).'),
   env: z.record(z.string(), z.string()).default({}),
 });
 export const httpStep = z.strictObject({
@@ -27,19 +25,16 @@ export const httpStep = z.strictObject({
   method: z.string().default('GET'),
   headers: headers.default({}),
   body: z.string().optional(),
-  /** Show only this part of a JSON body. */
-  json_path: z.string().optional(),
+  json_path: z.string().optional().describe('Show only this part of a JSON body.'),
   verify_tls: z.boolean().default(true),
 });
 export const prometheusStep = z.strictObject({
   ...stepCommon,
-  /** PromQL instant query against `prometheus.url`. */
-  prometheus: z.string().min(1),
+  prometheus: z.string().min(1).describe('PromQL instant query against `prometheus.url`.'),
 });
 export const tcpStep = z.strictObject({
   ...stepCommon,
-  /** "host:port" to connect to. */
-  tcp: z.string().regex(/^.+:\d{1,5}$/, 'expected "host:port"'),
+  tcp: z.string().regex(/^.+:\d{1,5}$/, 'expected "host:port"').describe('"host:port" to connect to.'),
 });
 
 export const RUNBOOK_STEP_KINDS = { run: runStep, http: httpStep, prometheus: prometheusStep, tcp: tcpStep } as const;
@@ -61,7 +56,8 @@ const parseRunbookStep = z.unknown().transform((raw, ctx) => {
   const kind = kinds[0]!;
   const parsed = RUNBOOK_STEP_KINDS[kind].safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+    // Keep each issue's own code (unrecognized keys keep their key list for the did-you-mean hint).
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
     return z.NEVER;
   }
   return { kind, ...parsed.data } as RunbookStep;
@@ -74,14 +70,11 @@ export type RunbookStep =
   | ({ kind: 'tcp' } & z.infer<typeof tcpStep>);
 
 export const runbook = z.strictObject({
-  name: name(),
+  name: name().describe('Unique runbook name.'),
   description: z.string().optional(),
-  /** Alert name(s) this runbook diagnoses. */
-  alert: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
-  /** Label matchers (`service` is a label of every incident). */
-  match: labelMatchers.optional(),
-  /** Steps run in parallel up to this bound; their outputs keep the listed order in the report. */
-  concurrency: z.number().int().min(1).max(32).default(4),
-  steps: z.array(runbookStep).min(1, 'a runbook needs at least one step'),
+  alert: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).optional().describe('Alert name(s) this runbook diagnoses.'),
+  match: labelMatchers.optional().describe('Label matchers (`service` is a label of every incident).'),
+  concurrency: z.number().int().min(1).max(32).default(4).describe('Steps run in parallel up to this bound; their outputs keep the listed order in the report.'),
+  steps: z.array(runbookStep).min(1, 'a runbook needs at least one step').describe('Each step has one of run, http, prometheus, tcp.'),
 });
 export type RunbookConfig = z.infer<typeof runbook>;

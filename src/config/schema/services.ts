@@ -5,26 +5,18 @@ import { labels, name } from './common.js';
 /** `services:` — what Medic protects, what each depends on, and how to undo its last change. */
 
 export const serviceMetrics = z.strictObject({
-  /** PromQL giving the error rate as a fraction (errors / requests). */
-  error_rate: z.string().min(1).optional(),
-  /** PromQL giving p95 latency in milliseconds. */
-  latency_p95_ms: z.string().min(1).optional(),
-  /** PromQL giving requests per second. */
-  throughput: z.string().min(1).optional(),
+  error_rate: z.string().min(1).optional().describe('PromQL giving the error rate as a fraction (errors / requests).'),
+  latency_p95_ms: z.string().min(1).optional().describe('PromQL giving p95 latency in milliseconds.'),
+  throughput: z.string().min(1).optional().describe('PromQL giving requests per second.'),
 });
 
 /** Recovery verification thresholds (`verification:`), also settable per service. */
 export const verificationFields = {
-  /** How long to watch for recovery before giving up. */
-  window: duration().default(300_000),
-  /** How often to evaluate. */
-  interval: duration().default(30_000),
-  /** Healthy means the error rate is under this... */
-  max_error_rate: percentage().default(0.01),
-  /** ...and p95 latency under this. */
-  max_latency_p95: duration().default(500),
-  /** ...for this long (default: one evaluation). */
-  stable_for: duration().optional(),
+  window: duration().prefault('5m').describe('How long to watch for recovery before giving up.'),
+  interval: duration().prefault('30s').describe('How often to evaluate.'),
+  max_error_rate: percentage().prefault('1%').describe('Healthy means the error rate is under this...'),
+  max_latency_p95: duration().prefault('500ms').describe('...and p95 latency under this.'),
+  stable_for: duration().optional().describe('...for this long (default: one evaluation).'),
 };
 export const verification = z.strictObject(verificationFields);
 export const verificationOverride = z.strictObject({
@@ -37,17 +29,14 @@ export const verificationOverride = z.strictObject({
 export type VerificationConfig = z.infer<typeof verification>;
 
 export const service = z.strictObject({
-  name: name(),
-  owner: z.string().optional(),
+  name: name().describe('Unique service name; incidents, monitors and rules refer to it.'),
+  owner: z.string().optional().describe('Team that owns it.'),
   description: z.string().optional(),
-  /** Services this one needs; an alert here joins an open incident of a dependency as a symptom. */
-  depends_on: z.array(z.string().min(1)).default([]),
-  /** Shell command that rolls the service back to its previous version. */
-  rollback: z.string().min(1).optional(),
-  metrics: serviceMetrics.optional(),
-  verification: verificationOverride.optional(),
-  labels: labels.default({}),
-  /** Link to the service's dashboard, repo or runbook wiki, shown on its incidents. */
-  links: z.record(z.string(), z.string()).default({}),
+  depends_on: z.array(z.string().min(1)).default([]).describe('Services this one needs; an alert here joins an open incident of a dependency as a symptom.'),
+  rollback: z.string().min(1).optional().describe('Shell command that rolls the service back to its previous version.'),
+  metrics: serviceMetrics.optional().describe('PromQL queries Medic reads for verification and the command center (needs prometheus.url).'),
+  verification: verificationOverride.optional().describe('Overrides of the top-level verification thresholds for this service.'),
+  labels: labels.default({}).describe('Labels added to every incident of this service.'),
+  links: z.record(z.string(), z.string()).default({}).describe('Link to the service\'s dashboard, repo or runbook wiki, shown on its incidents.'),
 });
 export type ServiceConfig = z.infer<typeof service>;

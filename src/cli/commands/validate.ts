@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { EXIT, reportConfigError, type Output } from '../output.js';
+import { loadConfigOption } from '../config-path.js';
+
+export function validateCommand(program: Command, io: Output, setExit: (code: number) => void): void {
+  program
+    .command('validate')
+    .description('check a config file and print what it defines')
+    .option('-c, --config <file>', 'config file', 'medic.yaml')
+    .option('--json', 'print the summary as JSON')
+    .action((opts: { config: string; json?: boolean }) => {
+      try {
+        const { config, file } = loadConfigOption(opts.config);
+        const counts = {
+          services: config.services.length,
+          monitors: config.monitors.length,
+          alerts: config.alerts.length,
+          runbooks: config.runbooks.length,
+          remediation_rules: config.remediation.length,
+          flags: config.flags.length,
+          channels: config.notifications.length,
+        };
+        if (opts.json) io.out(JSON.stringify({ file, valid: true, ...counts }));
+        else {
+          io.out(`✓ ${file} is valid`);
+          for (const [k, v] of Object.entries(counts)) io.out(`  ${k.replace('_', ' ').padEnd(18)} ${v}`);
+        }
+        setExit(EXIT.ok);
+      } catch (err) {
+        setExit(reportConfigError(err, io));
+      }
+    });
+}

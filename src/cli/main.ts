@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { MEDIC_VERSION } from '../shared/version.js';
+import { schemaCommand } from './commands/schema.js';
+import { startCommand } from './commands/start.js';
+import { tokenCommand } from './commands/token.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, stdio, type Output } from './output.js';
+
+/** Builds the `medic` program; each command lives in its own file under commands/. */
+export function buildProgram(io: Output, setExit: (code: number) => void): Command {
+  const program = new Command('medic')
+    .description('Medic cuts Mean Time To Recovery: detect, diagnose, resolve and verify incidents, and measure each phase.')
+    .version(MEDIC_VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand]) register(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[], io: Output = stdio): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    throw err;
+  }
+  return code;
+}

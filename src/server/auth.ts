@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { findToken, touchToken, type TokenInfo } from '../store/index.js';
+import type { AppContext } from './context.js';
+import { roleAllows, type Access } from './roles.js';
+
+/**
+ * Bearer-token authentication with roles. Every route must declare `config.access`; a route that
+ * forgets is a startup error, not an open endpoint. Tokens come from `Authorization: Bearer`, from
+ * `X-API-Key` (what OFREP clients send), or from `?token=` on the routes that allow it.
+ */
+
+/** Lookups are cached briefly: OFREP evaluation is a hot path and must not hit the database. */
+const CACHE_MS = 5000;
+
+export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
+  const cache = new Map<string, { info: TokenInfo | undefined; until: number }>();
+
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    const needsDeclaration = route.url.startsWith('/api') || route.url.startsWith('/ofrep');
+    if (needsDeclaration && access === undefined) {
+      throw new Error(`route ${route.method} ${route.url} declares no access level (config.access)`);
+    }
+  });
+
+  app.decorate('forgetTokens', () => cache.clear());
+
+  const lookup = async (token: string): Promise<TokenInfo | undefined> => {
+    const now = ctx.clock.now();
+    const hit = cache.get(token);
+    if (hit && hit.until > now) return hit.info;
+    const info = await findToken(ctx.store.db, token);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(token, { info, until: now + CACHE_MS });
+    // Last-used is informational; never let it slow or fail a request.
+    if (info && (!hit || !hit.info)) touchToken(ctx.store.db, info.id, now).catch(() => {});
+    return info;
+  };
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const access: Access | undefined = request.routeOptions.config?.access;
+    if (access === undefined || access === 'public') return;
+    const token = tokenFrom(request, request.routeOptions.config?.queryToken === true);
+    if (!token) return deny(reply, 401, 'a token is required: send Authorization: Bearer <token>');
+    const info = await lookup(token);
+    if (!info) return deny(reply, 401, 'unknown or revoked token');
+    if (!roleAllows(info.role, access)) {
+      return deny(reply, 403, `this needs the ${access} role; token "${info.name}" has ${info.role}`);
+    }
+    request.principal = { tokenId: info.id, name: info.name, role: info.role };
+  });
+});
+
+function tokenFrom(request: FastifyRequest, allowQuery: boolean): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return m ? m[1] : undefined;
+  }
+  const apiKey = request.headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey) return apiKey;
+  if (allowQuery) {
+    const q = (request.query as Record<string, unknown> | undefined)?.token;
+    if (typeof q === 'string' && q) return q;
+  }
+  return undefined;
+}
+
+function deny(reply: FastifyReply, status: 401 | 403, message: string) {
+  if (status === 401) reply.header('www-authenticate', 'Bearer realm="medic"');
+  return reply.code(status).send({ error: status === 401 ? 'Unauthorized' : 'Forbidden', message });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Drops cached token lookups (after a token is deleted). */
+    forgetTokens(): void;
+  }
+}

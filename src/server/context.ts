@@ -1,0 +1,17 @@
+import type { Registry } from 'prom-client';
+import type { LoadedConfig } from '../config/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/index.js';
+
+/**
+ * What the HTTP layer is given by the process that runs it. Routes are thin: they validate, call
+ * the core through these, and shape the answer.
+ */
+export interface AppContext {
+  loaded: LoadedConfig;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  metrics: Registry;
+}

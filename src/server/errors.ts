@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { Redactor } from '../config/index.js';
+
+/**
+ * One error shape for every answer that is not a success: `{ error, message, issues? }`. Bad input is a
+ * 400 that says which field and why; anything unexpected is a 500 whose details stay in the log.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, issues?: { path: string; message: string }[]) => new HttpError(400, message, issues);
+export const notFound = (message: string) => new HttpError(404, message);
+export const conflict = (message: string) => new HttpError(409, message);
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function installErrorHandler(app: FastifyInstance, redactor: Redactor): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({
+        path: [v.instancePath.replace(/^\//, '').replace(/\//g, '.')].filter(Boolean).join('') || (err.validationContext ?? 'body'),
+        message: v.message ?? 'invalid',
+      }));
+      const first = issues[0];
+      return reply.code(400).send({
+        error: 'Bad Request',
+        message: first ? `${err.validationContext ?? 'body'}${first.path && first.path !== err.validationContext ? `.${first.path}` : ''}: ${first.message}` : 'invalid request',
+        issues,
+      });
+    }
+    if (err instanceof HttpError) {
+      return reply.code(err.statusCode).send({ error: STATUS_TEXT[err.statusCode] ?? 'Error', message: redactor.redact(err.message), ...(err.issues ? { issues: err.issues } : {}) });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err }, 'request failed');
+      return reply.code(500).send({ error: STATUS_TEXT[500], message: 'internal error (see the server log)' });
+    }
+    // Fastify's own 4xx: malformed JSON, body too large, wrong content type.
+    return reply.code(status).send({ error: STATUS_TEXT[status] ?? 'Error', message: redactor.redact(err.message) });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+}

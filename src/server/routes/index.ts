@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { healthRoutes } from './health.js';
+import { tokenRoutes } from './tokens.js';
+
+/** Every route module, in one list. */
+export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  for (const routes of [healthRoutes, tokenRoutes]) await routes(app, ctx);
+}
