@@ -19,6 +19,14 @@ export interface StoreDialect {
    * `FOR UPDATE SKIP LOCKED`). On SQLite a write transaction already holds the whole database.
    */
   lockSkipLocked<Q extends SelectQueryBuilder<Database, keyof Database, unknown>>(query: Q): Q;
+  /** Locks the selected rows until the transaction ends (`FOR UPDATE`); SQLite's writer lock covers it. */
+  lockRows<Q extends SelectQueryBuilder<Database, keyof Database, unknown>>(query: Q): Q;
+  /**
+   * Serializes transactions that work on the same logical key (an alert group, a monitor) until this
+   * transaction ends: a transaction-scoped advisory lock on PostgreSQL, nothing on SQLite where one
+   * writer at a time is already the rule.
+   */
+  lockKey(db: Kysely<Database>, key: string): Promise<void>;
   /** SQL statements that make a table reject UPDATE and DELETE. */
   appendOnlyStatements(table: string): string[];
   /** Whether an error is a unique-constraint violation. */

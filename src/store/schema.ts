@@ -32,11 +32,11 @@ export interface MonitorsTable {
   /** Hash of the monitor's config, so a reload keeps the state of monitors that did not change. */
   config_hash: string;
   config: JsonText;
-  enabled: Bool;
+  enabled: Generated<Bool>;
   /** pending | up | degraded | down | paused */
-  status: string;
-  consecutive_failures: number;
-  consecutive_successes: number;
+  status: Generated<string>;
+  consecutive_failures: Generated<number>;
+  consecutive_successes: Generated<number>;
   /** Time of the first failing run of the current failure streak: the incident's started_at. */
   failing_since: Millis | null;
   next_run_at: Millis;
@@ -63,7 +63,7 @@ export interface CheckResultsTable {
   /** Per assertion (and per step): name, pass, expected, actual. */
   details: JsonText;
   trace_id: string | null;
-  location: string;
+  location: Generated<string>;
 }
 
 export interface IncidentsTable {
@@ -78,6 +78,8 @@ export interface IncidentsTable {
   /** alert | monitor | rule | manual | import */
   source: string;
   alert_name: string | null;
+  /** The values of the `incidents.group_by` labels, joined: alerts of the same group join this incident. */
+  group_key: string | null;
   /** The incident this one is a symptom of (a dependency's outage). */
   parent_id: number | null;
   cause: string | null;
@@ -94,7 +96,7 @@ export interface IncidentsTable {
   resolve_ms: number | null;
   verify_ms: number | null;
   mttr_ms: number | null;
-  reopen_count: number;
+  reopen_count: Generated<number>;
   /** The id in the system an imported incident came from. */
   external_id: string | null;
   created_at: Millis;
@@ -154,7 +156,7 @@ export interface RemediationAttemptsTable {
   action_type: string;
   /** awaiting_approval | approved | rejected | expired | running | succeeded | failed | dry_run */
   status: string;
-  dry_run: Bool;
+  dry_run: Generated<Bool>;
   requested_at: Millis;
   started_at: Millis | null;
   finished_at: Millis | null;
@@ -174,7 +176,7 @@ export interface FlagsTable {
   config_hash: string | null;
   /** config | api | remediation */
   updated_by_source: string;
-  version: number;
+  version: Generated<number>;
   updated_at: Millis;
 }
 
@@ -209,7 +211,7 @@ export interface JobsTable {
   /** pending | running | done | failed */
   status: string;
   run_at: Millis;
-  attempts: number;
+  attempts: Generated<number>;
   max_attempts: number;
   lease_owner: string | null;
   lease_until: Millis | null;

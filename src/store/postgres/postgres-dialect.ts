@@ -71,6 +71,14 @@ export class PostgresStoreDialect implements StoreDialect {
     return query.forUpdate().skipLocked() as Q;
   }
 
+  lockRows<Q extends SelectQueryBuilder<Database, keyof Database, unknown>>(query: Q): Q {
+    return query.forUpdate() as Q;
+  }
+
+  async lockKey(db: Kysely<Database>, key: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+  }
+
   appendOnlyStatements(table: string): string[] {
     return [
       `CREATE OR REPLACE FUNCTION medic_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ ` +

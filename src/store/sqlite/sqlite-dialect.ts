@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type CreateTableBuilder, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type CreateTableBuilder, type DatabaseConnection, type Driver, type SelectQueryBuilder } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import type { Database } from '../schema.js';
 
@@ -34,7 +34,7 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   }
 
   addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> {
@@ -44,6 +44,12 @@ export class SqliteStoreDialect implements StoreDialect {
   lockSkipLocked<Q extends SelectQueryBuilder<Database, keyof Database, unknown>>(query: Q): Q {
     return query;
   }
+
+  lockRows<Q extends SelectQueryBuilder<Database, keyof Database, unknown>>(query: Q): Q {
+    return query;
+  }
+
+  async lockKey(): Promise<void> {}
 
   appendOnlyStatements(table: string): string[] {
     return ['UPDATE', 'DELETE'].map(
@@ -59,4 +65,25 @@ export class SqliteStoreDialect implements StoreDialect {
   }
 
   async prepare(): Promise<void> {}
+}
+
+/**
+ * Transactions start with BEGIN IMMEDIATE, taking the write lock up front. A deferred transaction that
+ * reads and then writes fails at once with SQLITE_BUSY when another process (a CLI command, a restarted
+ * worker) wrote in between; an immediate one waits for the lock (busy_timeout) instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly options: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(options);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.options);
+  }
 }

@@ -1,0 +1,47 @@
+import type { IncidentContext } from './context.js';
+import type { NewEvent } from './events.js';
+import type { Incident } from './model.js';
+import { appendEvents, lockIncident } from './timeline.js';
+
+/** What people do to an incident: acknowledge, record the cause, resolve, add a note. */
+
+export class IncidentActionError extends Error {
+  constructor(
+    readonly kind: 'not_found' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function act(ctx: IncidentContext, id: number, build: (incident: Incident) => NewEvent[]): Promise<Incident> {
+  return ctx.store.transaction(async (trx) => {
+    const incident = await lockIncident(trx, ctx, id);
+    if (!incident) throw new IncidentActionError('not_found', `no incident ${id}`);
+    return (await appendEvents(trx, ctx, incident, build(incident))).incident;
+  });
+}
+
+export function acknowledge(ctx: IncidentContext, id: number, actor: string): Promise<Incident> {
+  return act(ctx, id, (i) => {
+    if (i.status === 'closed') throw new IncidentActionError('conflict', `incident ${id} is closed`);
+    if (i.acknowledgedAt !== null) throw new IncidentActionError('conflict', `incident ${id} was already acknowledged`);
+    return [{ type: 'acknowledged', actor }];
+  });
+}
+
+export function recordCause(ctx: IncidentContext, id: number, cause: string, actor: string): Promise<Incident> {
+  return act(ctx, id, () => [{ type: 'cause_identified', actor, payload: { cause, by: 'responder' } }]);
+}
+
+export function resolveIncident(ctx: IncidentContext, id: number, note: string | undefined, actor: string): Promise<Incident> {
+  return act(ctx, id, (i) => {
+    if (i.status === 'closed') throw new IncidentActionError('conflict', `incident ${id} is closed`);
+    if (i.resolvedAt !== null) throw new IncidentActionError('conflict', `incident ${id} is already resolved (verification is running)`);
+    return [{ type: 'resolved', actor, payload: { by: 'responder', ...(note ? { note } : {}) } }];
+  });
+}
+
+export function addNote(ctx: IncidentContext, id: number, text: string, actor: string): Promise<Incident> {
+  return act(ctx, id, () => [{ type: 'note', actor, payload: { text } }]);
+}
