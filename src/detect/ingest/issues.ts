@@ -52,15 +52,20 @@ export function ingestIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, 
     const actual = valueAt(raw, path);
     const at = formatPath(path);
     switch (issue.code) {
-      case 'invalid_type':
-        out.push({
-          path: at,
-          message: actual === undefined ? `required field missing (expected ${issue.expected})` : `expected ${issue.expected}, got ${describeValue(actual)}`,
-        });
+      case 'invalid_type': {
+        // JSON has objects, not records: say what a sender writes.
+        const expected = issue.expected === 'record' ? 'object' : issue.expected;
+        out.push({ path: at, message: actual === undefined ? `required field missing (expected ${expected})` : `expected ${expected}, got ${describeValue(actual)}` });
         break;
-      case 'invalid_value':
-        out.push({ path: at, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(actual)}` });
+      }
+      case 'invalid_key':
+        out.push({ path: at, message: issue.issues.map((i) => i.message).join('; ') });
         break;
+      case 'invalid_value': {
+        const expected = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+        out.push({ path: at, message: actual === undefined ? `required field missing (expected ${expected})` : `expected ${expected}, got ${describeValue(actual)}` });
+        break;
+      }
       case 'invalid_union': {
         // Report the branch that got furthest. A branch that failed only because the body has another
         // type (an array where an object was expected) is the least likely intent.
