@@ -6,7 +6,8 @@ import { urlSecrets, withSecrets } from './redaction.js';
  * The one HTTP POST every webhook-style channel makes, and the one place that decides what an answer means
  * for the next attempt:
  *
- *   2xx → ok · 408, 429, 5xx, no answer → retryable (Retry-After honored) · 3xx and other 4xx → permanent
+ *   2xx → ok · 408, 429, 5xx, no answer → retryable (Retry-After honored) · 3xx, other 4xx and a request
+ *   the client refuses to make (bad URL or header) → permanent
  *
  * Redirects are not followed: a webhook URL that redirects is a config error to fix, and following it
  * would send the body (and its signature) somewhere the config never named.
@@ -17,6 +18,7 @@ export const USER_AGENT = 'Medic';
 /** How much of an error answer is read and quoted in the reason. */
 const MAX_REASON_BODY = 300;
 const MAX_BODY_READ = 64 * 1024;
+const PERMANENT_CLIENT_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN']);
 
 export interface HttpAnswer {
   result: DeliveryResult;
@@ -53,7 +55,10 @@ export async function postJson(url: string, body: string, headers: Record<string
   } catch (err) {
     if (timeout.aborted) return { result: retryable(null, `no answer within ${ctx.timeoutMs} ms`), body: '' };
     if (ctx.signal.aborted) return { result: retryable(null, 'delivery aborted'), body: '' };
-    return { result: retryable(null, redactor.redact(describeError(err))), body: '' };
+    const reason = redactor.redact(describeError(err));
+    // A request the client refuses to make (bad URL, bad header) fails the same way every time.
+    if (PERMANENT_CLIENT_ERRORS.has(String((err as { code?: unknown }).code))) return { result: permanent(null, reason), body: '' };
+    return { result: retryable(null, reason), body: '' };
   }
 }
 
