@@ -27,10 +27,11 @@ export const channels: { [T in ChannelType]: NotificationChannel<Extract<Channel
 export async function sendNotification(config: ChannelConfig, message: NotificationMessage, ctx: SendContext): Promise<DeliveryResult> {
   const channel = channels[config.type] as NotificationChannel<ChannelConfig> | undefined;
   if (!channel) return { outcome: 'permanent', status: null, reason: `unknown channel type ${JSON.stringify(config.type)}` };
-  const redactor = withSecrets(ctx.redactor, channel.secrets(config));
   if (ctx.signal.aborted) return retryable(null, 'delivery aborted');
+  let redactor = ctx.redactor;
   let result: DeliveryResult;
   try {
+    redactor = withSecrets(ctx.redactor, channel.secrets(config));
     result = await channel.send(config, redactor.redactDeep(message), { ...ctx, redactor });
   } catch (err) {
     // A channel is meant to return failures; a throw is a bug or an unforeseen error, worth another try.

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { alertmanagerBody, IngestError, normalizeAlertmanager } from '../../../src/detect/ingest/index.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(`/work/shared/fixtures/alertmanager/${name}.json`, 'utf8')) as Record<string, unknown> & { alerts: Record<string, unknown>[] };
+// Real captures from Alertmanager 0.25 (see the README beside them).
+const fixture = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`fixtures/alertmanager/${name}.json`, import.meta.url)), 'utf8')) as Record<string, unknown> & { alerts: Record<string, unknown>[] };
 const GROUP_KEY = '{}:{alertname="PaymentErrorRate", service="payment-service"}';
 
 function issuesOf(body: unknown): string[] {
@@ -100,6 +102,12 @@ describe('Alertmanager webhook payload v4', () => {
 
   it('keeps a firing alert open even when Alertmanager forecasts an endsAt', () => {
     const body = withAlert((a) => (a.endsAt = '2026-11-26T17:43:31Z'));
+    expect(normalizeAlertmanager(body).alerts[0]!.endsAt).toBeNull();
+  });
+
+  it('gives a resolved alert with the zero endsAt no end time rather than year 1', () => {
+    const body = fixture('resolved');
+    body.alerts[0]!.endsAt = '0001-01-01T00:00:00Z';
     expect(normalizeAlertmanager(body).alerts[0]!.endsAt).toBeNull();
   });
 
