@@ -25,7 +25,7 @@ export const channels: { [T in ChannelType]: NotificationChannel<Extract<Channel
  * remediation's output is not sent on.
  */
 export async function sendNotification(config: ChannelConfig, message: NotificationMessage, ctx: SendContext): Promise<DeliveryResult> {
-  const channel = channels[config.type] as NotificationChannel<ChannelConfig> | undefined;
+  const channel = Object.hasOwn(channels, config.type) ? (channels[config.type] as NotificationChannel<ChannelConfig>) : undefined;
   if (!channel) return { outcome: 'permanent', status: null, reason: `unknown channel type ${JSON.stringify(config.type)}` };
   if (ctx.signal.aborted) return retryable(null, 'delivery aborted');
   let redactor = ctx.redactor;
