@@ -256,6 +256,19 @@ describe('kubernetes actions against a fake API server', () => {
       expect(requests()).toHaveLength(2);
     });
 
+    it('says so when no Kubernetes configuration can be found', async () => {
+      const savedHome = process.env.HOME;
+      delete process.env.KUBECONFIG;
+      process.env.HOME = tempDir();
+      try {
+        const out = await executeAction(restart, actionContext({ kubernetes: {} }));
+        expect(out.ok).toBe(false);
+        expect(out.error).toMatch(/^no Kubernetes configuration found: set kubernetes\.kubeconfig/);
+      } finally {
+        process.env.HOME = savedHome;
+      }
+    });
+
     it('uses the configured context', async () => {
       const out = await executeAction(restart, actionContext({ kubernetes: { kubeconfig: api.kubeconfig, context: 'other' } }));
       expect(out.ok).toBe(false);

@@ -55,8 +55,9 @@ function statusLine(step: ReportStep): string {
   if (r.statusCode !== undefined) parts.push(`HTTP ${r.statusCode}`);
   parts.push(formatElapsed(r.durationMs));
   if (r.truncated) parts.push('output cut');
-  // The error is worth a line of its own unless it only repeats what the status already says.
-  if (r.error !== undefined && r.error !== `HTTP ${r.statusCode}` && r.error !== `exited with code ${r.exitCode}`) parts.push(r.error);
+  // The error is worth saying unless it only repeats the status or the output just above.
+  const repeats = [`HTTP ${r.statusCode}`, `exited with code ${r.exitCode}`, r.output.trim()];
+  if (r.error !== undefined && !repeats.includes(r.error)) parts.push(r.error);
   return `[${parts.join(' · ')}]`;
 }
 
