@@ -1,0 +1,76 @@
+import { connect } from 'node:net';
+import { formatDuration } from '../../config/index.js';
+import type { StepRunner } from './step.js';
+
+/**
+ * `tcp:` — can we open a connection to host:port within the timeout (the article's `nc -zv
+ * postgres-primary 5432`). Nothing is sent; the connection is closed as soon as it opens.
+ */
+
+/** Splits "host:port" and "[::1]:5432". */
+export function parseHostPort(target: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(target) ?? /^(.+):(\d{1,5})$/.exec(target);
+  if (!m) throw new Error(`expected "host:port", got ${JSON.stringify(target)}`);
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw new Error(`port out of range in ${JSON.stringify(target)}`);
+  return { host: m[1]!, port };
+}
+
+export const tcpStepRunner: StepRunner<'tcp'> = {
+  kind: 'tcp',
+  async run(step, ctx) {
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    let target: { host: string; port: number };
+    try {
+      target = parseHostPort(step.tcp);
+    } catch (err) {
+      return { ok: false, output: '', durationMs: elapsed(), error: (err as Error).message, truncated: false };
+    }
+    const outcome = await tryConnect(target.host, target.port, step.timeout, ctx.signal);
+    const durationMs = elapsed();
+    if (outcome.ok) {
+      const output = ctx.redactor.redact(`connected to ${step.tcp} (${outcome.address}) in ${Math.round(durationMs)}ms`);
+      return { ok: true, output, durationMs, truncated: false };
+    }
+    const error = ctx.redactor.redact(`cannot connect to ${step.tcp}: ${outcome.reason}`);
+    return { ok: false, output: error, durationMs, error, truncated: false };
+  },
+};
+
+type ConnectOutcome = { ok: true; address: string } | { ok: false; reason: string };
+
+function tryConnect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<ConnectOutcome> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve({ ok: false, reason: 'cancelled' });
+    const socket = connect({ host, port });
+    const done = (outcome: ConnectOutcome) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => done({ ok: false, reason: `no connection within ${formatDuration(timeoutMs)}` }), timeoutMs);
+    const onAbort = () => done({ ok: false, reason: 'cancelled' });
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => done({ ok: true, address: `${socket.remoteAddress}:${socket.remotePort}` }));
+    socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: describeSocketError(err) }));
+  });
+}
+
+function describeSocketError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+      return 'host not found';
+    case 'EHOSTUNREACH':
+      return 'host unreachable';
+    case 'ENETUNREACH':
+      return 'network unreachable';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    default:
+      return err.message;
+  }
+}
