@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/config/index.js';
 import { runStep } from '../../src/diagnose/steps/index.js';
-import { isRunning } from '../helpers/processes.js';
+import { gone } from '../helpers/processes.js';
 import { context, INCIDENT, step } from './helpers.js';
 
 const SECRET_ENV = 'MEDIC_TEST_PARENT_SECRET';
@@ -59,7 +59,7 @@ describe('run step', () => {
     expect(out.output).toBe('started\n');
     const pid = Number(readFileSync(pidFile, 'utf8'));
     expect(pid).toBeGreaterThan(0);
-    expect(isRunning(pid)).toBe(false);
+    expect(await gone(pid)).toBe(true);
   });
 
   it('on timeout SIGKILLs a tree that ignores SIGTERM', async () => {
@@ -69,7 +69,7 @@ describe('run step', () => {
     expect(out.ok).toBe(false);
     expect(out.error).toMatch(/timed out/);
     expect(out.exitCode).toBeUndefined();
-    expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    expect(await gone(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
   });
 
   it('stops the process tree when the run is cancelled', async () => {
@@ -82,7 +82,7 @@ describe('run step', () => {
     controller.abort();
     const out = await pending;
     expect(out).toMatchObject({ ok: false, error: 'cancelled; the process group was stopped' });
-    expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    expect(await gone(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
   });
 
   it('caps output at max_output and says how much was cut', async () => {

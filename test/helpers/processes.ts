@@ -16,3 +16,13 @@ export function isRunning(pid: number): boolean {
     return false;
   }
 }
+
+/** Waits (up to `ms`) for a process to be gone; the kernel may take a moment to reap a killed tree. */
+export async function gone(pid: number, ms = 3000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (isRunning(pid)) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
