@@ -15,10 +15,12 @@ type RecordType = DnsMonitorConfig['record_type'];
 
 /**
  * Resolvers are shared per (server, timeout): a c-ares channel is not free to create, and a check runs
- * every few seconds. The monitor's timeout becomes c-ares's own (one try), so an unanswered query is
- * given up by c-ares at about the time the check gives up on it; the deadline race below is what ends
- * the check on time, since cancel() would cancel every query on a shared channel.
+ * every few seconds. The deadline race below is what ends the check on time (cancel() would cancel every
+ * query on a shared channel); c-ares gets one try of slightly more than the monitor's timeout, so an
+ * unanswered query is dropped soon after the check gave up on it, and the error the check reports is
+ * always its own "timeout after N ms".
  */
+const RESOLVER_GRACE_MS = 250;
 const resolvers = new Map<string, Promise<dns.Resolver>>();
 
 function resolverFor(server: string | undefined, timeoutMs: number): Promise<dns.Resolver> {
@@ -34,7 +36,7 @@ function resolverFor(server: string | undefined, timeoutMs: number): Promise<dns
 }
 
 async function createResolver(server: string | undefined, timeoutMs: number): Promise<dns.Resolver> {
-  const resolver = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
+  const resolver = new dns.Resolver({ timeout: timeoutMs + RESOLVER_GRACE_MS, tries: 1 });
   if (server !== undefined) resolver.setServers([await serverAddress(server)]);
   return resolver;
 }
