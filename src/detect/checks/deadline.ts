@@ -27,15 +27,45 @@ export interface Deadline {
   dispose(): void;
 }
 
+/**
+ * The scheduler hands one signal (its shutdown signal) to every check it runs, hundreds at a time.
+ * Instead of one 'abort' listener per check on that signal (which trips Node's listener-leak warning
+ * and makes removal linear), each parent signal gets a single listener that fans out to a Set.
+ */
+const watchers = new WeakMap<AbortSignal, Set<() => void>>();
+
+/** Calls fn when the signal aborts (at once if it already has); returns the function that unsubscribes. */
+export function whenAborted(signal: AbortSignal, fn: () => void): () => void {
+  if (signal.aborted) {
+    fn();
+    return () => {};
+  }
+  let set = watchers.get(signal);
+  if (!set) {
+    const callbacks = new Set<() => void>();
+    set = callbacks;
+    watchers.set(signal, callbacks);
+    signal.addEventListener(
+      'abort',
+      () => {
+        watchers.delete(signal);
+        for (const f of callbacks) f();
+      },
+      { once: true },
+    );
+  }
+  const callbacks = set;
+  callbacks.add(fn);
+  return () => callbacks.delete(fn);
+}
+
 export function startDeadline(parent: AbortSignal, timeoutMs: number): Deadline {
   const controller = new AbortController();
   const abort = (reason: Error) => {
     if (!controller.signal.aborted) controller.abort(reason);
   };
-  const onParentAbort = () => abort(new CheckAbortedError());
   const timer = setTimeout(() => abort(new CheckTimeoutError(timeoutMs)), timeoutMs);
-  if (parent.aborted) onParentAbort();
-  else parent.addEventListener('abort', onParentAbort, { once: true });
+  const unwatch = whenAborted(parent, () => abort(new CheckAbortedError()));
   return {
     signal: controller.signal,
     get reason() {
@@ -43,7 +73,7 @@ export function startDeadline(parent: AbortSignal, timeoutMs: number): Deadline 
     },
     dispose() {
       clearTimeout(timer);
-      parent.removeEventListener('abort', onParentAbort);
+      unwatch();
     },
   };
 }

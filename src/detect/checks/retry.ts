@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '../../config/index.js';
 import type { CheckOutcome } from './check.js';
+import { whenAborted } from './deadline.js';
 
 /**
  * A monitor's `retry` policy within one run: a failed attempt is tried again after a delay, and only
@@ -23,15 +24,14 @@ export function shouldRetry(policy: Pick<RetryPolicy, 'only_network_errors'>, ou
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      unwatch();
       resolve(true);
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unwatch = whenAborted(signal, () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
 }
 
