@@ -22,6 +22,8 @@ export interface HttpTarget {
   port: number;
   url(path: string): string;
   requests: SeenRequest[];
+  /** TLS connections that resumed an earlier session instead of a full handshake. */
+  readonly tlsResumptions: number;
   /** Requests seen for one path (query string ignored). */
   seen(path: string): SeenRequest[];
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export interface HttpTarget {
 
 export async function startHttpTarget(routes: Record<string, Route>, tls?: { key: string; cert: string }): Promise<HttpTarget> {
   const requests: SeenRequest[] = [];
+  let resumptions = 0;
   const sockets = new Set<Socket>();
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -51,6 +54,7 @@ export async function startHttpTarget(routes: Record<string, Route>, tls?: { key
     s.on('close', () => sockets.delete(s));
   });
   server.on('secureConnection', (s) => {
+    if (s.isSessionReused()) resumptions++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -62,6 +66,9 @@ export async function startHttpTarget(routes: Record<string, Route>, tls?: { key
     port,
     url: (path) => `${origin}${path}`,
     requests,
+    get tlsResumptions() {
+      return resumptions;
+    },
     seen: (path) => requests.filter((r) => r.path === path),
     close: () =>
       new Promise<void>((resolve) => {

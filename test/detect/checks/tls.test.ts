@@ -82,5 +82,7 @@ describe('https in http checks', () => {
     const b = await runCheck(parseMonitor('http', { url: target.url('/ok'), verify_tls: false }), checkContext());
     expect(a.timings.tls_ms).toBeGreaterThan(0);
     expect(b.timings.tls_ms).toBeGreaterThan(0);
+    await runCheck(parseMonitor('tls', { host: '127.0.0.1', port: target.port, verify_tls: false, min_days: 0 }), checkContext());
+    expect(target.tlsResumptions).toBe(0);
   });
 });
