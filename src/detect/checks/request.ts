@@ -15,17 +15,30 @@ const NO_VARS: Variables = new Map();
  */
 export function buildRequest(fields: HttpRequestFields, traceId: string, vars: Variables = NO_VARS): HttpRequestSpec {
   let url = renderTemplate(fields.url, vars);
-  const query = Object.entries(fields.query);
-  if (query.length > 0) {
-    const parsed = new URL(url);
-    for (const [name, value] of query) parsed.searchParams.append(name, renderTemplate(value, vars));
-    url = parsed.href;
-  }
   const headers: Record<string, string> = {};
   let hasContentType = false;
+  let hasAuthorization = false;
   for (const [name, value] of Object.entries(fields.headers)) {
     headers[name] = renderTemplate(value, vars);
-    if (name.toLowerCase() === 'content-type') hasContentType = true;
+    const lower = name.toLowerCase();
+    if (lower === 'content-type') hasContentType = true;
+    if (lower === 'authorization') hasAuthorization = true;
+  }
+  const query = Object.entries(fields.query);
+  // Parsing is skipped for the common URL that has neither query fields nor credentials in it.
+  if (query.length > 0 || url.includes('@')) {
+    const parsed = new URL(url);
+    for (const [name, value] of query) parsed.searchParams.append(name, renderTemplate(value, vars));
+    // https://user:pass@host/ — HTTP clients send userinfo as Basic auth; undici would silently drop it.
+    if (parsed.username || parsed.password) {
+      if (!hasAuthorization) {
+        const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+        headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+      }
+      parsed.username = '';
+      parsed.password = '';
+    }
+    url = parsed.href;
   }
   let body: string | undefined;
   if (typeof fields.body === 'string') {

@@ -132,6 +132,13 @@ describe('http check', () => {
     expect(target.seen('/echo').at(-1)).toMatchObject({ body: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   });
 
+  it('sends credentials in the URL as Basic auth, not in the URL', async () => {
+    const outcome = await runCheck(parseMonitor('http', { url: target.url('/echo').replace('http://', 'http://monitor:p%40ss@') }), checkContext());
+    expect(outcome.status).toBe('up');
+    expect(target.seen('/echo').at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from('monitor:p@ss').toString('base64')}`);
+    expect(outcome.info?.url).toBe(target.url('/echo'));
+  });
+
   it('appends query parameters to the URL', async () => {
     const outcome = await runCheck(parseMonitor('http', { url: target.url('/echo?a=1'), query: { b: 2, c: 'x y' }, assert_json_path: { path: '$.url', equals: '/echo?a=1&b=2&c=x+y' } }), checkContext());
     expect(outcome.assertions.find((a) => a.name === 'json_path $.url')).toMatchObject({ pass: true });
