@@ -17,7 +17,7 @@ export interface HttpRequestSpec {
   url: string;
   method: string;
   headers: Record<string, string>;
-  /** Already serialized (see ./request-body.ts). */
+  /** Already serialized (see ./request.ts). */
   body?: string;
   followRedirects: boolean;
   maxRedirects: number;
@@ -180,8 +180,8 @@ export async function sendHttp(spec: HttpRequestSpec, signal: AbortSignal): Prom
   for (;;) {
     const hop = await sendOnce(agent, { url, method, headers, body, traceId: spec.traceId }, signal, maxBody);
     addPhases(sums, hop.phases);
-    const base = { url: url.href, headers: hop.headers, body: hop.body };
-    if (hop.statusCode !== undefined) (base as HttpExchange).statusCode = hop.statusCode;
+    const base: Pick<HttpExchange, 'url' | 'headers' | 'body' | 'statusCode'> = { url: url.href, headers: hop.headers, body: hop.body };
+    if (hop.statusCode !== undefined) base.statusCode = hop.statusCode;
     if (hop.error) {
       const got = hop.statusCode !== undefined;
       let error = describeError(hop.error);

@@ -206,9 +206,9 @@ describe('timeouts and failures', () => {
   });
 
   it('says the body was being read when the timeout hits after the headers', async () => {
-    const outcome = await runCheck(parseMonitor('http', { url: target.url('/slow-body'), timeout: '300ms' }), checkContext());
+    const outcome = await runCheck(parseMonitor('http', { url: target.url('/slow-body'), timeout: '500ms' }), checkContext());
     expect(outcome.status).toBe('down');
-    expect(outcome.error).toBe('timeout after 300 ms while reading the response body');
+    expect(outcome.error).toBe('timeout after 500 ms while reading the response body');
     expect(outcome.networkError).toBe(false);
     expect(outcome.measurements.status_code).toBe(200);
   });

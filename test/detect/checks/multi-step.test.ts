@@ -198,10 +198,10 @@ describe('journey timeouts', () => {
   it('the monitor’s timeout bounds the whole journey', async () => {
     const slow = await startHttpTarget({ '/hang': () => {} });
     try {
-      const m = parseMonitor('multi-step', { timeout: '300ms', steps: [{ url: target.url('/login') }, { name: 'Hang', url: slow.url('/hang') }] });
+      const m = parseMonitor('multi-step', { timeout: '1s', steps: [{ url: target.url('/login') }, { name: 'Hang', url: slow.url('/hang') }] });
       const outcome = await runCheck(m, checkContext());
       expect(outcome.steps?.map((s) => s.status)).toEqual(['up', 'down']);
-      expect(outcome.error).toBe('step 2 ("Hang"): timeout after 300 ms');
+      expect(outcome.error).toBe('step 2 ("Hang"): timeout after 1000 ms');
     } finally {
       await slow.close();
     }
