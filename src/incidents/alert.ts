@@ -28,4 +28,6 @@ export interface IncomingAlert {
   description?: string;
   generatorUrl?: string;
   groupKey?: string;
+  /** Channels the monitor or alert rule behind this alert names (`notify:`), on top of routes. */
+  notify?: string[];
 }

@@ -188,7 +188,12 @@ async function ingestOne(db: Db, ctx: IncidentContext, alert: IncomingAlert, act
   const incident = toIncident(inserted);
   await record(incident.id, 'firing');
   await appendEvents(db, ctx, incident, [
-    { type: 'opened', actor, at: now, payload: { started_at: Math.min(alert.startsAt, now), source: alert.source, alert: alert.name, fingerprint: alert.fingerprint } },
+    {
+      type: 'opened',
+      actor,
+      at: now,
+      payload: { started_at: Math.min(alert.startsAt, now), source: alert.source, alert: alert.name, fingerprint: alert.fingerprint, ...(alert.notify?.length ? { notify: alert.notify } : {}) },
+    },
     fired,
   ]);
   return result('opened', incident.id);

@@ -1,29 +1,40 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import type { Runtime } from './bootstrap.js';
+import { buildCore, type Core } from './core.js';
+import { JobRunner } from './job-runner.js';
 
 /**
- * `medic start`: the API and UI, plus (as later phases land) the scheduler and the job runner, in one
- * process. Shutdown stops accepting requests, lets in-flight work finish, then closes the database.
+ * `medic start`: the API and UI, the job runner and (as phases land) the scheduler, in one process.
+ * Shutdown stops accepting requests, lets in-flight work finish, then closes the database.
  */
 export interface RunningServer {
   app: FastifyInstance;
+  core: Core;
   url: string;
   stop(): Promise<void>;
 }
 
+export function appContext(core: Core) {
+  return { ...core.rt, incidents: core.incidents, queue: core.queue };
+}
+
 export async function startAllInOne(rt: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const app = await buildApp(rt);
-  const { server } = rt.loaded.config;
+  const core = await buildCore(rt);
+  const app = await buildApp(appContext(core));
+  const { server, workers } = rt.loaded.config;
+  const runner = new JobRunner({ store: rt.store, queue: core.queue, handlers: core.handlers, clock: rt.clock, logger: rt.logger, leaseMs: workers.lease, concurrency: workers.concurrency });
+  runner.start();
   const url = await app.listen({ port: options.port ?? server.port, host: options.host ?? server.host });
   rt.logger.info({ url }, 'medic is listening');
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await app.close();
+      await runner.stop();
       await rt.store.close();
     })());
-  return { app, url, stop };
+  return { app, core, url, stop };
 }
 
 /** Stops on SIGINT/SIGTERM within `graceMs`, then exits; a second signal exits at once. */

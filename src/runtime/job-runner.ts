@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { Job, JobQueue, Store } from '../store/index.js';
+import { RetryLater, type Job, type JobContext, type JobHandler, type JobQueue, type Store } from '../store/index.js';
 
 /**
  * Runs jobs from the durable queue: claims due ones with a lease, hands each to the handler for its
@@ -10,14 +10,7 @@ import type { Job, JobQueue, Store } from '../store/index.js';
  * its job retried with backoff; one that returns `{ deferUntil }` waits without spending an attempt.
  */
 
-export interface JobContext {
-  /** Aborted when the process shuts down or the lease is lost. */
-  signal: AbortSignal;
-  owner: string;
-}
-
-export type JobResult = void | { deferUntil: number; payload?: unknown };
-export type JobHandler = (job: Job, ctx: JobContext) => Promise<JobResult>;
+export type { JobContext, JobHandler };
 
 export interface JobRunnerOptions {
   store: Store;
@@ -142,7 +135,8 @@ export class JobRunner {
       else await queue.complete(store.db, job.id, this.owner, clock.now());
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const status = await queue.fail(store.db, job.id, this.owner, message, clock.now(), this.o.backoffMs ?? 5000).catch(() => undefined);
+      const minDelay = err instanceof RetryLater ? err.delayMs : 0;
+      const status = await queue.fail(store.db, job.id, this.owner, message, clock.now(), this.o.backoffMs ?? 5000, minDelay).catch(() => undefined);
       logger[status === 'failed' ? 'error' : 'warn']({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message }, status === 'failed' ? 'job failed for good' : 'job failed; will retry');
     } finally {
       clearInterval(renew);

@@ -1,8 +1,9 @@
 import type { Registry } from 'prom-client';
 import type { LoadedConfig } from '../config/index.js';
+import type { IncidentContext } from '../incidents/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { Store } from '../store/index.js';
+import type { JobQueue, Store } from '../store/index.js';
 
 /**
  * What the HTTP layer is given by the process that runs it. Routes are thin: they validate, call
@@ -14,4 +15,6 @@ export interface AppContext {
   logger: Logger;
   clock: Clock;
   metrics: Registry;
+  incidents: IncidentContext;
+  queue: JobQueue;
 }

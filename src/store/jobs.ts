@@ -42,6 +42,27 @@ export interface Job<P = unknown> {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
+/** What a job handler gets besides the job. */
+export interface JobContext {
+  /** Aborted when the process shuts down or the lease is lost. */
+  signal: AbortSignal;
+  owner: string;
+}
+
+/** A handler returns nothing (done), or asks to run again later without spending an attempt. */
+export type JobResult = void | { deferUntil: number; payload?: unknown };
+export type JobHandler = (job: Job, ctx: JobContext) => Promise<JobResult>;
+
+/** Thrown by a handler to retry no sooner than `delayMs` (a receiver's Retry-After, say). */
+export class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
 function toJob(row: Row<'jobs'>): Job {
   return {
     id: Number(row.id),
@@ -168,7 +189,7 @@ export class JobQueue {
    * Records a failed attempt: retried after an exponential backoff while attempts remain, else failed.
    * Returns the new status, or undefined when the owner no longer held the job.
    */
-  async fail(db: Db, id: number, owner: string, error: string, now: number, backoffMs = 5000): Promise<JobStatus | undefined> {
+  async fail(db: Db, id: number, owner: string, error: string, now: number, backoffMs = 5000, minDelayMs = 0): Promise<JobStatus | undefined> {
     const row = await db.selectFrom('jobs').select(['attempts', 'max_attempts']).where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     const final = row.attempts >= row.max_attempts;
@@ -176,7 +197,7 @@ export class JobQueue {
       .updateTable('jobs')
       .set({
         status: final ? 'failed' : 'pending',
-        run_at: final ? now : now + backoffDelay(row.attempts, backoffMs),
+        run_at: final ? now : now + Math.max(minDelayMs, backoffDelay(row.attempts, backoffMs)),
         lease_owner: null,
         lease_until: null,
         last_error: error.slice(0, 4000),

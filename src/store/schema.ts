@@ -223,6 +223,21 @@ export interface JobsTable {
   finished_at: Millis | null;
 }
 
+export interface NotificationAttemptsTable {
+  id: Generated<number>;
+  job_id: number;
+  incident_id: number | null;
+  channel: string;
+  event: string;
+  attempt: number;
+  at: Millis;
+  /** ok | retryable | permanent */
+  outcome: string;
+  status: number | null;
+  reason: string | null;
+  idempotency_key: string;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   monitors: MonitorsTable;
@@ -236,6 +251,7 @@ export interface Database {
   flag_changes: FlagChangesTable;
   silences: SilencesTable;
   jobs: JobsTable;
+  notification_attempts: NotificationAttemptsTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfigText } from '../../src/config/index.js';
+import { appContext } from '../../src/runtime/all-in-one.js';
 import { openRuntime, type Runtime } from '../../src/runtime/bootstrap.js';
+import { buildCore, type Core } from '../../src/runtime/core.js';
 import { buildApp } from '../../src/server/app.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.js';
@@ -11,6 +13,7 @@ import { testDatabaseUrl, type TestEngine } from './stores.js';
 export interface TestApp {
   app: FastifyInstance;
   rt: Runtime;
+  core: Core;
   clock: ManualClock;
   tokens: { viewer: string; responder: string; admin: string };
   /** Authorization headers for a role. */
@@ -23,7 +26,8 @@ export async function openTestApp(options: { engine?: TestEngine; config?: strin
   const loaded = loadConfigText(`${options.config ?? ''}\nstorage: { url: "${url}" }\n`, { env: options.env ?? {} });
   const clock = new ManualClock(Date.UTC(2026, 10, 27, 12));
   const rt = await openRuntime(loaded, { logger: silentLogger, clock });
-  const app = await buildApp(rt);
+  const core = await buildCore(rt);
+  const app = await buildApp(appContext(core));
   const tokens = {
     viewer: (await createToken(rt.store.db, { name: 'v', role: 'viewer', source: 'cli' }, clock.now())).token,
     responder: (await createToken(rt.store.db, { name: 'r', role: 'responder', source: 'cli' }, clock.now())).token,
@@ -32,6 +36,7 @@ export async function openTestApp(options: { engine?: TestEngine; config?: strin
   return {
     app,
     rt,
+    core,
     clock,
     tokens,
     as: (role) => ({ authorization: `Bearer ${tokens[role]}` }),

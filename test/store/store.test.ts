@@ -41,6 +41,9 @@ const SAMPLE: { [T in keyof Database]: Record<string, unknown> } = {
     kind: 'notify', incident_id: 1, payload: toJson({ channel: 'x' }), status: 'pending', run_at: NOW, attempts: 0, max_attempts: 5,
     lease_owner: null, lease_until: null, idempotency_key: 'k1', last_error: null, created_at: NOW, updated_at: NOW, finished_at: null,
   },
+  notification_attempts: {
+    job_id: 1, incident_id: 1, channel: '#ops', event: 'opened', attempt: 2, at: NOW, outcome: 'retryable', status: 503, reason: 'unavailable', idempotency_key: '1-2-abc',
+  },
 };
 
 describe.each(ENGINES)('store on %s', (engine) => {

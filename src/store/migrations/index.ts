@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-incident-groups.js';
+import * as m003 from './003-notification-attempts.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -10,6 +11,7 @@ import * as m002 from './002-incident-groups.js';
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> }> = {
   '001-initial': m001,
   '002-incident-groups': m002,
+  '003-notification-attempts': m003,
 };
 
 export class MedicMigrations implements MigrationProvider {

@@ -1,0 +1,77 @@
+import type { MedicConfig, Redactor } from '../config/index.js';
+import { appendEvents, getIncident, type IncidentContext } from '../incidents/index.js';
+import type { Logger } from '../shared/logger.js';
+import { backoffDelay, RetryLater, type JobHandler } from '../store/index.js';
+import { sendNotification } from './index.js';
+import { buildNotificationMessage, deliveryKey } from './message.js';
+import type { NotifyJobPayload } from './reactor.js';
+
+/**
+ * Delivers one notification job. Each attempt is recorded; a retryable failure is retried with
+ * exponential backoff (no sooner than the receiver's Retry-After) up to `delivery.max_attempts`; success
+ * or a final failure is said on the timeline. Every attempt carries the same idempotency key, so a
+ * receiver that dedups on it sees one delivery even if a crash repeats the last attempt.
+ */
+export interface DeliveryContext {
+  incidents: IncidentContext;
+  config: Pick<MedicConfig, 'notifications' | 'delivery' | 'server'>;
+  redactor: Redactor;
+  logger: Logger;
+}
+
+export function notificationHandler(ctx: DeliveryContext): JobHandler {
+  return async (job, { signal }) => {
+    const p = job.payload as NotifyJobPayload;
+    const { store, clock } = ctx.incidents;
+    const channel = ctx.config.notifications.find((c) => c.name === p.channel);
+    const incident = await getIncident(store.db, p.incidentId);
+    if (!channel || !incident) {
+      ctx.logger.warn({ channel: p.channel, incidentId: p.incidentId }, 'notification dropped: channel or incident no longer exists');
+      return;
+    }
+    const idempotencyKey = deliveryKey({ incidentId: p.incidentId, eventId: p.eventId, channel: p.channel });
+    const message = buildNotificationMessage({
+      event: p.event,
+      idempotencyKey,
+      incident: {
+        id: incident.id,
+        title: incident.title,
+        service: incident.service,
+        severity: incident.severity,
+        status: incident.status,
+        labels: incident.labels,
+        started_at: incident.startedAt,
+        detected_at: incident.detectedAt,
+        cause: incident.cause,
+        ...incident.phases,
+      },
+      actor: p.actor,
+      ...(p.details ? { details: p.details } : {}),
+      ...(ctx.config.server.public_url ? { baseUrl: ctx.config.server.public_url } : {}),
+    });
+    const result = await sendNotification(channel, message, { signal, redactor: ctx.redactor, timeoutMs: ctx.config.delivery.timeout });
+    const reason = result.outcome === 'ok' ? null : ctx.redactor.redact(result.reason);
+    await store.db
+      .insertInto('notification_attempts')
+      .values({ job_id: job.id, incident_id: p.incidentId, channel: p.channel, event: p.event, attempt: job.attempts, at: clock.now(), outcome: result.outcome, status: result.status, reason, idempotency_key: idempotencyKey })
+      .execute();
+
+    const last = job.attempts >= job.maxAttempts;
+    if (result.outcome === 'retryable' && !last) {
+      throw new RetryLater(reason ?? 'retryable failure', Math.max(result.retryAfterMs ?? 0, backoffDelay(job.attempts, ctx.config.delivery.backoff)));
+    }
+    const ok = result.outcome === 'ok';
+    if (ok && result.skipped) return;
+    await store.transaction(async (trx) => {
+      const current = await getIncident(trx, p.incidentId);
+      if (!current) return;
+      await appendEvents(trx, ctx.incidents, current, [
+        {
+          type: ok ? 'notification_sent' : 'notification_failed',
+          actor: 'system',
+          payload: { channel: p.channel, event: p.event, attempts: job.attempts, status: result.status, ...(ok ? {} : { reason }) },
+        },
+      ]);
+    });
+  };
+}
