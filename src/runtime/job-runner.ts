@@ -135,8 +135,9 @@ export class JobRunner {
       else await queue.complete(store.db, job.id, this.owner, clock.now());
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const minDelay = err instanceof RetryLater ? err.delayMs : 0;
-      const status = await queue.fail(store.db, job.id, this.owner, message, clock.now(), this.o.backoffMs ?? 5000, minDelay).catch(() => undefined);
+      // A handler that says when to retry (its own backoff, a Retry-After) is taken at its word.
+      const [backoff, minDelay] = err instanceof RetryLater ? [0, err.delayMs] : [this.o.backoffMs ?? 5000, 0];
+      const status = await queue.fail(store.db, job.id, this.owner, message, clock.now(), backoff, minDelay).catch(() => undefined);
       logger[status === 'failed' ? 'error' : 'warn']({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message }, status === 'failed' ? 'job failed for good' : 'job failed; will retry');
     } finally {
       clearInterval(renew);

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Redactor } from '../config/index.js';
+import { IngestError } from '../detect/ingest/index.js';
+import { IncidentActionError } from '../incidents/index.js';
 
 /**
  * One error shape for every answer that is not a success: `{ error, message, issues? }`. Bad input is a
@@ -46,6 +48,14 @@ export function installErrorHandler(app: FastifyInstance, redactor: Redactor): v
         message: first ? `${err.validationContext ?? 'body'}${first.path && first.path !== err.validationContext ? `.${first.path}` : ''}: ${first.message}` : 'invalid request',
         issues,
       });
+    }
+    // Core errors that mean "bad request" or "not here", mapped once for every route.
+    if (err instanceof IngestError) {
+      return reply.code(400).send({ error: 'Bad Request', message: redactor.redact(err.message), issues: err.issues });
+    }
+    if (err instanceof IncidentActionError) {
+      const status = err.kind === 'not_found' ? 404 : 409;
+      return reply.code(status).send({ error: STATUS_TEXT[status], message: err.message });
     }
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send({ error: STATUS_TEXT[err.statusCode] ?? 'Error', message: redactor.redact(err.message), ...(err.issues ? { issues: err.issues } : {}) });

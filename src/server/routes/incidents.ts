@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { acknowledge, addNote, incidentDetails, listIncidents, recordCause, resolveIncident } from '../../incidents/index.js';
+import type { AppContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { affectedSchema, eventSchema, idParams, incidentSchema, timeParam } from '../schemas.js';
+
+const STATUS_FILTER = ['active', 'open', 'acknowledged', 'mitigating', 'resolved', 'verifying', 'closed', 'reopened'] as const;
+
+export async function incidentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/incidents',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'List incidents, newest first',
+        tags: ['incidents'],
+        querystring: z.object({
+          status: z.enum(STATUS_FILTER).optional().describe('"active" means every status but closed'),
+          service: z.string().optional(),
+          since: timeParam.optional().describe('detected at or after (ISO-8601 or ms)'),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+        response: { 200: z.object({ incidents: z.array(incidentSchema), total: z.number() }) },
+      },
+    },
+    async (request) => listIncidents(ctx.store.db, request.query),
+  );
+
+  r.get(
+    '/api/incidents/:id',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'One incident with its timeline, phases, alerts and what it affects',
+        tags: ['incidents'],
+        params: idParams,
+        response: {
+          200: z.object({
+            incident: incidentSchema,
+            timeline: z.array(eventSchema),
+            alerts: z.array(z.object({ id: z.number(), name: z.string(), fingerprint: z.string(), service: z.string().nullable(), severity: z.string(), status: z.string(), source: z.string(), startsAt: z.number(), receivedAt: z.number(), generatorUrl: z.string().nullable(), labels: z.record(z.string(), z.string()) })),
+            affected: affectedSchema.nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const details = await incidentDetails(ctx.store.db, ctx.incidents, request.params.id);
+      if (!details) throw notFound(`no incident ${request.params.id}`);
+      return details;
+    },
+  );
+
+  const action = (path: string, summary: string, body: z.ZodType, run: (id: number, body: Record<string, string | undefined>, actor: string) => Promise<unknown>) =>
+    r.post(
+      `/api/incidents/:id/${path}`,
+      { config: { access: 'responder' }, schema: { summary, tags: ['incidents'], params: idParams, body, response: { 200: z.object({ incident: incidentSchema }) } } },
+      // An action without options may come with no body at all.
+      async (request) => ({ incident: (await run(request.params.id, (request.body ?? {}) as Record<string, string | undefined>, request.principal!.name)) as z.infer<typeof incidentSchema> }),
+    );
+
+  action('ack', 'Acknowledge: someone is on it', z.strictObject({}).nullish(), (id, _b, actor) => acknowledge(ctx.incidents, id, actor));
+  action('diagnose', 'Record the cause (sets diagnosed_at)', z.strictObject({ cause: z.string().trim().min(1).max(4000) }), (id, b, actor) => recordCause(ctx.incidents, id, b.cause!, actor));
+  action('resolve', 'Resolve: a fix was applied (verification follows)', z.strictObject({ note: z.string().max(4000).optional() }).nullish(), (id, b, actor) => resolveIncident(ctx.incidents, id, b.note, actor));
+  action('notes', 'Add a note to the timeline', z.strictObject({ text: z.string().trim().min(1).max(10_000) }), (id, b, actor) => addNote(ctx.incidents, id, b.text!, actor));
+}
