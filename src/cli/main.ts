@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { MEDIC_VERSION } from '../shared/version.js';
+import { incidentCommands } from './commands/incidents.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
-import { EXIT, stdio, type Output } from './output.js';
+import { EXIT, stdio, UsageError, type Output } from './output.js';
 
 /** Builds the `medic` program; each command lives in its own file under commands/. */
 export function buildProgram(io: Output, setExit: (code: number) => void): Command {
@@ -13,7 +14,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand]) register(program, io, setExit);
+  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands]) register(program, io, setExit);
   return program;
 }
 
@@ -25,6 +26,10 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    if (err instanceof UsageError) {
+      io.err(err.message);
+      return EXIT.badInput;
+    }
     throw err;
   }
   return code;

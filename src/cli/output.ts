@@ -13,6 +13,9 @@ export const stdio: Output = {
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
 
+/** Bad input to a command (an id that is not one, a missing option): printed, exit 2. */
+export class UsageError extends Error {}
+
 /** Prints a config error as a list of located problems; returns the exit code for bad input. */
 export function reportConfigError(err: unknown, io: Output): number {
   if (err instanceof ConfigError) {

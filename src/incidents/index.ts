@@ -12,3 +12,4 @@ export * from './queries.js';
 export * from './severity.js';
 export * from './silences.js';
 export * from './timeline.js';
+export * from './format.js';

@@ -4,7 +4,7 @@ import { appContext } from '../../src/runtime/all-in-one.js';
 import { openRuntime, type Runtime } from '../../src/runtime/bootstrap.js';
 import { buildCore, type Core } from '../../src/runtime/core.js';
 import { buildApp } from '../../src/server/app.js';
-import { ManualClock } from '../../src/shared/clock.js';
+import { ManualClock, type Clock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { createToken } from '../../src/store/index.js';
 import { testDatabaseUrl, type TestEngine } from './stores.js';
@@ -21,11 +21,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function openTestApp(options: { engine?: TestEngine; config?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
+export async function openTestApp(options: { engine?: TestEngine; config?: string; env?: NodeJS.ProcessEnv; clock?: Clock } = {}): Promise<TestApp> {
   const { url, drop } = testDatabaseUrl(options.engine ?? 'sqlite');
   const loaded = loadConfigText(`${options.config ?? ''}\nstorage: { url: "${url}" }\n`, { env: options.env ?? {} });
-  const clock = new ManualClock(Date.UTC(2026, 10, 27, 12));
-  const rt = await openRuntime(loaded, { logger: silentLogger, clock });
+  const manual = new ManualClock(Date.UTC(2026, 10, 27, 12));
+  const rt = await openRuntime(loaded, { logger: silentLogger, clock: options.clock ?? manual });
+  const clock = manual;
   const core = await buildCore(rt);
   const app = await buildApp(appContext(core));
   const tokens = {

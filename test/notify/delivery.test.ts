@@ -59,9 +59,8 @@ delivery: { max_attempts: 20, backoff: 100ms }
     const [opened] = await ingestAlerts(core.incidents, [alert({ service: 'payment' })], 'test');
     // Let a few attempts fail against the closed port.
     await waitFor(async () => (await rt.store.db.selectFrom('notification_attempts').selectAll().execute()).length >= 2);
-    let sink: Sink | undefined;
-    sink = await startSinkOn(port);
-    cleanups.push(() => sink!.close());
+    const sink = await startSinkOn(port);
+    cleanups.push(() => sink.close());
     await waitFor(async () => (await getTimeline(rt.store.db, opened!.incidentId!)).some((e) => e.type === 'notification_sent'));
     await new Promise((r) => setTimeout(r, 400)); // nothing more should arrive
     expect(sink.received).toHaveLength(1);

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/index.js';
+import { ingestAlerts } from '../../src/incidents/index.js';
+import { openRuntime } from '../../src/runtime/bootstrap.js';
+import { buildCore } from '../../src/runtime/core.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { runCli } from '../helpers/cli.js';
+import { alert } from '../helpers/incidents.js';
+
+describe('medic incidents / incident', () => {
+  let file: string;
+  let id: number;
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'medic-cli-inc-'));
+    file = path.join(dir, 'medic.yaml');
+    writeFileSync(file, `storage: { url: "sqlite://${dir}/medic.db" }\n`);
+    const rt = await openRuntime(loadConfigFile(file), { logger: silentLogger });
+    const core = await buildCore(rt);
+    const [r] = await ingestAlerts(core.incidents, [alert({ name: 'PaymentErrors', service: 'payment', title: 'Payment errors', startsAt: Date.now() - 60_000 })], 'alertmanager');
+    id = r!.incidentId!;
+    await rt.store.close();
+  });
+
+  it('lists incidents as a table and as JSON', async () => {
+    const table = await runCli(['incidents', '-c', file]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`#${id}\\s+P2\\s+open\\s+payment\\s+.*Payment errors`));
+    const json = JSON.parse((await runCli(['incidents', '--open', '--json', '-c', file])).stdout);
+    expect(json).toMatchObject({ total: 1, incidents: [{ id, status: 'open' }] });
+  });
+
+  it('acknowledges, records the cause, resolves; show prints phases and the timeline', async () => {
+    expect((await runCli(['incident', 'ack', String(id), '-c', file])).stdout).toContain(`#${id} is now acknowledged`);
+    expect((await runCli(['incident', 'diagnose', String(id), '--cause', 'pool exhausted', '-c', file])).code).toBe(0);
+    expect((await runCli(['incident', 'resolve', String(id), '--note', 'raised the pool', '-c', file])).stdout).toContain('is now resolved');
+    const show = await runCli(['incident', 'show', String(id), '-c', file]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/Incident #\d+ \[P2\] Payment errors/);
+    expect(show.stdout).toMatch(/cause\s+pool exhausted/);
+    expect(show.stdout).toMatch(/detect\s+1m/);
+    expect(show.stdout).toMatch(/MTTR\s+\d/);
+    expect(show.stdout).toMatch(/\+\d+\w*\s+cli:\S+\s+cause identified: pool exhausted/);
+    expect(show.stdout).toMatch(/resolved: raised the pool/);
+  });
+
+  it('exits 2 on bad input: an unknown incident, a missing --cause, a bad id', async () => {
+    expect((await runCli(['incident', 'ack', '9999', '-c', file])).code).toBe(2);
+    const noCause = await runCli(['incident', 'diagnose', String(id), '-c', file]);
+    expect(noCause.code).toBe(2);
+    expect(noCause.stderr).toMatch(/--cause/);
+    expect((await runCli(['incident', 'show', 'abc', '-c', file])).code).toBe(2);
+  });
+
+});
