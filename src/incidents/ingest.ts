@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
-import { toJson, type Db } from '../store/index.js';
+import { toJson, type Db, type NewRow } from '../store/index.js';
 import type { IncomingAlert } from './alert.js';
 import type { IncidentContext } from './context.js';
 import { dependencyGraph } from './dependencies.js';
 import type { NewEvent } from './events.js';
+import { matchLabels } from './matchers.js';
 import { ACTIVE_STATUSES, toIncident, type Incident } from './model.js';
 import { atLeast } from './severity.js';
-import { findSilence } from './silences.js';
+import { listSilences, type Silence } from './silences.js';
 import { appendEvents } from './timeline.js';
 
 /**
@@ -18,8 +19,11 @@ import { appendEvents } from './timeline.js';
  *   5. an incident with its fingerprint closed within reopen_window → reopened
  *   6. otherwise a new incident opens.
  * A resolved alert resolves its incident once none of the incident's alerts still fires.
- * The database enforces one active incident per fingerprint, so concurrent identical alerts, on any
- * number of workers, open one incident.
+ *
+ * Every delivery is recorded in `alerts`; the timeline gets an `alert_fired` event when an alert starts
+ * firing, not for each re-notification of one that already fires (Alertmanager re-sends a whole group
+ * whenever it changes), so a storm stays readable. The database enforces one active incident per
+ * fingerprint, so concurrent identical alerts, on any number of workers, open one incident.
  */
 
 export type IngestOutcome = 'opened' | 'deduplicated' | 'grouped' | 'symptom' | 'reopened' | 'suppressed' | 'resolved' | 'acknowledged' | 'recorded';
@@ -43,178 +47,278 @@ export async function ingestAlerts(ctx: IncidentContext, alerts: IncomingAlert[]
   const keys = [...new Set(alerts.flatMap((a) => [`group:${groupKeyOf(a, groupBy)}`, `fp:${a.fingerprint}`]))].sort();
   return ctx.store.transaction(async (trx) => {
     for (const key of keys) await ctx.store.dialect.lockKey(trx, key);
+    const batch = await IngestBatch.load(trx, ctx, actor, alerts);
     const results: IngestResult[] = [];
-    for (const alert of alerts) results.push(await ingestOne(trx, ctx, alert, actor));
+    for (const alert of alerts) results.push(await batch.ingest(alert));
+    await batch.flush();
     return results;
   });
 }
 
-async function ingestOne(db: Db, ctx: IncidentContext, alert: IncomingAlert, actor: string): Promise<IngestResult> {
-  const now = ctx.clock.now();
-  const record = (incidentId: number | null, status: string, silenceId: number | null = null) =>
-    db
-      .insertInto('alerts')
-      .values({
-        incident_id: incidentId,
-        fingerprint: alert.fingerprint,
-        source: alert.source,
-        name: alert.name,
-        service: alert.service,
-        severity: alert.severity,
-        status,
-        labels: toJson(ctx.redactor.redactDeep(alert.labels)),
-        annotations: toJson(ctx.redactor.redactDeep(alert.annotations)),
-        starts_at: alert.startsAt,
-        ends_at: alert.endsAt,
-        received_at: now,
-        generator_url: alert.generatorUrl ?? null,
-        group_key: alert.groupKey ?? null,
-        silence_id: silenceId,
-      })
-      .execute();
-  const result = (outcome: IngestOutcome, incidentId: number | null): IngestResult => ({ fingerprint: alert.fingerprint, outcome, incidentId });
+interface LastSeen {
+  incidentId: number | null;
+  status: string;
+  startsAt: number;
+}
 
-  if (alert.status === 'resolved' || alert.status === 'acknowledged') {
-    const incident = (await activeByFingerprint(db, alert.fingerprint)) ?? (await activeByAlert(db, alert.fingerprint));
-    await record(incident?.id ?? null, alert.status);
-    if (!incident) return result('recorded', null);
-    if (alert.status === 'acknowledged') {
-      await appendEvents(db, ctx, incident, [{ type: 'acknowledged', actor, payload: { source: alert.source, alert: alert.name } }]);
-      return result('acknowledged', incident.id);
-    }
-    const stillFiring = await firingFingerprints(db, incident.id);
-    const event: NewEvent = stillFiring.length === 0
-      ? { type: 'resolved', actor, payload: { source: alert.source, alert: alert.name, fingerprint: alert.fingerprint, note: 'the alert source says resolved' } }
-      : { type: 'alert_resolved', actor, payload: { alert: alert.name, fingerprint: alert.fingerprint, still_firing: stillFiring.length } };
-    await appendEvents(db, ctx, incident, [event]);
-    return result(stillFiring.length === 0 ? 'resolved' : 'recorded', incident.id);
+/**
+ * One delivery's work. Lookups are done once per batch and kept current as alerts are processed;
+ * writes that only add (alert rows, timeline events of incidents already open) are gathered and
+ * written together, so a storm of re-notifications costs a few statements per delivery, not per alert.
+ */
+class IngestBatch {
+  private readonly alertRows: NewRow<'alerts'>[] = [];
+  private readonly pending = new Map<number, NewEvent[]>();
+  /** Severity raises, written with the batch before the events that may notify about them. */
+  private readonly pendingSeverity = new Map<number, string>();
+  /** The freshest copy of every incident this batch touched. */
+  private readonly known = new Map<number, Incident>();
+  private readonly now: number;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly ctx: IncidentContext,
+    private readonly actor: string,
+    private readonly silences: Silence[],
+    private readonly active: Map<string, Incident>,
+    private readonly lastSeen: Map<string, LastSeen>,
+  ) {
+    this.now = ctx.clock.now();
   }
 
-  const silence = await findSilence(db, { ...alert.labels, alertname: alert.name, ...(alert.service ? { service: alert.service } : {}) }, now);
-  if (silence) {
-    await record(null, 'suppressed', silence.id);
-    return result('suppressed', null);
+  static async load(db: Db, ctx: IncidentContext, actor: string, alerts: IncomingAlert[]): Promise<IngestBatch> {
+    const fps = [...new Set(alerts.map((a) => a.fingerprint))];
+    const now = ctx.clock.now();
+    const [silences, activeRows, lastRows] = await Promise.all([
+      listSilences(db, { activeAt: now }),
+      db.selectFrom('incidents').selectAll().where('fingerprint', 'in', fps).where('status', '<>', 'closed').execute(),
+      db
+        .selectFrom('alerts as a')
+        .select(['a.fingerprint', 'a.incident_id', 'a.status', 'a.starts_at'])
+        .where('a.fingerprint', 'in', fps)
+        .where(({ eb, selectFrom }) => eb('a.id', '=', selectFrom('alerts as b').select((b) => b.fn.max('b.id').as('m')).whereRef('b.fingerprint', '=', 'a.fingerprint')))
+        .execute(),
+    ]);
+    const active = new Map(activeRows.map((r) => [r.fingerprint, toIncident(r)]));
+    const lastSeen = new Map(lastRows.map((r) => [r.fingerprint, { incidentId: r.incident_id === null ? null : Number(r.incident_id), status: r.status, startsAt: r.starts_at }]));
+    return new IngestBatch(db, ctx, actor, silences, active, lastSeen);
   }
 
-  const fired: NewEvent = {
-    type: 'alert_fired',
-    actor,
-    at: now,
-    payload: {
-      alert: alert.name,
-      fingerprint: alert.fingerprint,
-      source: alert.source,
-      severity: alert.severity,
-      summary: alert.title,
-      started_at: alert.startsAt,
-      ...(alert.generatorUrl ? { generator_url: alert.generatorUrl } : {}),
-    },
-  };
-  const join = async (incident: Incident, outcome: IngestOutcome, extra: NewEvent[] = []) => {
-    await record(incident.id, 'firing');
-    if (atLeast(alert.severity, incident.severity) && alert.severity !== incident.severity) {
-      await db.updateTable('incidents').set({ severity: alert.severity }).where('id', '=', incident.id).execute();
-      incident = { ...incident, severity: alert.severity };
+  async ingest(alert: IncomingAlert): Promise<IngestResult> {
+    if (alert.status === 'resolved' || alert.status === 'acknowledged') return this.settle(alert);
+    const labels = { ...alert.labels, alertname: alert.name, ...(alert.service ? { service: alert.service } : {}) };
+    const silence = this.silences.find((s) => matchLabels(s.matchers, labels));
+    if (silence) {
+      this.record(alert, null, 'suppressed', silence.id);
+      return this.result(alert, 'suppressed', null);
     }
-    await appendEvents(db, ctx, incident, [...extra, fired]);
-    return result(outcome, incident.id);
-  };
 
-  const same = await activeByFingerprint(db, alert.fingerprint);
-  if (same) return join(same, 'deduplicated');
+    const same = this.active.get(alert.fingerprint);
+    if (same) return this.join(alert, same, 'deduplicated');
 
-  const groupKey = groupKeyOf(alert, ctx.config.incidents.group_by);
-  const group = await db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('group_key', '=', groupKey)
-    .where('status', 'in', ACTIVE_STATUSES)
-    .where('detected_at', '>=', now - ctx.config.incidents.group_window)
-    .orderBy('id')
-    .executeTakeFirst();
-  if (group) return join(toIncident(group), 'grouped');
+    const { db, ctx, now } = this;
+    const groupKey = groupKeyOf(alert, ctx.config.incidents.group_by);
+    const group = await db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('group_key', '=', groupKey)
+      .where('status', 'in', ACTIVE_STATUSES)
+      .where('detected_at', '>=', now - ctx.config.incidents.group_window)
+      .orderBy('id')
+      .executeTakeFirst();
+    if (group) return this.join(alert, this.current(toIncident(group)), 'grouped');
 
-  if (alert.service) {
-    for (const dependency of dependencyGraph(ctx.config.services).dependenciesOf(alert.service)) {
-      const cause = await db.selectFrom('incidents').selectAll().where('service', '=', dependency).where('status', 'in', ACTIVE_STATUSES).orderBy('id').executeTakeFirst();
-      if (cause) {
+    if (alert.service) {
+      for (const dependency of dependencyGraph(ctx.config.services).dependenciesOf(alert.service)) {
+        const cause = await db.selectFrom('incidents').selectAll().where('service', '=', dependency).where('status', 'in', ACTIVE_STATUSES).orderBy('id').executeTakeFirst();
+        if (!cause) continue;
         const root = cause.parent_id ? ((await db.selectFrom('incidents').selectAll().where('id', '=', cause.parent_id).executeTakeFirst()) ?? cause) : cause;
-        return join(toIncident(root), 'symptom', [
-          { type: 'symptom_joined', actor, at: now, payload: { service: alert.service, alert: alert.name, fingerprint: alert.fingerprint, depends_on: dependency } },
+        return this.join(alert, this.current(toIncident(root)), 'symptom', [
+          { type: 'symptom_joined', actor: this.actor, at: now, payload: { service: alert.service, alert: alert.name, fingerprint: alert.fingerprint, depends_on: dependency } },
         ]);
       }
     }
+
+    const closed = await db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('fingerprint', '=', alert.fingerprint)
+      .where('status', '=', 'closed')
+      .where('closed_at', '>=', now - ctx.config.incidents.reopen_window)
+      .orderBy('closed_at', 'desc')
+      .executeTakeFirst();
+    if (closed) {
+      const incident = toIncident(closed);
+      this.record(alert, incident.id, 'firing');
+      this.addEvents(incident, [{ type: 'reopened', actor: this.actor, at: now, payload: { alert: alert.name, fingerprint: alert.fingerprint, closed_at: closed.closed_at } }, this.fired(alert)]);
+      // Reopening takes the fingerprint's active slot now, so later alerts of this batch join it.
+      await this.flush();
+      return this.result(alert, 'reopened', incident.id);
+    }
+
+    const inserted = await db
+      .insertInto('incidents')
+      .values({
+        fingerprint: alert.fingerprint,
+        group_key: groupKey,
+        title: ctx.redactor.redact(alert.title),
+        service: alert.service,
+        severity: alert.severity,
+        labels: toJson(ctx.redactor.redactDeep(labels)),
+        status: 'open',
+        source: alert.source,
+        alert_name: alert.name,
+        created_at: now,
+        updated_at: now,
+      })
+      // The conflict target repeats the partial index's predicate literally: SQLite matches it by text.
+      .onConflict((oc) => oc.column('fingerprint').where(sql<boolean>`status <> 'closed'`).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!inserted) {
+      // Another transaction opened it between our lookup and insert (a worker without our lock): join it.
+      const winner = await db.selectFrom('incidents').selectAll().where('fingerprint', '=', alert.fingerprint).where('status', '<>', 'closed').executeTakeFirst();
+      if (!winner) throw new Error(`incident for ${alert.fingerprint} vanished during ingest`);
+      return this.join(alert, toIncident(winner), 'deduplicated');
+    }
+    const incident = toIncident(inserted);
+    this.active.set(alert.fingerprint, incident);
+    this.record(alert, incident.id, 'firing');
+    this.addEvents(incident, [
+      {
+        type: 'opened',
+        actor: this.actor,
+        at: now,
+        payload: { started_at: Math.min(alert.startsAt, now), source: alert.source, alert: alert.name, fingerprint: alert.fingerprint, ...(alert.notify?.length ? { notify: alert.notify } : {}) },
+      },
+      this.fired(alert),
+    ]);
+    // Written now: the timestamps the events derive are what grouping looks for in the next alert.
+    await this.flush();
+    return this.result(alert, 'opened', incident.id);
   }
 
-  const closed = await db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('fingerprint', '=', alert.fingerprint)
-    .where('status', '=', 'closed')
-    .where('closed_at', '>=', now - ctx.config.incidents.reopen_window)
-    .orderBy('closed_at', 'desc')
-    .executeTakeFirst();
-  if (closed) {
-    await record(Number(closed.id), 'firing');
-    await appendEvents(db, ctx, toIncident(closed), [{ type: 'reopened', actor, at: now, payload: { alert: alert.name, fingerprint: alert.fingerprint, closed_at: closed.closed_at } }, fired]);
-    return result('reopened', Number(closed.id));
+  /** Writes what was gathered: alert rows in one statement, then each incident's new events. */
+  async flush(): Promise<void> {
+    for (const [id, severity] of this.pendingSeverity) await this.db.updateTable('incidents').set({ severity }).where('id', '=', id).execute();
+    this.pendingSeverity.clear();
+    if (this.alertRows.length > 0) await this.db.insertInto('alerts').values(this.alertRows.splice(0)).execute();
+    for (const [id, events] of [...this.pending]) {
+      this.pending.delete(id);
+      const incident = this.byId(id);
+      if (!incident) continue;
+      const { incident: next } = await appendEvents(this.db, this.ctx, incident, events);
+      this.remember(next);
+      if (next.status === 'closed') this.active.delete(next.fingerprint);
+    }
   }
 
-  const inserted = await db
-    .insertInto('incidents')
-    .values({
+  /** A resolved or acknowledged alert: acts on the incident its fingerprint belongs to. */
+  private async settle(alert: IncomingAlert): Promise<IngestResult> {
+    await this.flush();
+    const seen = this.lastSeen.get(alert.fingerprint);
+    let incident = this.active.get(alert.fingerprint);
+    if (!incident && seen?.incidentId != null) incident = this.byId(seen.incidentId) ?? (await this.fetchActive(seen.incidentId));
+    this.record(alert, incident?.id ?? null, alert.status);
+    if (!incident) return this.result(alert, 'recorded', null);
+    if (alert.status === 'acknowledged') {
+      this.addEvents(incident, [{ type: 'acknowledged', actor: this.actor, payload: { source: alert.source, alert: alert.name } }]);
+      return this.result(alert, 'acknowledged', incident.id);
+    }
+    await this.flush();
+    const stillFiring = await firingFingerprints(this.db, incident.id);
+    const event: NewEvent =
+      stillFiring.length === 0
+        ? { type: 'resolved', actor: this.actor, payload: { source: alert.source, alert: alert.name, fingerprint: alert.fingerprint, note: 'the alert source says resolved' } }
+        : { type: 'alert_resolved', actor: this.actor, payload: { alert: alert.name, fingerprint: alert.fingerprint, still_firing: stillFiring.length } };
+    this.addEvents(incident, [event]);
+    return this.result(alert, stillFiring.length === 0 ? 'resolved' : 'recorded', incident.id);
+  }
+
+  private join(alert: IncomingAlert, incident: Incident, outcome: IngestOutcome, extra: NewEvent[] = []): IngestResult {
+    const seen = this.lastSeen.get(alert.fingerprint);
+    const alreadyFiring = seen?.incidentId === incident.id && seen.status === 'firing' && seen.startsAt === alert.startsAt;
+    this.record(alert, incident.id, 'firing');
+    if (atLeast(alert.severity, incident.severity) && alert.severity !== incident.severity) {
+      // Raised in the row now; the event write later carries the new value along.
+      incident = { ...incident, severity: alert.severity };
+      this.remember(incident);
+      this.pendingSeverity.set(incident.id, alert.severity);
+    }
+    const events = alreadyFiring ? extra : [...extra, this.fired(alert)];
+    if (events.length > 0) this.addEvents(incident, events);
+    return this.result(alert, outcome, incident.id);
+  }
+
+  private remember(incident: Incident): void {
+    this.known.set(incident.id, incident);
+    if (incident.status !== 'closed') this.active.set(incident.fingerprint, incident);
+  }
+
+  /** The freshest copy this batch holds of an incident. */
+  private current(incident: Incident): Incident {
+    return this.known.get(incident.id) ?? this.active.get(incident.fingerprint) ?? incident;
+  }
+
+  private byId(id: number): Incident | undefined {
+    return this.known.get(id) ?? [...this.active.values()].find((i) => i.id === id);
+  }
+
+  private async fetchActive(id: number): Promise<Incident | undefined> {
+    const row = await this.db.selectFrom('incidents').selectAll().where('id', '=', id).where('status', '<>', 'closed').executeTakeFirst();
+    if (!row) return undefined;
+    const incident = toIncident(row);
+    this.remember(incident);
+    return incident;
+  }
+
+  private addEvents(incident: Incident, events: NewEvent[]): void {
+    this.remember(incident);
+    this.pending.set(incident.id, [...(this.pending.get(incident.id) ?? []), ...events]);
+  }
+
+  private fired(alert: IncomingAlert): NewEvent {
+    return {
+      type: 'alert_fired',
+      actor: this.actor,
+      at: this.now,
+      payload: {
+        alert: alert.name,
+        fingerprint: alert.fingerprint,
+        source: alert.source,
+        severity: alert.severity,
+        summary: alert.title,
+        started_at: alert.startsAt,
+        ...(alert.generatorUrl ? { generator_url: alert.generatorUrl } : {}),
+      },
+    };
+  }
+
+  private record(alert: IncomingAlert, incidentId: number | null, status: string, silenceId: number | null = null): void {
+    const { redactor } = this.ctx;
+    this.alertRows.push({
+      incident_id: incidentId,
       fingerprint: alert.fingerprint,
-      group_key: groupKey,
-      title: ctx.redactor.redact(alert.title),
+      source: alert.source,
+      name: alert.name,
       service: alert.service,
       severity: alert.severity,
-      labels: toJson(ctx.redactor.redactDeep({ ...alert.labels, alertname: alert.name, ...(alert.service ? { service: alert.service } : {}) })),
-      status: 'open',
-      source: alert.source,
-      alert_name: alert.name,
-      created_at: now,
-      updated_at: now,
-    })
-    // The conflict target repeats the partial index's predicate literally: SQLite matches it by text.
-    .onConflict((oc) => oc.column('fingerprint').where(sql<boolean>`status <> 'closed'`).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (!inserted) {
-    // Another transaction opened it between our lookup and insert (a worker without our lock): join it.
-    const winner = await activeByFingerprint(db, alert.fingerprint);
-    if (!winner) throw new Error(`incident for ${alert.fingerprint} vanished during ingest`);
-    return join(winner, 'deduplicated');
+      status,
+      labels: toJson(redactor.redactDeep(alert.labels)),
+      annotations: toJson(redactor.redactDeep(alert.annotations)),
+      starts_at: alert.startsAt,
+      ends_at: alert.endsAt,
+      received_at: this.now,
+      generator_url: alert.generatorUrl ?? null,
+      group_key: alert.groupKey ?? null,
+      silence_id: silenceId,
+    });
+    this.lastSeen.set(alert.fingerprint, { incidentId, status, startsAt: alert.startsAt });
   }
-  const incident = toIncident(inserted);
-  await record(incident.id, 'firing');
-  await appendEvents(db, ctx, incident, [
-    {
-      type: 'opened',
-      actor,
-      at: now,
-      payload: { started_at: Math.min(alert.startsAt, now), source: alert.source, alert: alert.name, fingerprint: alert.fingerprint, ...(alert.notify?.length ? { notify: alert.notify } : {}) },
-    },
-    fired,
-  ]);
-  return result('opened', incident.id);
-}
 
-export async function activeByFingerprint(db: Db, fingerprint: string): Promise<Incident | undefined> {
-  const row = await db.selectFrom('incidents').selectAll().where('fingerprint', '=', fingerprint).where('status', '<>', 'closed').executeTakeFirst();
-  return row ? toIncident(row) : undefined;
-}
-
-/** The active incident an alert with this fingerprint joined (by grouping or as a symptom). */
-async function activeByAlert(db: Db, fingerprint: string): Promise<Incident | undefined> {
-  const row = await db
-    .selectFrom('alerts')
-    .innerJoin('incidents', 'incidents.id', 'alerts.incident_id')
-    .selectAll('incidents')
-    .where('alerts.fingerprint', '=', fingerprint)
-    .where('incidents.status', '<>', 'closed')
-    .orderBy('alerts.id', 'desc')
-    .executeTakeFirst();
-  return row ? toIncident(row) : undefined;
+  private result(alert: IncomingAlert, outcome: IngestOutcome, incidentId: number | null): IngestResult {
+    return { fingerprint: alert.fingerprint, outcome, incidentId };
+  }
 }
 
 /** Fingerprints of the incident's alerts whose latest state is firing. */
@@ -229,4 +333,9 @@ export async function firingFingerprints(db: Db, incidentId: number): Promise<st
     )
     .execute();
   return rows.map((r) => r.fingerprint);
+}
+
+export async function activeByFingerprint(db: Db, fingerprint: string): Promise<Incident | undefined> {
+  const row = await db.selectFrom('incidents').selectAll().where('fingerprint', '=', fingerprint).where('status', '<>', 'closed').executeTakeFirst();
+  return row ? toIncident(row) : undefined;
 }

@@ -51,14 +51,19 @@ describe.each(ENGINES)('alert ingest on %s', (engine) => {
   const racingStores = async () =>
     engine === 'postgres' ? Promise.all(Array.from({ length: 4 }, () => Store.open({ url: t.url, poolSize: 4 }))) : [t.store];
 
-  it('deduplicates by fingerprint: one incident, one more event', async () => {
+  it('deduplicates by fingerprint: one incident; a new firing adds an event, a re-notification does not', async () => {
     const { ctx, clock } = incidentContext(t.store);
     const [a] = await ingestAlerts(ctx, [alert()], 'x');
     clock.advance(MIN);
     const [b] = await ingestAlerts(ctx, [alert()], 'x');
     expect(b).toMatchObject({ outcome: 'deduplicated', incidentId: a!.incidentId });
     expect((await listIncidents(t.store.db)).total).toBe(1);
-    expect((await getTimeline(t.store.db, a!.incidentId!)).filter((e) => e.type === 'alert_fired')).toHaveLength(2);
+    const fired = async () => (await getTimeline(t.store.db, a!.incidentId!)).filter((e) => e.type === 'alert_fired').length;
+    expect(await fired()).toBe(1);
+    // The same alert firing anew (it stopped, then started again) is news for the timeline.
+    await ingestAlerts(ctx, [alert({ startsAt: T0 + MIN })], 'x');
+    expect(await fired()).toBe(2);
+    expect(await t.store.db.selectFrom('alerts').selectAll().execute()).toHaveLength(3);
   });
 
   it('groups alerts of a service within group_window, and not after it', async () => {

@@ -119,7 +119,7 @@ export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<vo
     .addColumn('group_key', 'text')
     .addColumn('silence_id', 'bigint')
     .execute();
-  await db.schema.createIndex('alerts_fingerprint').on('alerts').columns(['fingerprint', 'received_at']).execute();
+  await db.schema.createIndex('alerts_fingerprint').on('alerts').columns(['fingerprint', 'id']).execute();
   await db.schema.createIndex('alerts_incident').on('alerts').column('incident_id').execute();
   await db.schema.createIndex('alerts_received').on('alerts').column('received_at').execute();
 

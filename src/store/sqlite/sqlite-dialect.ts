@@ -34,7 +34,7 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
-    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   }
 
   addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> {
@@ -86,4 +86,28 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.options);
   }
+}
+
+/**
+ * Kysely prepares every statement anew; preparing costs as much as running a small query. Medic runs
+ * the same few hundred statements over and over, so prepared statements are kept by SQL text (all
+ * queries on this connection are serialized by Kysely, so one statement is never used twice at once).
+ */
+function withStatementCache(database: Sqlite.Database, size = 500) {
+  const cache = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        // Re-insert to keep the map in least-recently-used order.
+        cache.delete(sql);
+      } else {
+        stmt = database.prepare(sql);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
 }

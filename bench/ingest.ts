@@ -1,0 +1,80 @@
+// Alert-storm benchmark (issue 3): 100,000 alerts posted as Alertmanager payloads of 10 alerts each,
+// from a load generator in a second process, over 500 distinct fingerprints in 20 services; then counts
+// what was recorded. Run: npx tsx bench/ingest.ts [sqlite|postgres|both]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfigText } from '../src/config/index.js';
+import { startAllInOne } from '../src/runtime/all-in-one.js';
+import { openRuntime } from '../src/runtime/bootstrap.js';
+import { silentLogger } from '../src/shared/logger.js';
+import { createToken } from '../src/store/index.js';
+
+const TOTAL = Number(process.env.ALERTS ?? 100_000);
+const BATCH = 10;
+const FINGERPRINTS = 500;
+const SERVICES = 20;
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
+const PG_URL = process.env.MEDIC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function run(engine: 'sqlite' | 'postgres') {
+  const dir = mkdtempSync(path.join(tmpdir(), 'medic-bench-'));
+  const schema = `medic_bench_${randomBytes(4).toString('hex')}`;
+  const url = engine === 'sqlite' ? `sqlite://${dir}/medic.db` : `${PG_URL}?schema=${schema}`;
+  const loaded = loadConfigText(`server: { port: 0, host: 127.0.0.1 }\nstorage: { url: "${url}", pool_size: 10 }\n`);
+  const rt = await openRuntime(loaded, { logger: silentLogger });
+  const { token } = await createToken(rt.store.db, { name: 'bench', role: 'responder', source: 'cli' }, Date.now());
+  const server = await startAllInOne(rt, { port: 0, host: '127.0.0.1' });
+  const cpu0 = process.cpuUsage();
+
+  const load = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'load/alertmanager-load.ts'), `${server.url}/api/alerts/alertmanager`, token, String(TOTAL), String(BATCH), String(CONNECTIONS), String(FINGERPRINTS), String(SERVICES)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  load.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => load.on('exit', r));
+  const cpu = process.cpuUsage(cpu0);
+  const result = JSON.parse(out.trim().split('\n').at(-1)!);
+
+  const count = async (q: Promise<{ n: unknown } | undefined>) => Number((await q)?.n ?? 0);
+  const db = rt.store.db;
+  const alerts = await count(db.selectFrom('alerts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
+  const incidents = await count(db.selectFrom('incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
+  const events = await count(db.selectFrom('incident_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
+  await server.stop();
+  if (engine === 'sqlite') rmSync(dir, { recursive: true, force: true });
+  else {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA ${schema} CASCADE`);
+    await c.end();
+  }
+  // Every fingerprint's service groups its alerts into one incident (group_by service, 5 min window).
+  const expectedIncidents = SERVICES;
+  console.log(
+    JSON.stringify({
+      engine,
+      alertsPerSecond: Math.round(result.alertsPerSecond),
+      p50ms: +result.p50.toFixed(2),
+      p99ms: +result.p99.toFixed(2),
+      maxms: +result.max.toFixed(2),
+      httpErrors: result.errors,
+      posted: result.alerts,
+      recordedAlerts: alerts,
+      lost: result.alerts - alerts,
+      incidents,
+      expectedIncidents,
+      timelineEvents: events,
+      medicCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
+      seconds: +result.seconds.toFixed(1),
+    }),
+  );
+}
+
+const which = process.argv[2] ?? 'both';
+console.log(`node ${process.version}, ${execFileSync('nproc').toString().trim()} cores; ${TOTAL} alerts in payloads of ${BATCH}, ${FINGERPRINTS} fingerprints, ${SERVICES} services, ${CONNECTIONS} connections`);
+if (which === 'sqlite' || which === 'both') await run('sqlite');
+if (which === 'postgres' || which === 'both') await run('postgres');
