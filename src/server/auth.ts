@@ -15,13 +15,17 @@ const CACHE_MS = 5000;
 
 export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   const cache = new Map<string, { info: TokenInfo | undefined; until: number }>();
+  const failures = new FailedAuthLimiter(ctx.loaded.config.auth.failed_auth_per_minute);
 
+  const table: { method: string; url: string; access: Access }[] = [];
+  app.decorate('accessTable', table);
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     const needsDeclaration = route.url.startsWith('/api') || route.url.startsWith('/ofrep');
     if (needsDeclaration && access === undefined) {
       throw new Error(`route ${route.method} ${route.url} declares no access level (config.access)`);
     }
+    if (access !== undefined) for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url: route.url, access });
   });
 
   app.decorate('forgetTokens', () => cache.clear());
@@ -41,10 +45,22 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access: Access | undefined = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
+    const now = ctx.clock.now();
+    const wait = failures.blockedFor(request.ip, now);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      return reply.code(429).send({ error: 'Too Many Requests', message: 'too many failed authentications from this address; try again later' });
+    }
     const token = tokenFrom(request, request.routeOptions.config?.queryToken === true);
-    if (!token) return deny(reply, 401, 'a token is required: send Authorization: Bearer <token>');
+    if (!token) {
+      failures.record(request.ip, now);
+      return deny(reply, 401, 'a token is required: send Authorization: Bearer <token>');
+    }
     const info = await lookup(token);
-    if (!info) return deny(reply, 401, 'unknown or revoked token');
+    if (!info) {
+      failures.record(request.ip, now);
+      return deny(reply, 401, 'unknown or revoked token');
+    }
     if (!roleAllows(info.role, access)) {
       return deny(reply, 403, `this needs the ${access} role; token "${info.name}" has ${info.role}`);
     }
@@ -76,5 +92,36 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Drops cached token lookups (after a token is deleted). */
     forgetTokens(): void;
+    /** Every route that declared its access level, as registered. */
+    accessTable: { method: string; url: string; access: Access }[];
+  }
+}
+
+/**
+ * Failed authentications per client address in a one-minute window: past the limit, the address gets
+ * 429 until its window ends, so guessing tokens is slow. Successful requests never count.
+ */
+export class FailedAuthLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly perMinute: number) {}
+
+  record(ip: string, now: number): void {
+    const w = this.windows.get(ip);
+    if (!w || now - w.start >= 60_000) {
+      if (this.windows.size > 50_000) this.prune(now);
+      this.windows.set(ip, { start: now, count: 1 });
+    } else w.count++;
+  }
+
+  /** Milliseconds until this address may try again (0: not blocked). */
+  blockedFor(ip: string, now: number): number {
+    const w = this.windows.get(ip);
+    if (!w || now - w.start >= 60_000 || w.count < this.perMinute) return 0;
+    return w.start + 60_000 - now;
+  }
+
+  private prune(now: number): void {
+    for (const [ip, w] of this.windows) if (now - w.start >= 60_000) this.windows.delete(ip);
   }
 }
