@@ -54,7 +54,13 @@ export function loadConfigText(text: string, options: LoadOptions = {}): LoadedC
   substituteInDocument(doc, env, redactor, (node, message) => problems.push({ file, ...at(node.range?.[0]), path: pathOf(doc, node), message }));
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (err) {
+    // An alias to an anchor that does not exist, or an alias bomb: the document is not data.
+    throw new ConfigError([{ file, ...at(firstAliasOffset(doc)), path: '', message: (err as Error).message }]);
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of friendlyIssues(parsed.error.issues, configSchema, raw)) {
@@ -85,6 +91,17 @@ function substituteInDocument(doc: Document, env: NodeJS.ProcessEnv, redactor: R
       } else node.value = result.value;
     },
   });
+}
+
+function firstAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset ??= node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /** The node for a key path; for an unknown key, the key itself. */

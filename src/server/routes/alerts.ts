@@ -78,7 +78,8 @@ export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promis
         body: pagerDutyEvent,
         response: {
           202: z.object({ status: z.string(), message: z.string(), dedup_key: z.string() }),
-          400: z.object({ status: z.string(), message: z.string(), errors: z.array(z.string()) }),
+          // PagerDuty's own error shape for a bad event; Medic's for a body that is not JSON at all.
+          400: z.union([z.object({ status: z.string(), message: z.string(), errors: z.array(z.string()) }), errorBody]),
         },
       },
     },
