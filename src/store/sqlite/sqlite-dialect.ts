@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type CreateTableBuilder, type SelectQueryBuilder } from 'kysely';
-import type { StoreDialect } from '../dialect.js';
+import { Kysely, SqliteDialect, sql, type CreateTableBuilder, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import type { PeriodUnit, StoreDialect } from '../dialect.js';
 import type { Database } from '../schema.js';
+import { PERCENTILE_CONT, VALUES_AGGREGATE, registerPercentileCont } from './percentile.js';
+import { checkFraction } from '../fraction.js';
 
 /** `sqlite://./data/medic.db` (relative to baseDir), `sqlite:///abs/file.db` or `sqlite::memory:`. */
 export function sqliteFileFromUrl(url: string, baseDir: string): string {
@@ -34,6 +36,7 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
+    registerPercentileCont(database);
     return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   }
 
@@ -51,6 +54,16 @@ export class SqliteStoreDialect implements StoreDialect {
         `CREATE TRIGGER IF NOT EXISTS ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} ` +
         `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
     );
+  }
+
+  utcPeriod(unit: PeriodUnit, millis: Expression<number | null>): RawBuilder<string | null> {
+    // %G/%V (ISO week-numbering year and week) need SQLite 3.46; better-sqlite3 12 bundles a newer one.
+    const format = unit === 'month' ? '%Y-%m' : '%G-W%V';
+    return sql<string | null>`strftime(${sql.lit(format)}, ${millis} / 1000.0, 'unixepoch')`;
+  }
+
+  percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null> {
+    return sql<number | null>`${sql.raw(PERCENTILE_CONT)}(${sql.raw(VALUES_AGGREGATE)}(${value}), ${sql.lit(checkFraction(fraction))})`;
   }
 
   isUniqueViolation(err: unknown): boolean {
