@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import * as m001 from './001-initial.js';
+import * as m002 from './002-report-index.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -8,6 +9,7 @@ import * as m001 from './001-initial.js';
  */
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> }> = {
   '001-initial': m001,
+  '002-report-index': m002,
 };
 
 export class MedicMigrations implements MigrationProvider {
