@@ -27,19 +27,18 @@ export interface GaugeOptions extends Pick<IncidentFilter, 'service' | 'severity
 export async function mttrGaugeSamples(store: Store, options: GaugeOptions): Promise<GaugeSample[]> {
   const { now, windowMs = MTTR_GAUGE_WINDOW_MS, ...filter } = options;
   const series = [...PHASES.map((phase) => [phase, `${phase}_ms`] as const), ['total', 'mttr_ms'] as const];
+  const requests = series.flatMap(([phase, column]) => {
+    const value = sql<number | null>`${sql.ref(column)}`;
+    return MTTR_GAUGE_QUANTILES.map((quantile) => ({ phase, quantile, fraction: Number(quantile), value }));
+  });
+  const computed = store.dialect.percentilesCont(requests);
   const row = (await recoveredIncidents(store.db, { ...filter, since: now - windowMs, until: now })
-    .select(
-      series.flatMap(([phase, column]) =>
-        MTTR_GAUGE_QUANTILES.map((q) => store.dialect.percentileCont(Number(q), sql<number | null>`${sql.ref(column)}`).as(`${phase}_${q.replace('.', '')}`)),
-      ),
-    )
+    .select(computed.map((expression, i) => expression.as(`p${i}`)))
     .executeTakeFirst()) as Record<string, number | null> | undefined;
   const samples: GaugeSample[] = [];
-  for (const [phase] of series) {
-    for (const quantile of MTTR_GAUGE_QUANTILES) {
-      const ms = row?.[`${phase}_${quantile.replace('.', '')}`];
-      if (ms !== null && ms !== undefined) samples.push({ labels: { phase, quantile }, value: Number(ms) / 1000 });
-    }
-  }
+  requests.forEach(({ phase, quantile }, i) => {
+    const ms = row?.[`p${i}`];
+    if (ms !== null && ms !== undefined) samples.push({ labels: { phase, quantile }, value: Number(ms) / 1000 });
+  });
   return samples;
 }

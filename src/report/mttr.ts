@@ -1,4 +1,4 @@
-import { sql, type AliasedRawBuilder } from 'kysely';
+import { sql, type AliasedRawBuilder, type Expression } from 'kysely';
 import { PHASES, type Phase } from '../incidents/phases.js';
 import type { PeriodUnit, Store, StoreDialect } from '../store/index.js';
 import { recoveredIncidents, type IncidentFilter } from './filter.js';
@@ -61,20 +61,23 @@ type StatsRow = Record<string, number | string | null>;
 /** The aggregates of one group of incidents; the same list for periods and the total. */
 function aggregates(dialect: StoreDialect): AliasedRawBuilder<number | null, string>[] {
   const ms = (column: string) => sql<number | null>`${sql.ref(column)}`;
+  const mttr = ms('mttr_ms');
   const resolvedMinusDetected = sql<number | null>`resolved_at - detected_at`;
+  const percentiles: [string, number, Expression<number | null>][] = [
+    ['mttr_p50', 0.5, mttr],
+    ['mttr_p90', 0.9, mttr],
+    ...PHASES.map((phase): [string, number, Expression<number | null>] => [`${phase}_p50`, 0.5, ms(`${phase}_ms`)]),
+    ['rd_p50', 0.5, resolvedMinusDetected],
+  ];
+  const computed = dialect.percentilesCont(percentiles.map(([, fraction, value]) => ({ fraction, value })));
   return [
     sql<number>`count(*)`.as('incidents'),
     sql<number | null>`sum(mttr_ms)`.as('mttr_sum'),
     sql<number | null>`max(mttr_ms)`.as('mttr_max'),
-    dialect.percentileCont(0.5, ms('mttr_ms')).as('mttr_p50'),
-    dialect.percentileCont(0.9, ms('mttr_ms')).as('mttr_p90'),
-    ...PHASES.flatMap((phase) => [
-      sql<number | null>`sum(${ms(`${phase}_ms`)})`.as(`${phase}_sum`),
-      dialect.percentileCont(0.5, ms(`${phase}_ms`)).as(`${phase}_p50`),
-    ]),
+    ...PHASES.map((phase) => sql<number | null>`sum(${ms(`${phase}_ms`)})`.as(`${phase}_sum`)),
     sql<number>`count(resolved_at)`.as('rd_count'),
     sql<number | null>`sum(resolved_at - detected_at)`.as('rd_sum'),
-    dialect.percentileCont(0.5, resolvedMinusDetected).as('rd_p50'),
+    ...computed.map((expression, i) => expression.as(percentiles[i]![0])),
   ];
 }
 

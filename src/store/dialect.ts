@@ -8,6 +8,11 @@ import type { Database } from './schema.js';
  */
 export type Engine = 'sqlite' | 'postgres';
 
+export interface PercentileRequest {
+  fraction: number;
+  value: Expression<number | null>;
+}
+
 /** Calendar periods reports group by: months, or ISO 8601 weeks (Monday to Sunday). */
 export type PeriodUnit = 'month' | 'week';
 
@@ -31,11 +36,13 @@ export interface StoreDialect {
    */
   utcPeriod(unit: PeriodUnit, millis: Expression<number | null>): RawBuilder<string | null>;
   /**
-   * Aggregate: the continuous percentile (0 ≤ fraction ≤ 1) of the group's non-null values, linearly
-   * interpolated between the two nearest ranks, as PostgreSQL's `percentile_cont(fraction) WITHIN GROUP
-   * (ORDER BY value)` defines it; identical results on both engines. NULL for a group without values.
+   * Aggregates, one per request and in order: the continuous percentile (0 ≤ fraction ≤ 1) of the
+   * group's non-null values, linearly interpolated between the two nearest ranks, as PostgreSQL's
+   * `percentile_cont(fraction) WITHIN GROUP (ORDER BY value)` defines it; identical results on both
+   * engines, NULL for a group without values. All the percentiles a query needs are asked for in one
+   * call, so that an engine can collect them in one pass (requests may share a value expression).
    */
-  percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null>;
+  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[];
   /** Whether an error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
   /** Prepares the database before migrations (e.g. creates the schema); idempotent. */

@@ -41,18 +41,21 @@ describe('percentileCont (the selection behind the SQLite aggregate)', () => {
   });
 });
 
-describe.each(ENGINES)('StoreDialect.percentileCont on %s', (engine) => {
+describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
   let t: TestStore;
   beforeAll(async () => {
     t = await openTestStore(engine);
   });
   afterAll(async () => t?.cleanup());
 
+  const v = sql<number | null>`v`;
+  const percentiles = (fractions: number[]) => t.store.dialect.percentilesCont(fractions.map((fraction) => ({ fraction, value: v })));
+
   /** The percentiles of `values` as the database computes them, grouped by `g`. */
   async function inDatabase(values: (number | null)[], groups: number[], fraction: number) {
     const rows = values.map((v, i) => sql`SELECT ${sql.lit(groups[i]!)} AS g, CAST(${v === null ? sql`NULL` : sql.lit(v)} AS BIGINT) AS v`);
     const result = await sql<{ g: number; p: number | null; p2: number | null }>`
-      SELECT g, ${t.store.dialect.percentileCont(fraction, sql.ref('v'))} AS p, ${t.store.dialect.percentileCont(0.5, sql.ref('v'))} AS p2
+      SELECT g, ${sql.join(percentiles([fraction, 0.5]).map((p, i) => sql`${p} AS ${sql.ref(i === 0 ? 'p' : 'p2')}`))}
       FROM (${sql.join(rows, sql` UNION ALL `)}) AS s GROUP BY g ORDER BY g`.execute(t.store.db);
     return result.rows.map((r) => ({ g: Number(r.g), p: r.p === null ? null : Number(r.p), p2: r.p2 === null ? null : Number(r.p2) }));
   }
@@ -77,17 +80,54 @@ describe.each(ENGINES)('StoreDialect.percentileCont on %s', (engine) => {
     );
   });
 
+  it('computes several percentiles of several values in one query, each column with its own NULLs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 2 }), fc.option(fc.integer({ min: -1e9, max: 1e9 }), { freq: 4 }), fc.option(fc.integer({ min: 0, max: 1e6 }), { freq: 3 })),
+          { minLength: 1, maxLength: 50 },
+        ),
+        async (rows) => {
+          const a = sql<number | null>`a`;
+          const b = sql<number | null>`b`;
+          const sum = sql<number | null>`a + b`;
+          const requests = [
+            { fraction: 0.5, value: a },
+            { fraction: 0.9, value: b },
+            { fraction: 0.1, value: a },
+            { fraction: 0.5, value: sum },
+          ];
+          const selected = t.store.dialect.percentilesCont(requests).map((p, i) => sql`${p} AS ${sql.ref(`p${i}`)}`);
+          const literal = (x: number | null) => (x === null ? sql`CAST(NULL AS BIGINT)` : sql`CAST(${sql.lit(x)} AS BIGINT)`);
+          const source = rows.map(([g, x, y]) => sql`SELECT ${sql.lit(g)} AS g, ${literal(x)} AS a, ${literal(y)} AS b`);
+          const result = await sql<Record<string, number | null>>`SELECT g, ${sql.join(selected)} FROM (${sql.join(source, sql` UNION ALL `)}) AS s GROUP BY g ORDER BY g`.execute(t.store.db);
+          const groups = [...new Set(rows.map((r) => r[0]))].sort();
+          expect(result.rows.map((r) => [Number(r.g), r.p0, r.p1, r.p2, r.p3].map((x) => (x === null ? null : Number(x))))).toEqual(
+            groups.map((g) => {
+              const inGroup = rows.filter((r) => r[0] === g);
+              const as = inGroup.map((r) => r[1]);
+              const bs = inGroup.map((r) => r[2]);
+              const sums = inGroup.map((r) => (r[1] === null || r[2] === null ? null : r[1] + r[2]));
+              return [g, oracle(as, 0.5), oracle(bs, 0.9), oracle(as, 0.1), oracle(sums, 0.5)];
+            }),
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it('returns NULL for a group of only NULLs, and over no rows', async () => {
     expect(await inDatabase([null, null], [1, 1], 0.5)).toEqual([{ g: 1, p: null, p2: null }]);
     const none = await t.store.db
       .selectFrom('incidents')
-      .select(t.store.dialect.percentileCont(0.5, sql<number>`mttr_ms`).as('p'))
+      .select(t.store.dialect.percentilesCont([{ fraction: 0.5, value: sql<number>`mttr_ms` }])[0]!.as('p'))
       .executeTakeFirstOrThrow();
     expect(none.p).toBeNull();
   });
 
   it('rejects a fraction outside 0 … 1', () => {
-    expect(() => t.store.dialect.percentileCont(1.5, sql.ref('v'))).toThrow(RangeError);
-    expect(() => t.store.dialect.percentileCont(Number.NaN, sql.ref('v'))).toThrow(RangeError);
+    expect(() => percentiles([0.5, 1.5])).toThrow(RangeError);
+    expect(() => percentiles([Number.NaN])).toThrow(RangeError);
   });
 });

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
-import type { PeriodUnit, StoreDialect } from '../dialect.js';
+import type { PercentileRequest, PeriodUnit, StoreDialect } from '../dialect.js';
 import { checkFraction } from '../fraction.js';
 import type { Database } from '../schema.js';
 
@@ -88,8 +88,9 @@ export class PostgresStoreDialect implements StoreDialect {
     return sql<string | null>`to_char(to_timestamp(${millis} / 1000::double precision) AT TIME ZONE 'UTC', ${sql.lit(format)})`;
   }
 
-  percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null> {
-    return sql<number | null>`percentile_cont(${sql.lit(checkFraction(fraction))}) WITHIN GROUP (ORDER BY ${value})`;
+  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
+    // PostgreSQL sorts each distinct input once and shares it between the percentiles taken from it.
+    return requests.map(({ fraction, value }) => sql<number | null>`percentile_cont(${sql.lit(checkFraction(fraction))}) WITHIN GROUP (ORDER BY ${value})`);
   }
 
   isUniqueViolation(err: unknown): boolean {

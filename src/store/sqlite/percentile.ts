@@ -1,17 +1,22 @@
 import type Sqlite from 'better-sqlite3';
 
 /**
- * PostgreSQL's `percentile_cont(f) WITHIN GROUP (ORDER BY x)` for SQLite, as
- * `medic_percentile_cont(medic_values(x), f)`: the value at position f × (n − 1) of the sorted non-null
- * inputs, interpolated linearly between its neighbours with PostgreSQL's own formula
- * (lo + frac × (hi − lo)), so both engines return the same double for the same rows; NULL for no rows.
+ * PostgreSQL's `percentile_cont(f) WITHIN GROUP (ORDER BY x)` for SQLite: the value at position
+ * f × (n − 1) of the sorted non-null inputs, interpolated linearly between its neighbours with
+ * PostgreSQL's own formula (lo + frac × (hi − lo)), so both engines return the same double for the same
+ * rows; NULL for no rows.
  *
- * It is split in two for speed, the way PostgreSQL shares one sort between percentiles of the same
- * input: `medic_values(x)`, the user-defined aggregate, collects a group's values into a BLOB of
- * float64s, and `medic_percentile_cont(blob, f)` picks the percentile from it. SQLite evaluates identical
- * aggregate calls once, so the median and p90 of MTTR cost one collection, and the per-row call, which
- * dominates a report over a million incidents, carries one argument instead of two. The pick selects
- * the two neighbours in linear time instead of sorting.
+ * A query asks for several percentiles at once (MTTR's median and p90, each phase's median, …), and
+ * what a report over a million incidents spends its time on is the call into JavaScript for every row
+ * and every aggregate. So it comes in two parts:
+ *
+ *   medic_values(x1, x2, …)            the user-defined aggregate: collects each argument's non-null
+ *                                      values into one BLOB of float64 columns
+ *   medic_percentile_cont(blob, i, f)  picks percentile f of column i, in linear time
+ *
+ * Every percentile of a query is written `medic_percentile_cont(medic_values(x1, x2, …), i, f)` with the
+ * same `medic_values(…)` call, which SQLite evaluates once: one call per row instead of one per row and
+ * percentile, the way PostgreSQL shares one sort between percentiles of the same input.
  *
  * SQLite builds compiled with SQLITE_ENABLE_PERCENTILE have a built-in `percentile_cont`; ours has its
  * own names so reports do not depend on how a particular SQLite was compiled.
@@ -19,37 +24,71 @@ import type Sqlite from 'better-sqlite3';
 export const VALUES_AGGREGATE = 'medic_values';
 export const PERCENTILE_CONT = 'medic_percentile_cont';
 
+/** Per argument, its non-null values so far. */
 interface Collector {
-  values: Float64Array;
-  n: number;
+  columns: Float64Array[];
+  counts: number[];
 }
 
-function step(state: Collector, value: unknown): void {
+function add(state: Collector, i: number, value: unknown): void {
   if (value === null || value === undefined) return;
   const x = typeof value === 'number' ? value : Number(value);
   if (Number.isNaN(x)) return;
-  if (state.n === state.values.length) {
-    const grown = new Float64Array(state.values.length * 2);
-    grown.set(state.values);
-    state.values = grown;
+  let column = state.columns[i]!;
+  const n = state.counts[i]!;
+  if (n === column.length) {
+    const grown = new Float64Array(column.length * 2);
+    grown.set(column);
+    state.columns[i] = column = grown;
   }
-  state.values[state.n++] = x;
+  column[n] = x;
+  state.counts[i] = n + 1;
 }
 
+/** `medic_values(x0, x1, …)`: adds a row's values to the group's columns. */
+function step(state: Collector, ...values: unknown[]): void {
+  const k = values.length;
+  if (state.columns.length === 0) {
+    for (let i = 0; i < k; i++) {
+      state.columns.push(new Float64Array(1024));
+      state.counts.push(0);
+    }
+  }
+  for (let i = 0; i < k; i++) add(state, i, values[i]);
+}
+
+/** The BLOB: [k, n_0 … n_(k−1), column 0 values, column 1 values, …] as float64s. */
 function collected(state: Collector): Buffer | null {
-  return state.n === 0 ? null : Buffer.from(state.values.buffer, 0, state.n * 8);
+  const k = state.columns.length;
+  // No rows: no BLOB, and every percentile of the group is NULL.
+  if (k === 0) return null;
+  const out = new Float64Array(1 + k + state.counts.reduce((a, b) => a + b, 0));
+  out[0] = k;
+  let offset = 1 + k;
+  for (let i = 0; i < k; i++) {
+    const n = state.counts[i]!;
+    out[1 + i] = n;
+    out.set(state.columns[i]!.subarray(0, n), offset);
+    offset += n;
+  }
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
-/** The percentile of a `medic_values` BLOB (which better-sqlite3 hands over as a copy, free to reorder). */
-function percentileOfBlob(blob: unknown, fraction: unknown): number | null {
+/** Percentile `fraction` of column `index` of a `medic_values` BLOB (which better-sqlite3 hands over as a copy, free to reorder). */
+function percentileOfBlob(blob: unknown, index: unknown, fraction: unknown): number | null {
   if (blob === null || blob === undefined) return null;
   if (!Buffer.isBuffer(blob)) throw new TypeError(`${PERCENTILE_CONT} expects the result of ${VALUES_AGGREGATE}()`);
   const f = Number(fraction);
   if (!(f >= 0 && f <= 1)) throw new RangeError(`percentile value ${String(fraction)} is not between 0 and 1`);
-  const n = blob.byteLength >> 3;
   // A Float64Array view needs 8-byte alignment; copy in the unlikely case the Buffer is not aligned.
-  const values = blob.byteOffset % 8 === 0 ? new Float64Array(blob.buffer, blob.byteOffset, n) : new Float64Array(new Uint8Array(blob).buffer, 0, n);
-  return percentileCont(values, n, f);
+  const all = blob.byteOffset % 8 === 0 ? new Float64Array(blob.buffer, blob.byteOffset, blob.byteLength >> 3) : new Float64Array(new Uint8Array(blob).buffer);
+  const k = all[0]!;
+  const i = Number(index);
+  if (!(Number.isInteger(i) && i >= 0 && i < k)) throw new RangeError(`${PERCENTILE_CONT}: no column ${String(index)} among ${k}`);
+  let offset = 1 + k;
+  for (let j = 0; j < i; j++) offset += all[1 + j]!;
+  const n = all[1 + i]!;
+  return percentileCont(all.subarray(offset, offset + n), n, f);
 }
 
 /** Rearranges a[0..n) so that a[k] holds the k-th smallest value, smaller ones before it and larger after. */
@@ -98,10 +137,12 @@ export function percentileCont(values: Float64Array, n: number, fraction: number
 
 export function registerPercentileCont(db: Sqlite.Database): void {
   db.aggregate(VALUES_AGGREGATE, {
-    start: (): Collector => ({ values: new Float64Array(1024), n: 0 }),
-    // The typings model steps that return the next state; this one updates it in place.
+    start: (): Collector => ({ columns: [], counts: [] }),
+    // The typings model one-argument steps that return the next state; this one takes any number of
+    // arguments and updates the state in place.
     step: step as unknown as (state: Collector) => void,
     result: collected,
+    varargs: true,
     deterministic: true,
   });
   db.function(PERCENTILE_CONT, { deterministic: true }, percentileOfBlob);

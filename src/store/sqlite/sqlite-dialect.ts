@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type CreateTableBuilder, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { PeriodUnit, StoreDialect } from '../dialect.js';
+import type { PercentileRequest, PeriodUnit, StoreDialect } from '../dialect.js';
 import type { Database } from '../schema.js';
 import { PERCENTILE_CONT, VALUES_AGGREGATE, registerPercentileCont } from './percentile.js';
 import { checkFraction } from '../fraction.js';
@@ -62,8 +62,18 @@ export class SqliteStoreDialect implements StoreDialect {
     return sql<string | null>`strftime(${sql.lit(format)}, ${millis} / 1000.0, 'unixepoch')`;
   }
 
-  percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null> {
-    return sql<number | null>`${sql.raw(PERCENTILE_CONT)}(${sql.raw(VALUES_AGGREGATE)}(${value}), ${sql.lit(checkFraction(fraction))})`;
+  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
+    // One column per distinct value expression, and the identical medic_values(…) call in every
+    // percentile, which SQLite evaluates once per row (see percentile.ts).
+    const values: Expression<number | null>[] = [];
+    const columns = requests.map(({ value }) => {
+      const known = values.indexOf(value);
+      return known >= 0 ? known : values.push(value) - 1;
+    });
+    const collect = sql`${sql.raw(VALUES_AGGREGATE)}(${sql.join(values)})`;
+    return requests.map(
+      ({ fraction }, i) => sql<number | null>`${sql.raw(PERCENTILE_CONT)}(${collect}, ${sql.lit(columns[i]!)}, ${sql.lit(checkFraction(fraction))})`,
+    );
   }
 
   isUniqueViolation(err: unknown): boolean {
