@@ -123,7 +123,7 @@ export async function mttrReport(store: Store, options: MttrReportOptions): Prom
     .select([period.as('period'), ...aggregates(store.dialect)])
     // The same parameter-free expression as selected, which both engines accept as the grouping key.
     .groupBy(period)
-    .orderBy(sql`1`)
+    .orderBy('period')
     .execute();
   // On PostgreSQL the two run on separate connections at once; SQLite runs them one after the other.
   const [rows, total] = await Promise.all([periodsQuery, mttrTotal(store, options)]);
