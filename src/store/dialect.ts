@@ -1,4 +1,4 @@
-import type { CreateTableBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import type { CreateTableBuilder, Expression, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -7,6 +7,14 @@ import type { Database } from './schema.js';
  * need one of these differences they ask the store's dialect for it.
  */
 export type Engine = 'sqlite' | 'postgres';
+
+export interface PercentileRequest {
+  fraction: number;
+  value: Expression<number | null>;
+}
+
+/** Calendar periods reports group by: months, or ISO 8601 weeks (Monday to Sunday). */
+export type PeriodUnit = 'month' | 'week';
 
 export interface StoreDialect {
   readonly engine: Engine;
@@ -29,6 +37,20 @@ export interface StoreDialect {
   lockKey(db: Kysely<Database>, key: string): Promise<void>;
   /** SQL statements that make a table reject UPDATE and DELETE. */
   appendOnlyStatements(table: string): string[];
+  /**
+   * The UTC calendar period of a millisecond timestamp, as text that sorts in time order: `2026-03` for
+   * a month, `2026-W09` for an ISO week (whose year is the ISO week-numbering year, so 2027-01-01 is in
+   * `2026-W53`). Contains no bound parameters, so the same expression can appear in SELECT and GROUP BY.
+   */
+  utcPeriod(unit: PeriodUnit, millis: Expression<number | null>): RawBuilder<string | null>;
+  /**
+   * Aggregates, one per request and in order: the continuous percentile (0 ≤ fraction ≤ 1) of the
+   * group's non-null values, linearly interpolated between the two nearest ranks, as PostgreSQL's
+   * `percentile_cont(fraction) WITHIN GROUP (ORDER BY value)` defines it; identical results on both
+   * engines, NULL for a group without values. All the percentiles a query needs are asked for in one
+   * call, so that an engine can collect them in one pass (requests may share a value expression).
+   */
+  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[];
   /** Whether an error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
   /** Prepares the database before migrations (e.g. creates the schema); idempotent. */

@@ -1,6 +1,7 @@
-import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type SelectQueryBuilder } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
-import type { StoreDialect } from '../dialect.js';
+import type { PercentileRequest, PeriodUnit, StoreDialect } from '../dialect.js';
+import { checkFraction } from '../fraction.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -86,6 +87,18 @@ export class PostgresStoreDialect implements StoreDialect {
       `DROP TRIGGER IF EXISTS ${table}_append_only ON ${table}`,
       `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION medic_append_only()`,
     ];
+  }
+
+  utcPeriod(unit: PeriodUnit, millis: Expression<number | null>): RawBuilder<string | null> {
+    const format = unit === 'month' ? 'YYYY-MM' : 'IYYY-"W"IW';
+    // Dividing by a double, not the numeric 1000.0, halves the cost over a million rows; whole seconds
+    // stay exact and a fraction never rounds across a period boundary at microsecond precision.
+    return sql<string | null>`to_char(to_timestamp(${millis} / 1000::double precision) AT TIME ZONE 'UTC', ${sql.lit(format)})`;
+  }
+
+  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
+    // PostgreSQL sorts each distinct input once and shares it between the percentiles taken from it.
+    return requests.map(({ fraction, value }) => sql<number | null>`percentile_cont(${sql.lit(checkFraction(fraction))}) WITHIN GROUP (ORDER BY ${value})`);
   }
 
   isUniqueViolation(err: unknown): boolean {

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type CreateTableBuilder, type DatabaseConnection, type Driver, type SelectQueryBuilder } from 'kysely';
-import type { StoreDialect } from '../dialect.js';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type CreateTableBuilder, type DatabaseConnection, type Driver, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import type { PercentileRequest, PeriodUnit, StoreDialect } from '../dialect.js';
 import type { Database } from '../schema.js';
+import { PERCENTILE_CONT, VALUES_AGGREGATE, registerPercentileCont } from './percentile.js';
+import { checkFraction } from '../fraction.js';
 
 /** `sqlite://./data/medic.db` (relative to baseDir), `sqlite:///abs/file.db` or `sqlite::memory:`. */
 export function sqliteFileFromUrl(url: string, baseDir: string): string {
@@ -34,6 +36,7 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
+    registerPercentileCont(database);
     return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   }
 
@@ -56,6 +59,26 @@ export class SqliteStoreDialect implements StoreDialect {
       (op) =>
         `CREATE TRIGGER IF NOT EXISTS ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} ` +
         `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+    );
+  }
+
+  utcPeriod(unit: PeriodUnit, millis: Expression<number | null>): RawBuilder<string | null> {
+    // %G/%V (ISO week-numbering year and week) need SQLite 3.46; better-sqlite3 12 bundles a newer one.
+    const format = unit === 'month' ? '%Y-%m' : '%G-W%V';
+    return sql<string | null>`strftime(${sql.lit(format)}, ${millis} / 1000.0, 'unixepoch')`;
+  }
+
+  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
+    // One column per distinct value expression, and the identical medic_values(…) call in every
+    // percentile, which SQLite evaluates once per row (see percentile.ts).
+    const values: Expression<number | null>[] = [];
+    const columns = requests.map(({ value }) => {
+      const known = values.indexOf(value);
+      return known >= 0 ? known : values.push(value) - 1;
+    });
+    const collect = sql`${sql.raw(VALUES_AGGREGATE)}(${sql.join(values)})`;
+    return requests.map(
+      ({ fraction }, i) => sql<number | null>`${sql.raw(PERCENTILE_CONT)}(${collect}, ${sql.lit(columns[i]!)}, ${sql.lit(checkFraction(fraction))})`,
     );
   }
 

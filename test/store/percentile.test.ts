@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { percentileCont } from '../../src/store/sqlite/percentile.js';
+import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
+
+/** PostgreSQL's percentile_cont by the book: sort, then interpolate between the two nearest ranks. */
+function oracle(values: (number | null)[], fraction: number): number | null {
+  const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const position = fraction * (sorted.length - 1);
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  if (lo === hi) return sorted[lo]!;
+  return sorted[lo]! + (position - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+const FRACTIONS = [0, 0.1, 0.25, 0.5, 0.9, 0.99, 1];
+
+describe('percentileCont (the selection behind the SQLite aggregate)', () => {
+  it('equals sorting and interpolating, with duplicates, negatives and any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1e12, max: 1e12 }), { minLength: 1, maxLength: 300 }), fc.constantFrom(...FRACTIONS, 0.333), (values, f) => {
+        expect(percentileCont(Float64Array.from(values), values.length, f)).toBe(oracle(values, f));
+      }),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(0, 1, 2, 5), { minLength: 1, maxLength: 200 }), fc.double({ min: 0, max: 1, noNaN: true }), (values, f) => {
+        expect(percentileCont(Float64Array.from(values), values.length, f)).toBe(oracle(values, f));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('stays right on sorted and reversed input', () => {
+    const up = Array.from({ length: 10_001 }, (_, i) => i * 3);
+    for (const values of [up, [...up].reverse()]) {
+      for (const f of FRACTIONS) expect(percentileCont(Float64Array.from(values), values.length, f)).toBe(oracle(values, f));
+    }
+  });
+});
+
+describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+  });
+  afterAll(async () => t?.cleanup());
+
+  const v = sql<number | null>`v`;
+  const percentiles = (fractions: number[]) => t.store.dialect.percentilesCont(fractions.map((fraction) => ({ fraction, value: v })));
+
+  /** The percentiles of `values` as the database computes them, grouped by `g`. */
+  async function inDatabase(values: (number | null)[], groups: number[], fraction: number) {
+    const rows = values.map((v, i) => sql`SELECT ${sql.lit(groups[i]!)} AS g, CAST(${v === null ? sql`NULL` : sql.lit(v)} AS BIGINT) AS v`);
+    const result = await sql<{ g: number; p: number | null; p2: number | null }>`
+      SELECT g, ${sql.join(percentiles([fraction, 0.5]).map((p, i) => sql`${p} AS ${sql.ref(i === 0 ? 'p' : 'p2')}`))}
+      FROM (${sql.join(rows, sql` UNION ALL `)}) AS s GROUP BY g ORDER BY g`.execute(t.store.db);
+    return result.rows.map((r) => ({ g: Number(r.g), p: r.p === null ? null : Number(r.p), p2: r.p2 === null ? null : Number(r.p2) }));
+  }
+
+  it('computes percentile_cont per group exactly as PostgreSQL defines it, ignoring NULLs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.option(fc.integer({ min: -1e12, max: 1e12 }), { freq: 6 })), { minLength: 1, maxLength: 60 }),
+        fc.constantFrom(...FRACTIONS),
+        async (pairs, fraction) => {
+          const rows = await inDatabase(pairs.map((p) => p[1]), pairs.map((p) => p[0]), fraction);
+          const groups = [...new Set(pairs.map((p) => p[0]))].sort();
+          expect(rows).toEqual(
+            groups.map((g) => {
+              const values = pairs.filter((p) => p[0] === g).map((p) => p[1]);
+              return { g, p: oracle(values, fraction), p2: oracle(values, 0.5) };
+            }),
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('computes several percentiles of several values in one query, each column with its own NULLs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 2 }), fc.option(fc.integer({ min: -1e9, max: 1e9 }), { freq: 4 }), fc.option(fc.integer({ min: 0, max: 1e6 }), { freq: 3 })),
+          { minLength: 1, maxLength: 50 },
+        ),
+        async (rows) => {
+          const a = sql<number | null>`a`;
+          const b = sql<number | null>`b`;
+          const sum = sql<number | null>`a + b`;
+          const requests = [
+            { fraction: 0.5, value: a },
+            { fraction: 0.9, value: b },
+            { fraction: 0.1, value: a },
+            { fraction: 0.5, value: sum },
+          ];
+          const selected = t.store.dialect.percentilesCont(requests).map((p, i) => sql`${p} AS ${sql.ref(`p${i}`)}`);
+          const literal = (x: number | null) => (x === null ? sql`CAST(NULL AS BIGINT)` : sql`CAST(${sql.lit(x)} AS BIGINT)`);
+          const source = rows.map(([g, x, y]) => sql`SELECT ${sql.lit(g)} AS g, ${literal(x)} AS a, ${literal(y)} AS b`);
+          const result = await sql<Record<string, number | null>>`SELECT g, ${sql.join(selected)} FROM (${sql.join(source, sql` UNION ALL `)}) AS s GROUP BY g ORDER BY g`.execute(t.store.db);
+          const groups = [...new Set(rows.map((r) => r[0]))].sort();
+          expect(result.rows.map((r) => [Number(r.g), r.p0, r.p1, r.p2, r.p3].map((x) => (x === null ? null : Number(x))))).toEqual(
+            groups.map((g) => {
+              const inGroup = rows.filter((r) => r[0] === g);
+              const as = inGroup.map((r) => r[1]);
+              const bs = inGroup.map((r) => r[2]);
+              const sums = inGroup.map((r) => (r[1] === null || r[2] === null ? null : r[1] + r[2]));
+              return [g, oracle(as, 0.5), oracle(bs, 0.9), oracle(as, 0.1), oracle(sums, 0.5)];
+            }),
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('returns NULL for a group of only NULLs, and over no rows', async () => {
+    expect(await inDatabase([null, null], [1, 1], 0.5)).toEqual([{ g: 1, p: null, p2: null }]);
+    const none = await t.store.db
+      .selectFrom('incidents')
+      .select(t.store.dialect.percentilesCont([{ fraction: 0.5, value: sql<number>`mttr_ms` }])[0]!.as('p'))
+      .executeTakeFirstOrThrow();
+    expect(none.p).toBeNull();
+  });
+
+  it('rejects a fraction outside 0 … 1', () => {
+    expect(() => percentiles([0.5, 1.5])).toThrow(RangeError);
+    expect(() => percentiles([Number.NaN])).toThrow(RangeError);
+  });
+});
