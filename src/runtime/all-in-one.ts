@@ -16,7 +16,7 @@ export interface RunningServer {
 }
 
 export function appContext(core: Core) {
-  return { ...core.rt, incidents: core.incidents, queue: core.queue };
+  return { ...core.rt, incidents: core.incidents, queue: core.queue, changes: core.changes };
 }
 
 export async function startAllInOne(rt: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
@@ -30,6 +30,7 @@ export async function startAllInOne(rt: Runtime, options: { port?: number; host?
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      core.changes.stop();
       await app.close();
       await runner.stop();
       await rt.store.close();

@@ -4,6 +4,7 @@ import { notificationHandler } from '../notify/deliver.js';
 import { NOTIFY_JOB, notificationReactor } from '../notify/reactor.js';
 import { JobQueue, type JobHandler } from '../store/index.js';
 import type { Runtime } from './bootstrap.js';
+import { createChangeFeed, type ChangeFeed } from './change-feed.js';
 
 /**
  * The wiring of Medic's core for one process: the incident context with every phase's reactor, and the
@@ -15,6 +16,7 @@ export interface Core {
   queue: JobQueue;
   incidents: IncidentContext;
   handlers: Record<string, JobHandler>;
+  changes: ChangeFeed;
 }
 
 export async function buildCore(rt: Runtime): Promise<Core> {
@@ -30,5 +32,5 @@ export async function buildCore(rt: Runtime): Promise<Core> {
   };
 
   await syncConfigSilences(rt.store.db, incidents);
-  return { rt, queue, incidents, handlers };
+  return { rt, queue, incidents, handlers, changes: createChangeFeed(rt.store, rt.logger) };
 }

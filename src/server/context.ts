@@ -17,4 +17,6 @@ export interface AppContext {
   metrics: Registry;
   incidents: IncidentContext;
   queue: JobQueue;
+  /** Tells dashboards (server-sent events) that data changed. */
+  changes: { subscribe(listener: (kind: string) => void): () => void };
 }

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { role } from '../../config/index.js';
+import type { AppContext } from '../context.js';
+
+/**
+ * Who the caller is (the dashboard hides what a role may not do), and a stream of server-sent events
+ * that tells dashboards something changed so they refetch instead of polling.
+ */
+export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  // Open streams end when the server closes, or shutdown would wait on them.
+  const streams = new Set<{ end(): void }>();
+  app.addHook('preClose', async () => {
+    for (const s of streams) s.end();
+  });
+
+  r.get(
+    '/api/me',
+    { config: { access: 'viewer' }, schema: { summary: 'The token’s name and role', tags: ['auth'], response: { 200: z.object({ name: z.string(), role }) } } },
+    async (request) => ({ name: request.principal!.name, role: request.principal!.role }),
+  );
+
+  r.get(
+    '/api/stream',
+    {
+      // EventSource cannot set headers, so the token may come as ?token= here.
+      config: { access: 'viewer', queryToken: true },
+      schema: { summary: 'Server-sent events: `change` whenever incidents, checks or flags change', tags: ['auth'] },
+    },
+    async (request, reply) => {
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      res.write('retry: 3000\n\n');
+      const unsubscribe = ctx.changes.subscribe((kind) => res.write(`event: change\ndata: ${kind}\n\n`));
+      // A comment line every 20 s keeps proxies from closing an idle stream.
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
+      streams.add(res);
+      request.raw.on('close', () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+        streams.delete(res);
+      });
+    },
+  );
+}

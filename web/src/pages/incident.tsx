@@ -1,0 +1,127 @@
+import { useState } from 'react';
+import { api } from '../api';
+import { Card, Failure, Severity, Status } from '../components/bits';
+import { ago, clock } from '../components/format';
+import { PhaseBar } from '../components/phase-bar';
+import { Timeline } from '../components/timeline';
+import { useData, useSession } from '../session';
+import type { Affected, IncidentDetails } from '../types';
+
+export function IncidentPage({ id }: { id: number }) {
+  const { data, error, reload } = useData<IncidentDetails>(`/api/incidents/${id}`);
+  if (error) return <Failure error={error} />;
+  if (!data) return <div className="loading">Loading…</div>;
+  const i = data.incident;
+  return (
+    <div className="incident">
+      <header className="incident-head">
+        <div>
+          <h1>
+            <Severity value={i.severity} /> #{i.id} {i.title}
+          </h1>
+          <p className="meta">
+            <Status value={i.status} /> {i.service ?? 'no service'} · started {clock(i.startedAt)} · detected {ago(i.detectedAt)}
+            {i.reopenCount > 0 && ` · reopened ${i.reopenCount}×`}
+          </p>
+          {i.cause && <p className="cause">Cause: {i.cause}</p>}
+        </div>
+        <Actions details={data} onDone={reload} />
+      </header>
+      <Card title="Where the time went">
+        <PhaseBar phases={i.phases} runningFor={i.startedAt ? Date.now() - i.startedAt : undefined} />
+      </Card>
+      <div className="columns">
+        <Card title="Timeline" className="grow">
+          <Timeline events={data.timeline} origin={i.detectedAt} />
+        </Card>
+        <div className="side">
+          <Card title="Alerts">
+            <ul className="plain">
+              {data.alerts.map((a) => (
+                <li key={a.id}>
+                  <Severity value={a.severity} /> {a.name} <small>{a.service ?? ''} · {a.status} · {a.source}</small>
+                  {a.generatorUrl && (
+                    <>
+                      {' '}
+                      <a href={a.generatorUrl} target="_blank" rel="noreferrer">source</a>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </Card>
+          {data.affected && data.affected.affected.length > 0 && (
+            <Card title="Affected services">
+              <Tree node={data.affected} />
+            </Card>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Tree({ node }: { node: Affected }) {
+  return (
+    <ul className="tree">
+      <li>
+        <strong>{node.service}</strong> {node.alerts.length > 0 && <small>{node.alerts.join(', ')}</small>}
+        {node.affected.map((c) => (
+          <Tree key={c.service} node={c} />
+        ))}
+      </li>
+    </ul>
+  );
+}
+
+function Actions({ details, onDone }: { details: IncidentDetails; onDone: () => void }) {
+  const { can } = useSession();
+  const [error, setError] = useState<string>();
+  const [form, setForm] = useState<'cause' | 'note' | 'resolve' | null>(null);
+  const [text, setText] = useState('');
+  const i = details.incident;
+  if (!can('responder')) return null;
+  const act = async (path: string, body?: unknown) => {
+    try {
+      await api(`/api/incidents/${i.id}/${path}`, { method: 'POST', body });
+      setForm(null);
+      setText('');
+      setError(undefined);
+      onDone();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const closed = i.status === 'closed';
+  return (
+    <div className="actions">
+      <div className="buttons">
+        {!closed && i.acknowledgedAt === null && <button onClick={() => act('ack')}>Acknowledge</button>}
+        <button onClick={() => setForm('cause')}>Record cause</button>
+        {!closed && i.resolvedAt === null && <button onClick={() => setForm('resolve')}>Resolve</button>}
+        <button onClick={() => setForm('note')}>Add note</button>
+      </div>
+      {form && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (form === 'cause') void act('diagnose', { cause: text });
+            if (form === 'note') void act('notes', { text });
+            if (form === 'resolve') void act('resolve', text ? { note: text } : {});
+          }}
+        >
+          <label>
+            {form === 'cause' ? 'Cause' : form === 'note' ? 'Note' : 'What fixed it (optional)'}
+            <textarea value={text} onChange={(e) => setText(e.target.value)} required={form !== 'resolve'} rows={2} />
+          </label>
+          <div className="buttons">
+            <button type="submit">{form === 'resolve' ? 'Resolve' : 'Save'}</button>
+            <button type="button" className="quiet" onClick={() => setForm(null)}>Cancel</button>
+          </div>
+        </form>
+      )}
+      <Failure error={error} />
+    </div>
+  );
+}
