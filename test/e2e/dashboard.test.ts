@@ -60,7 +60,7 @@ describe('dashboard in Chromium', () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(`${url}/?token=${t.tokens.viewer}#/incidents`);
     await phone.getByRole('cell', { name: /PaymentErrors/ }).first().waitFor();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(phone, 'incidents-phone');
     await phone.close();
