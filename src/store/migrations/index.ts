@@ -3,6 +3,7 @@ import type { StoreDialect } from '../dialect.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-incident-groups.js';
 import * as m003 from './003-notification-attempts.js';
+import * as m006 from './006-remediation-attempts.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect
   '001-initial': m001,
   '002-incident-groups': m002,
   '003-notification-attempts': m003,
+  '006-remediation-attempts': m006,
 };
 
 export class MedicMigrations implements MigrationProvider {
