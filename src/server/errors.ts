@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Redactor } from '../config/index.js';
+import { IncidentActionError } from '../incidents/index.js';
 
 /**
  * One error shape for every answer that is not a success: `{ error, message, issues? }`. Bad input is a
@@ -46,6 +47,11 @@ export function installErrorHandler(app: FastifyInstance, redactor: Redactor): v
         message: first ? `${err.validationContext ?? 'body'}${first.path && first.path !== err.validationContext ? `.${first.path}` : ''}: ${first.message}` : 'invalid request',
         issues,
       });
+    }
+    // The core's refusals: no such thing (404), or not in a state that allows it (409).
+    if (err instanceof IncidentActionError) {
+      const code = err.kind === 'not_found' ? 404 : 409;
+      return reply.code(code).send({ error: STATUS_TEXT[code], message: redactor.redact(err.message) });
     }
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send({ error: STATUS_TEXT[err.statusCode] ?? 'Error', message: redactor.redact(err.message), ...(err.issues ? { issues: err.issues } : {}) });
