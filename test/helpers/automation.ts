@@ -53,22 +53,7 @@ export async function openHarness(engine: TestEngine, configYaml: string, option
     },
     clock,
     url: db.url,
-    async runDue(o = {}) {
-      const handlers = o.kinds ? Object.fromEntries(Object.entries(core.handlers).filter(([k]) => o.kinds!.includes(k))) : core.handlers;
-      const runner = new JobRunner({ store: core.rt.store, queue: core.queue, handlers, clock, logger: silentLogger, leaseMs: 60_000, concurrency: 8, pollMs: 3_600_000, owner: o.owner ?? 'test' });
-      let total = 0;
-      try {
-        for (let i = 0; i < 200; i++) {
-          const n = await runner.tick();
-          await runner.idle();
-          total += n;
-          if (n === 0) break;
-        }
-      } finally {
-        await runner.stop(30_000);
-      }
-      return total;
-    },
+    runDue: (o = {}) => runDueJobs(core, clock, o),
     async ingest(alerts) {
       const [r] = await ingestAlerts(core.incidents, alerts, 'alertmanager');
       return r!.incidentId!;
@@ -87,6 +72,24 @@ export async function openHarness(engine: TestEngine, configYaml: string, option
     },
   };
   return h;
+}
+
+/** Runs every job due now, through a real JobRunner, until none is left; returns how many ran. */
+export async function runDueJobs(core: Core, clock: ManualClock, o: { kinds?: string[]; owner?: string } = {}): Promise<number> {
+  const handlers = o.kinds ? Object.fromEntries(Object.entries(core.handlers).filter(([k]) => o.kinds!.includes(k))) : core.handlers;
+  const runner = new JobRunner({ store: core.rt.store, queue: core.queue, handlers, clock, logger: silentLogger, leaseMs: 60_000, concurrency: 8, pollMs: 3_600_000, owner: o.owner ?? 'test' });
+  let total = 0;
+  try {
+    for (let i = 0; i < 200; i++) {
+      const n = await runner.tick();
+      await runner.idle();
+      total += n;
+      if (n === 0) break;
+    }
+  } finally {
+    await runner.stop(30_000);
+  }
+  return total;
 }
 
 export async function incidentOf(h: AutomationHarness, id: number) {

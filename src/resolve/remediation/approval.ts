@@ -42,8 +42,8 @@ async function decideApproval(ctx: ResolveContext, input: ApprovalInput, decisio
       throw new IncidentActionError('conflict', `remediation attempt ${attempt.id} is ${attempt.status.replace('_', ' ')}, not awaiting approval`);
     }
     const now = incidents.clock.now();
+    // Too late: the job deferred itself to this very moment and records the expiry when it runs.
     if (attempt.expiresAt !== null && now >= attempt.expiresAt) {
-      if (attempt.jobId !== null) await queue.wake(trx, attempt.jobId, now);
       throw new IncidentActionError('conflict', `the approval request for attempt ${attempt.id} expired at ${new Date(attempt.expiresAt).toISOString()}`);
     }
     const rule = enabledRule(ctx.config.remediation, attempt.rule);

@@ -57,7 +57,7 @@ export async function remediationRoutes(app: FastifyInstance, ctx: AppContext): 
           summary: decision === 'approve' ? 'Approve a remediation that waits for approval: it runs now' : 'Reject a remediation that waits for approval: it never runs',
           tags: ['remediation'],
           params: attemptParams,
-          body: z.strictObject({ reason: z.string().max(2000).optional() }).optional(),
+          body: z.strictObject({ reason: z.string().max(2000).optional() }).nullish(),
           response: { 200: attemptSchema },
         },
       },
