@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { remediationRule } from '../../src/config/index.js';
 import { ingestAlerts } from '../../src/incidents/index.js';
 import { decide, listAttempts, matchingRules, ruleMatches, type RemediateJobPayload } from '../../src/resolve/index.js';
-import { incidentOf, openHarness, type AutomationHarness } from '../helpers/automation.js';
+import { incidentOf, insertCheckResult, insertMonitor, openHarness, type AutomationHarness } from '../helpers/automation.js';
 import { alert, T0 } from '../helpers/incidents.js';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
 import { ENGINES } from '../helpers/stores.js';
@@ -142,6 +142,35 @@ remediation:
     const types = await h.types(id);
     expect(types).not.toContain('escalated');
     expect(types.slice(-2)).toEqual(['resolved', 'verified']); // the source's resolve, nothing to watch
+  });
+
+  it('when the alert stops firing but recovery is not verified, the chain stops and people are called', async () => {
+    srv = await startRecordingServer(() => ({ status: 500 }));
+    h = await openHarness(
+      engine,
+      `services: [{ name: payment }]
+verification: { window: 1m, interval: 30s }
+remediation:\n  - alert: HighErrorRate\n    action: { type: webhook, url: "${srv.url}/fix", max_auto_attempts: 3, cooldown: 5m }\n`,
+    );
+    const monitor = await insertMonitor(h, 'checkout', 'payment');
+    const id = await h.ingest([alert()]);
+    await h.runDue(); // attempt 1 fails; the next waits for the cooldown
+    h.clock.advance(10 * SEC);
+    await ingestAlerts(h.core.incidents, [alert({ status: 'resolved' })], 'alertmanager'); // the source says resolved
+    await h.runDue();
+    for (let i = 0; i < 2; i++) {
+      h.clock.advance(30 * SEC);
+      await insertCheckResult(h, monitor, 'down', h.clock.now(), 'HTTP 500');
+      await h.runDue();
+    }
+    expect(await h.types(id)).toContain('verification_failed');
+    expect(await h.types(id)).not.toContain('escalated'); // the chain is still waiting for its cooldown
+    h.clock.advance(5 * 60 * SEC);
+    await h.runDue();
+    expect(requests()).toBe(1);
+    expect((await h.timeline(id)).filter((e) => e.type === 'escalated').map((e) => e.payload.reason)).toEqual([
+      'the alert HighErrorRate no longer fires, but recovery was not verified; HighErrorRate stops after 1 attempt',
+    ]);
   });
 
   it('a worker that died mid-action: after a restart its attempt counts as failed and the next one runs, within the limit', async () => {

@@ -88,7 +88,14 @@ export async function decide(ctx: ResolveContext, p: RemediateJobPayload, jobId:
       }
     }
 
-    if (!(await alertStillFiring(trx, incident.id, p.fingerprint))) return { kind: 'done', why: 'the alert is no longer firing' };
+    if (!(await alertStillFiring(trx, incident.id, p.fingerprint))) {
+      // Actions run on firing alerts only. If an earlier attempt's fix did not hold (or it failed) and
+      // nothing else is fixing the incident, automation stops here: people must hear of it.
+      if (last && incident.resolvedAt === null && !(await alreadyEscalated(trx, incident.id, rule.name, attempts.length))) {
+        await append([escalation(rule, attempts.length, `the alert ${p.alert} no longer fires, but recovery was not verified; ${rule.name} stops after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'}`)]);
+      }
+      return { kind: 'done', why: 'the alert is no longer firing' };
+    }
     if (attempts.length >= rule.action.max_auto_attempts) {
       if (!(await alreadyEscalated(trx, incident.id, rule.name, attempts.length))) {
         const reason = attempts.length === 0
