@@ -31,7 +31,7 @@ describe.each(ENGINES)('remediation approval on %s', (engine) => {
     const [r] = await ingestAlerts(t.core.incidents, [alert()], 'alertmanager');
     await runDueJobs(t.core, t.clock);
     const event = (await getTimeline(t.rt.store.db, r!.incidentId!)).find((e) => e.type === 'approval_requested')!;
-    expect(event.payload).toMatchObject({ rule: 'restart-payment', attempt: 1, expires_at: t.clock.now() + 15 * MIN });
+    expect(event.payload).toMatchObject({ rule: 'restart-payment', attempt: 1, would: expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:\d+\/fix with the incident as JSON$/), expires_at: t.clock.now() + 15 * MIN });
     return { incidentId: r!.incidentId!, attemptId: event.payload.attempt_id as number };
   }
   const fixes = () => srv.requests.filter((r) => r.url === '/fix').length;

@@ -1,7 +1,6 @@
 import { ACTIVE_STATUSES, toIncident, type Incident } from '../../incidents/index.js';
 import type { Db } from '../../store/index.js';
-import type { DiagnoseContext } from '../context.js';
-import { prometheusTarget } from '../context.js';
+import { prometheusTarget, type DiagnoseContext } from '../context.js';
 import { formatRunbookReport, type IncidentRef } from '../steps/index.js';
 import { runRunbook } from './execute.js';
 import { matchingRunbooks } from './match.js';

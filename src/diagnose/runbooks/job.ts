@@ -1,7 +1,6 @@
 import { appendToIncident, getIncident, getTimeline, type NewEvent } from '../../incidents/index.js';
 import type { JobHandler } from '../../store/index.js';
-import type { DiagnoseContext } from '../context.js';
-import { prometheusTarget } from '../context.js';
+import { prometheusTarget, type DiagnoseContext } from '../context.js';
 import { formatRunbookReport, type StepOutput } from '../steps/index.js';
 import { runRunbook } from './execute.js';
 import { incidentRef } from './ref.js';

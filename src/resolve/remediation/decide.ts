@@ -110,6 +110,8 @@ export async function decide(ctx: ResolveContext, p: RemediateJobPayload, jobId:
     }
 
     const a = rule.action;
+    const would = () =>
+      describeAction(a, { incident: { id: incident.id, service: incident.service, alertName: p.alert, severity: incident.severity, labels: p.labels }, services: ctx.config.services, baseDir: ctx.baseDir, redactor: ctx.redactor });
     const fresh = {
       incidentId: incident.id,
       rule: rule.name,
@@ -122,18 +124,17 @@ export async function decide(ctx: ResolveContext, p: RemediateJobPayload, jobId:
       fingerprint: p.fingerprint,
     };
     if (a.dry_run) {
-      const would = describeAction(a, { incident: { id: incident.id, service: incident.service, alertName: p.alert, severity: incident.severity, labels: p.labels }, services: ctx.config.services, baseDir: ctx.baseDir, redactor: ctx.redactor });
-      const output = `dry run: would ${would}`;
+      const output = `dry run: would ${would()}`;
       const attempt = await insertAttempt(trx, { ...fresh, status: 'dry_run', startedAt: now, finishedAt: now, output });
       await append([
         { type: 'remediation_started', actor: rule.name, payload: { ...base(attempt), dry_run: true } },
-        { type: 'remediation_finished', actor: rule.name, payload: { ...base(attempt), dry_run: true, outcome: 'ok', ok: true, duration_ms: 0, output, would } },
+        { type: 'remediation_finished', actor: rule.name, payload: { ...base(attempt), dry_run: true, outcome: 'ok', ok: true, duration_ms: 0, output, would: would() } },
       ]);
       return { kind: 'done', why: 'dry run recorded' };
     }
     if (a.require_approval) {
       const attempt = await insertAttempt(trx, { ...fresh, status: 'awaiting_approval', expiresAt: now + a.approval_timeout });
-      await append([{ type: 'approval_requested', actor: rule.name, payload: { ...base(attempt), expires_at: attempt.expiresAt } }]);
+      await append([{ type: 'approval_requested', actor: rule.name, payload: { ...base(attempt), would: would(), expires_at: attempt.expiresAt } }]);
       return { kind: 'defer', until: attempt.expiresAt!, why: 'waiting for approval' };
     }
     const attempt = await insertAttempt(trx, { ...fresh, status: 'running', startedAt: now });

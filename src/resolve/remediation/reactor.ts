@@ -1,8 +1,7 @@
-import type { MedicConfig, RemediationRule } from '../../config/index.js';
+import type { MedicConfig, Redactor, RemediationRule } from '../../config/index.js';
 import type { Incident, IncidentEvent, IncidentReactor, NewEvent } from '../../incidents/index.js';
 import type { Db, JobQueue } from '../../store/index.js';
 import { describeAction, type DescribeContext } from '../actions/index.js';
-import type { Redactor } from '../../config/index.js';
 import { alertLabels } from './alerts.js';
 import { listAttempts } from './attempts.js';
 import { enabledRule, matchingRules, ruleCause } from './rules.js';

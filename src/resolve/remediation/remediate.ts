@@ -1,14 +1,13 @@
-import { appendEvents, lockIncident } from '../../incidents/index.js';
-import type { JobHandler, JobResult } from '../../store/index.js';
+import type { RemediationRule } from '../../config/index.js';
 import { buildIncidentEnv, type IncidentRef } from '../../diagnose/steps/env.js';
+import { appendEvents, lockIncident, type Incident } from '../../incidents/index.js';
+import type { JobHandler, JobResult } from '../../store/index.js';
 import { executeAction, type ActionOutcome } from '../actions/index.js';
 import type { ResolveContext } from '../context.js';
 import { transitionAttempt, type RemediationAttempt } from './attempts.js';
 import { decide } from './decide.js';
 import { attemptPayload } from './payload.js';
 import type { RemediateJobPayload } from './reactor.js';
-import type { RemediationRule } from '../../config/index.js';
-import type { Incident } from '../../incidents/index.js';
 
 /**
  * The `resolve.remediate` job: one per incident and rule (and one more per failed verification). It
