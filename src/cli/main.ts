@@ -1,10 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { MEDIC_VERSION } from '../shared/version.js';
+import { approvalCommands } from './commands/approval.js';
+import { deployCommand } from './commands/deploy.js';
+import { diagnoseCommand } from './commands/diagnose.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { incidentCommands } from './commands/incidents.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
 import { EXIT, stdio, UsageError, type Output } from './output.js';
 
 /** Builds the `medic` program; each command lives in its own file under commands/. */
@@ -14,7 +19,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands]) register(program, io, setExit);
+  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands]) register(program, io, setExit);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import type { IncidentContext } from './context.js';
-import type { NewEvent } from './events.js';
+import type { IncidentEvent, NewEvent } from './events.js';
 import type { Incident } from './model.js';
 import { appendEvents, lockIncident } from './timeline.js';
 
@@ -19,6 +19,23 @@ async function act(ctx: IncidentContext, id: number, build: (incident: Incident)
     const incident = await lockIncident(trx, ctx, id);
     if (!incident) throw new IncidentActionError('not_found', `no incident ${id}`);
     return (await appendEvents(trx, ctx, incident, build(incident))).incident;
+  });
+}
+
+/**
+ * Appends events to an incident in a transaction of their own, built from the incident as it is now
+ * (read under a row lock, so the derived state never starts from a stale copy). Phases use this from
+ * their job handlers. Returns undefined when the incident does not exist.
+ */
+export async function appendToIncident(
+  ctx: IncidentContext,
+  id: number,
+  build: NewEvent[] | ((incident: Incident) => NewEvent[]),
+): Promise<{ incident: Incident; events: IncidentEvent[] } | undefined> {
+  return ctx.store.transaction(async (trx) => {
+    const incident = await lockIncident(trx, ctx, id);
+    if (!incident) return undefined;
+    return appendEvents(trx, ctx, incident, typeof build === 'function' ? build(incident) : build);
   });
 }
 

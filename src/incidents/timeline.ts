@@ -10,7 +10,15 @@ import { toEvent, toIncident, type Incident } from './model.js';
  * reactors enqueue are committed together or not at all.
  */
 export async function appendEvents(db: Db, ctx: IncidentContext, incident: Incident, events: NewEvent[]): Promise<{ incident: Incident; events: IncidentEvent[] }> {
+  return appendWithFollowUps(db, ctx, incident, events, 0);
+}
+
+/** Reactors' follow-ups of follow-ups are fine; a chain this deep is a reactor answering itself. */
+const MAX_FOLLOW_UP_DEPTH = 4;
+
+async function appendWithFollowUps(db: Db, ctx: IncidentContext, incident: Incident, events: NewEvent[], depth: number): Promise<{ incident: Incident; events: IncidentEvent[] }> {
   if (events.length === 0) return { incident, events: [] };
+  if (depth > MAX_FOLLOW_UP_DEPTH) throw new Error(`incident reactors keep answering with follow-up events (${events.map((e) => e.type).join(', ')})`);
   const now = ctx.clock.now();
   const rows = await db
     .insertInto('incident_events')
@@ -56,8 +64,14 @@ export async function appendEvents(db: Db, ctx: IncidentContext, incident: Incid
     .returningAll()
     .executeTakeFirstOrThrow();
   const next = toIncident(updated);
-  for (const reactor of ctx.reactors) await reactor.onEvents(db, next, inserted);
-  return { incident: next, events: inserted };
+  const followUps: NewEvent[] = [];
+  for (const reactor of ctx.reactors) {
+    const more = await reactor.onEvents(db, next, inserted);
+    if (more) followUps.push(...more);
+  }
+  if (followUps.length === 0) return { incident: next, events: inserted };
+  const after = await appendWithFollowUps(db, ctx, next, followUps, depth + 1);
+  return { incident: after.incident, events: [...inserted, ...after.events] };
 }
 
 export function stateOf(i: Incident): IncidentState {

@@ -16,7 +16,7 @@ export interface RunningServer {
 }
 
 export function appContext(core: Core) {
-  return { ...core.rt, incidents: core.incidents, queue: core.queue, changes: core.changes };
+  return { ...core.rt, incidents: core.incidents, queue: core.queue, changes: core.changes, diagnose: core.diagnose, resolve: core.resolve, verify: core.verify };
 }
 
 export async function startAllInOne(rt: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {

@@ -131,7 +131,7 @@ export class JobRunner {
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       const result = await handler(job, { signal: abort.signal, owner: this.owner });
-      if (result && 'deferUntil' in result) await queue.defer(store.db, job.id, this.owner, result.deferUntil, clock.now(), result.payload);
+      if (result && 'deferUntil' in result) await queue.defer(store.db, job.id, this.owner, result.deferUntil, clock.now(), result.payload, job.runAt);
       else await queue.complete(store.db, job.id, this.owner, clock.now());
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -1,9 +1,12 @@
 import type { Registry } from 'prom-client';
 import type { LoadedConfig } from '../config/index.js';
+import type { DiagnoseContext } from '../diagnose/index.js';
 import type { IncidentContext } from '../incidents/index.js';
+import type { ResolveContext } from '../resolve/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobQueue, Store } from '../store/index.js';
+import type { VerifyContext } from '../verify/index.js';
 
 /**
  * What the HTTP layer is given by the process that runs it. Routes are thin: they validate, call
@@ -19,4 +22,7 @@ export interface AppContext {
   queue: JobQueue;
   /** Tells dashboards (server-sent events) that data changed. */
   changes: { subscribe(listener: (kind: string) => void): () => void };
+  diagnose: DiagnoseContext;
+  resolve: ResolveContext;
+  verify: VerifyContext;
 }

@@ -49,13 +49,13 @@ export function installErrorHandler(app: FastifyInstance, redactor: Redactor): v
         issues,
       });
     }
-    // Core errors that mean "bad request" or "not here", mapped once for every route.
+    // Core errors that mean "bad request", "no such thing" (404) or "not in a state that allows it" (409).
     if (err instanceof IngestError) {
       return reply.code(400).send({ error: 'Bad Request', message: redactor.redact(err.message), issues: err.issues });
     }
     if (err instanceof IncidentActionError) {
-      const status = err.kind === 'not_found' ? 404 : 409;
-      return reply.code(status).send({ error: STATUS_TEXT[status], message: err.message });
+      const code = err.kind === 'not_found' ? 404 : 409;
+      return reply.code(code).send({ error: STATUS_TEXT[code], message: redactor.redact(err.message) });
     }
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send({ error: STATUS_TEXT[err.statusCode] ?? 'Error', message: redactor.redact(err.message), ...(err.issues ? { issues: err.issues } : {}) });

@@ -214,14 +214,17 @@ export class JobQueue {
 
   /**
    * Puts a claimed job back to run later without spending an attempt (a job that waits for a cooldown or
-   * an approval, not one that failed).
+   * an approval, not one that failed). Pass the run_at the job was claimed with so a `wake` that came
+   * while it ran is not lost.
    */
-  async defer(db: Db, id: number, owner: string, runAt: number, now: number, payload?: unknown): Promise<boolean> {
+  async defer(db: Db, id: number, owner: string, runAt: number, now: number, payload?: unknown, claimedRunAt?: number): Promise<boolean> {
     const r = await db
       .updateTable('jobs')
       .set((eb) => ({
         status: 'pending',
-        run_at: runAt,
+        // Woken while it ran (run_at no longer the one it was claimed with): keep the earlier time.
+        run_at:
+          claimedRunAt === undefined ? runAt : sql<number>`CASE WHEN run_at <> ${claimedRunAt} AND run_at < ${runAt} THEN run_at ELSE CAST(${runAt} AS bigint) END`,
         lease_owner: null,
         lease_until: null,
         attempts: eb('attempts', '-', 1),
@@ -231,6 +234,22 @@ export class JobQueue {
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
       .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Makes a job due now (an approval was granted, say) instead of at the time it deferred to. A job that
+   * is running right now (its handler just decided to wait) is woken too: its run_at changes, and
+   * `defer` then keeps the earlier time. The new run_at always differs from the old one, even when the
+   * clock has not moved, so that change is visible. Returns false when the job is finished or gone.
+   */
+  async wake(db: Db, id: number, now: number): Promise<boolean> {
+    const r = await db
+      .updateTable('jobs')
+      .set({ run_at: sql<number>`CASE WHEN run_at = ${now} THEN CAST(${now - 1} AS bigint) ELSE CAST(${now} AS bigint) END`, updated_at: now })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'running'])
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }

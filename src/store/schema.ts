@@ -154,7 +154,7 @@ export interface RemediationAttemptsTable {
   /** 1, 2, … per incident and rule; unique, so the limit holds across workers and restarts. */
   attempt: number;
   action_type: string;
-  /** awaiting_approval | approved | rejected | expired | running | succeeded | failed | dry_run */
+  /** awaiting_approval | approved | rejected | expired | running | succeeded | failed | dry_run | skipped */
   status: string;
   dry_run: Generated<Bool>;
   requested_at: Millis;
@@ -163,6 +163,16 @@ export interface RemediationAttemptsTable {
   decided_by: string | null;
   output: string | null;
   error: string | null;
+  /** The resolve.remediate job that drives this attempt (approving or rejecting wakes it). */
+  job_id: number | null;
+  /** The firing alert that triggered the rule; checked to still fire before the action runs. */
+  alert_name: string | null;
+  fingerprint: string | null;
+  /** When a pending approval expires. */
+  expires_at: Millis | null;
+  duration_ms: number | null;
+  /** The action's structured outcome (exit code, HTTP status, replicas, …). */
+  details: JsonText | null;
 }
 
 export interface FlagsTable {

@@ -46,9 +46,17 @@ export class Store {
   /** Brings the schema up to date; running it again is a no-op. */
   async migrate(): Promise<string[]> {
     const migrator = new Migrator({ db: this.db, provider: new MedicMigrations(this.dialect), migrationTableSchema: this.dialect.migrationSchema });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error instanceof Error ? error : new Error(String(error));
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    for (let attempt = 1; ; attempt++) {
+      const { error, results } = await migrator.migrateToLatest();
+      if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      // Kysely's migrator reads the catalog of every schema; another tenant dropping its schema at that
+      // moment fails the read. Nothing of ours changed, so reading again is safe.
+      if (attempt < 5 && (error as { code?: string }).code === '3F000') {
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+        continue;
+      }
+      throw error instanceof Error ? error : new Error(String(error));
+    }
   }
 
   transaction<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {

@@ -112,6 +112,23 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
     expect(job).toMatchObject({ id, attempts: 1, payload: { waiting: 'cooldown' } });
   });
 
+  it('wakes a deferred job, and a wake that comes while it runs survives its defer', async () => {
+    const id = (await q.enqueue(t.store.db, { kind: 'x' }, T0))!;
+    await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
+    await q.defer(t.store.db, id, 'w1', T0 + 900_000, T0, undefined, T0);
+    expect(await q.wake(t.store.db, id, T0 + 5)).toBe(true);
+    const [woken] = await q.claim(t.store.db, { owner: 'w1', now: T0 + 5, leaseMs: 1000, limit: 1 });
+    expect(woken?.id).toBe(id);
+
+    // Woken while running (an approval landed just after the handler decided to wait): the defer
+    // keeps the wake, even with a clock that has not moved since the claim.
+    expect(await q.wake(t.store.db, id, T0 + 5)).toBe(true);
+    await q.defer(t.store.db, id, 'w1', T0 + 900_000, T0 + 5, undefined, woken!.runAt);
+    expect((await q.claim(t.store.db, { owner: 'w1', now: T0 + 5, leaseMs: 1000, limit: 1 })).map((j) => j.id)).toEqual([id]);
+    await q.complete(t.store.db, id, 'w1', T0 + 6);
+    expect(await q.wake(t.store.db, id, T0 + 7)).toBe(false);
+  });
+
   it('never gives the same job to two concurrent claimers', async () => {
     for (let i = 0; i < 50; i++) await q.enqueue(t.store.db, { kind: 'x' }, T0);
     const claims = await Promise.all(

@@ -32,7 +32,8 @@ const SAMPLE: { [T in keyof Database]: Record<string, unknown> } = {
   deployments: { service: 'payment', version: 'v2.4.1', commit_sha: 'abc123', url: 'http://ci/1', actor: 'ci', rollback: 0, deployed_at: NOW, metadata: '{}' },
   remediation_attempts: {
     incident_id: 1, rule_name: 'restart', attempt: 1, action_type: 'webhook', status: 'succeeded', dry_run: 0, requested_at: NOW,
-    started_at: NOW, finished_at: NOW + 10, decided_by: 'alice', output: 'ok', error: null,
+    started_at: NOW, finished_at: NOW + 10, decided_by: 'alice', output: 'ok', error: null, job_id: 3, alert_name: 'PodCrashLooping',
+    fingerprint: 'fp1', expires_at: NOW + 900_000, duration_ms: 12.5, details: toJson({ statusCode: 200 }),
   },
   flags: { key: 'new_checkout_flow', definition: toJson({ type: 'boolean' }), enabled: 1, rollout: 0.25, config_hash: 'h', updated_by_source: 'config', version: 3, updated_at: NOW },
   flag_changes: { flag_key: 'new_checkout_flow', at: NOW, actor: 'remediation', reason: 'errors', incident_id: 1, before: '{}', after: '{}' },

@@ -14,7 +14,7 @@ interface Parsed {
   monitors: (Named & { notify?: string[] | undefined })[];
   alerts: (Named & { notify?: string[] | undefined })[];
   runbooks: Named[];
-  remediation: { action: { type: string; notify?: string[] | undefined; flag?: string; service?: string | undefined } }[];
+  remediation: { name: string; action: { type: string; notify?: string[] | undefined; flag?: string; service?: string | undefined } }[];
   flags: { key: string }[];
   notifications: Named[];
   routes: { notify: string[] }[];
@@ -36,6 +36,12 @@ export function checkReferences(config: Parsed, ctx: z.RefinementCtx): void {
   unique('runbooks', config.runbooks.map((r) => r.name));
   unique('flags', config.flags.map((f) => f.key), 'key');
   unique('notifications', config.notifications.map((c) => c.name));
+  // Attempts are counted per incident and rule name: two rules sharing a name would share one limit.
+  config.remediation.forEach((r, i) => {
+    if (config.remediation.findIndex((o) => o.name === r.name) < i) {
+      issue(['remediation', i, 'name'], `duplicate rule name ${JSON.stringify(r.name)} (a rule is named after its alert unless it has name:; give each rule for the same alert its own name)`);
+    }
+  });
 
   const channels = config.notifications.map((c) => c.name);
   const checkChannel = (path: (string | number)[], channelName: string) => {

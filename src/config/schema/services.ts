@@ -19,13 +19,18 @@ export const verificationFields = {
   stable_for: duration().optional().describe('...for this long (default: one evaluation).'),
 };
 export const verification = z.strictObject(verificationFields);
+/**
+ * A service's overrides: only the keys it sets replace the top-level `verification:` values, so these
+ * carry no defaults of their own (a default here would silently override the top level).
+ */
 export const verificationOverride = z.strictObject({
-  window: verificationFields.window.optional(),
-  interval: verificationFields.interval.optional(),
-  max_error_rate: verificationFields.max_error_rate.optional(),
-  max_latency_p95: verificationFields.max_latency_p95.optional(),
-  stable_for: verificationFields.stable_for,
+  window: duration().optional().describe('How long to watch for recovery (default: verification.window).'),
+  interval: duration().optional().describe('How often to evaluate (default: verification.interval).'),
+  max_error_rate: percentage().optional().describe('Error rate bound (default: verification.max_error_rate).'),
+  max_latency_p95: duration().optional().describe('p95 latency bound (default: verification.max_latency_p95).'),
+  stable_for: duration().optional().describe('How long to stay healthy (default: verification.stable_for).'),
 });
+export type VerificationOverride = z.infer<typeof verificationOverride>;
 export type VerificationConfig = z.infer<typeof verification>;
 
 export const service = z.strictObject({

@@ -1,0 +1,43 @@
+import { userInfo } from 'node:os';
+import { openRuntime } from '../runtime/bootstrap.js';
+import { buildCore, type Core } from '../runtime/core.js';
+import { createLogger } from '../shared/logger.js';
+import { loadConfigOption } from './config-path.js';
+import { reportConfigError, type Output } from './output.js';
+
+/**
+ * What a command that acts on incidents opens: the config, the database and the same core the server
+ * runs (so its events enqueue the same notifications and jobs for the workers). Logs go to stderr at
+ * `warn` unless MEDIC_LOG_LEVEL says otherwise, keeping stdout for the command's own output.
+ */
+export interface Session {
+  core: Core;
+  close(): Promise<void>;
+}
+
+export async function openSession(configFile: string, io: Output): Promise<Session | { exit: number }> {
+  let loaded;
+  try {
+    loaded = loadConfigOption(configFile);
+  } catch (err) {
+    return { exit: reportConfigError(err, io) };
+  }
+  const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
+  const rt = await openRuntime(loaded, { role: 'cli', logger });
+  try {
+    const core = await buildCore(rt);
+    return { core, close: () => rt.store.close() };
+  } catch (err) {
+    await rt.store.close();
+    throw err;
+  }
+}
+
+/** Who a command's changes are recorded as: `cli:<user>`. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}

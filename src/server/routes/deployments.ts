@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listDeployments, recordDeployment } from '../../diagnose/index.js';
+import type { AppContext } from '../context.js';
+import { badRequest } from '../errors.js';
+
+export const deploymentSchema = z.object({
+  id: z.number(),
+  service: z.string(),
+  version: z.string(),
+  commit: z.string().nullable(),
+  url: z.string().nullable(),
+  actor: z.string(),
+  rollback: z.boolean(),
+  deployedAt: z.number(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+/** A time as epoch milliseconds or an ISO 8601 timestamp. */
+function parseTime(value: string, name: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw badRequest(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/api/deployments',
+    {
+      config: { access: 'responder' },
+      schema: {
+        summary: 'Record a deployment (incidents that open soon after list it as a suspect)',
+        tags: ['deployments'],
+        body: z.strictObject({
+          service: z.string().trim().min(1).max(200),
+          version: z.string().trim().min(1).max(200),
+          commit: z.string().trim().min(1).max(200).optional(),
+          url: z.string().url().max(2000).optional(),
+        }),
+        response: { 201: deploymentSchema },
+      },
+    },
+    async (request, reply) => {
+      const d = await recordDeployment(ctx.store.db, { ...request.body, actor: request.principal?.name ?? 'api' }, ctx.clock.now());
+      return reply.code(201).send(d);
+    },
+  );
+
+  r.get(
+    '/api/deployments',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Deployments, newest first',
+        tags: ['deployments'],
+        querystring: z.object({
+          service: z.string().min(1).optional(),
+          since: z.string().min(1).optional().describe('epoch ms or ISO 8601'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+        response: { 200: z.object({ deployments: z.array(deploymentSchema) }) },
+      },
+    },
+    async (request) => {
+      const { service, since, limit } = request.query;
+      return { deployments: await listDeployments(ctx.store.db, { ...(service ? { services: [service] } : {}), ...(since ? { since: parseTime(since, 'since') } : {}), limit }) };
+    },
+  );
+}
