@@ -6,6 +6,13 @@ import { clock, duration } from './format';
  * folded into one line with a count, and long output (runbook steps, remediation) folded away.
  */
 
+/** A flag change's new state, whether the event says it directly or as before/after. */
+export function flagEnabled(p: Record<string, unknown>): boolean | undefined {
+  if (typeof p.enabled === 'boolean') return p.enabled;
+  const after = p.after as { enabled?: unknown } | undefined;
+  return typeof after?.enabled === 'boolean' ? after.enabled : undefined;
+}
+
 const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
 function sentence(e: TimelineEvent): string {
@@ -29,7 +36,10 @@ function sentence(e: TimelineEvent): string {
     case 'rejected': return `Rejected ${s(p.rule)}`;
     case 'approval_expired': return `Approval for ${s(p.rule)} expired`;
     case 'escalated': return `Escalated${p.reason ? `: ${s(p.reason)}` : ''}`;
-    case 'flag_changed': return `Flag ${s(p.flag)} ${p.enabled === false ? 'switched off' : p.enabled === true ? 'switched on' : 'changed'}${p.reason ? ` — ${s(p.reason)}` : ''}`;
+    case 'flag_changed': {
+      const on = flagEnabled(p);
+      return `${p.correlated ? 'Suspect flag change: ' : ''}Flag ${s(p.flag)} ${on === false ? 'switched off' : on === true ? 'switched on' : 'changed'}${p.reason ? ` — ${s(p.reason)}` : ''}`;
+    }
     case 'deployment_correlated': return `Suspect deployment: ${s(p.service)} ${s(p.version)}${p.deployed_at ? ` at ${clock(Number(p.deployed_at))}` : ''}`;
     case 'rolled_back': return `Rolled back ${s(p.service)}`;
     case 'symptom_joined': return `Symptom on ${s(p.service)} (${s(p.alert)}) joined: depends on ${s(p.depends_on)}`;

@@ -3,7 +3,8 @@ import { api } from '../api';
 import { Card, Failure, Severity, Status } from '../components/bits';
 import { ago, clock } from '../components/format';
 import { PhaseBar } from '../components/phase-bar';
-import { Timeline } from '../components/timeline';
+import { Remediations } from '../components/remediations';
+import { flagEnabled, Timeline } from '../components/timeline';
 import { useData, useSession } from '../session';
 import type { Affected, IncidentDetails } from '../types';
 
@@ -35,6 +36,8 @@ export function IncidentPage({ id }: { id: number }) {
           <Timeline events={data.timeline} origin={i.detectedAt} />
         </Card>
         <div className="side">
+          <Remediations incidentId={i.id} />
+          <Suspects details={data} />
           <Card title="Alerts">
             <ul className="plain">
               {data.alerts.map((a) => (
@@ -58,6 +61,29 @@ export function IncidentPage({ id }: { id: number }) {
         </div>
       </div>
     </div>
+  );
+}
+
+/** Deployments and flag changes that came just before the incident: the usual suspects. */
+function Suspects({ details }: { details: IncidentDetails }) {
+  const suspects = details.timeline.filter((e) => e.type === 'deployment_correlated' || (e.type === 'flag_changed' && e.payload.correlated === true));
+  if (suspects.length === 0) return null;
+  return (
+    <Card title="Changes just before">
+      <ul className="plain">
+        {suspects.map((e) =>
+          e.type === 'deployment_correlated' ? (
+            <li key={e.id}>
+              Deploy <strong>{String(e.payload.service)}</strong> {String(e.payload.version)} <small>{clock(Number(e.payload.deployed_at))}</small>
+            </li>
+          ) : (
+            <li key={e.id}>
+              Flag <strong>{String(e.payload.flag)}</strong> {flagEnabled(e.payload) === false ? 'switched off' : 'changed'} <small>{clock(Number(e.payload.changed_at ?? e.at))}</small>
+            </li>
+          ),
+        )}
+      </ul>
+    </Card>
   );
 }
 
