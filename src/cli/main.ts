@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { MEDIC_VERSION } from '../shared/version.js';
+import { flagCommands } from './commands/flags.js';
 import { incidentCommands } from './commands/incidents.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
@@ -14,7 +15,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands]) register(program, io, setExit);
+  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands]) register(program, io, setExit);
   return program;
 }
 

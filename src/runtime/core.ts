@@ -2,6 +2,7 @@ import type { IncidentContext, IncidentReactor } from '../incidents/index.js';
 import { syncConfigSilences } from '../incidents/index.js';
 import { notificationHandler } from '../notify/deliver.js';
 import { NOTIFY_JOB, notificationReactor } from '../notify/reactor.js';
+import { FlagService } from '../resolve/flags/index.js';
 import { JobQueue, type JobHandler } from '../store/index.js';
 import type { Runtime } from './bootstrap.js';
 
@@ -14,6 +15,8 @@ export interface Core {
   rt: Runtime;
   queue: JobQueue;
   incidents: IncidentContext;
+  /** Feature flags: evaluation (OFREP), the API and CLI, and the FlagSwitch remediation actions use. */
+  flags: FlagService;
   handlers: Record<string, JobHandler>;
 }
 
@@ -30,5 +33,7 @@ export async function buildCore(rt: Runtime): Promise<Core> {
   };
 
   await syncConfigSilences(rt.store.db, incidents);
-  return { rt, queue, incidents, handlers };
+  const flags = new FlagService({ incidents, logger: rt.logger });
+  await flags.syncConfig(config.flags);
+  return { rt, queue, incidents, flags, handlers };
 }

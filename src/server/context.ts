@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { LoadedConfig } from '../config/index.js';
 import type { IncidentContext } from '../incidents/index.js';
+import type { FlagService } from '../resolve/flags/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobQueue, Store } from '../store/index.js';
@@ -17,4 +18,5 @@ export interface AppContext {
   metrics: Registry;
   incidents: IncidentContext;
   queue: JobQueue;
+  flags: FlagService;
 }
