@@ -20,7 +20,16 @@ export interface Core {
   handlers: Record<string, JobHandler>;
 }
 
-export async function buildCore(rt: Runtime): Promise<Core> {
+export interface CoreOptions {
+  /**
+   * Apply medic.yaml's flags to the database (default). Processes that serve Medic do; one-off CLI
+   * commands do not, so that running one with an older or different config file never resets the
+   * flags a running Medic serves: they load what the database holds.
+   */
+  syncFlags?: boolean;
+}
+
+export async function buildCore(rt: Runtime, options: CoreOptions = {}): Promise<Core> {
   const { config, redactor } = rt.loaded;
   const queue = new JobQueue(rt.store.dialect);
   const now = () => rt.clock.now();
@@ -34,6 +43,7 @@ export async function buildCore(rt: Runtime): Promise<Core> {
 
   await syncConfigSilences(rt.store.db, incidents);
   const flags = new FlagService({ incidents, logger: rt.logger });
-  await flags.syncConfig(config.flags);
+  if (options.syncFlags ?? true) await flags.syncConfig(config.flags);
+  else await flags.refresh();
   return { rt, queue, incidents, flags, handlers };
 }

@@ -55,6 +55,13 @@ describe('medic flags', () => {
     }
   });
 
+  it('never resets flags from its own config file: only a starting Medic applies medic.yaml', async () => {
+    const other = path.join(path.dirname(file), 'other.yaml');
+    writeFileSync(other, `storage: { url: "sqlite://${path.dirname(file)}/medic.db" }\n`);
+    const json = JSON.parse((await runCli(['flags', 'list', '--json', '-c', other])).stdout);
+    expect(json.flags.map((f: { key: string }) => f.key)).toEqual(['dark_mode', 'new_checkout_flow']);
+  });
+
   it('exits 2 on bad input: no reason, an unknown flag or incident, a bad rollout or incident id', async () => {
     const noReason = await runCli(['flags', 'disable', 'dark_mode', '-c', file]);
     expect(noReason.code).toBe(2);
