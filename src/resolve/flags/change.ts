@@ -1,6 +1,6 @@
 import type { FlagConfig } from '../../config/schema/flags.js';
 import { ACTIVE_STATUSES, appendEvents, toIncident, type IncidentContext } from '../../incidents/index.js';
-import { toJson, type Db, type Row } from '../../store/index.js';
+import { fromJson, toJson, type Db, type Row } from '../../store/index.js';
 import { serializeFlagDefinition } from './definition.js';
 import { serviceOfDefinition, toFlagChange, toFlagRecord, type FlagChange, type FlagLiveState, type FlagRecord, type FlagSource } from './records.js';
 
@@ -141,7 +141,8 @@ function sameState(row: Row<'flags'>, next: NextRow): boolean {
 
 function liveState(row: Row<'flags'>, withDefinition: boolean): FlagLiveState {
   const state: FlagLiveState = { enabled: row.enabled === 1, rollout: row.rollout, version: row.version, source: row.updated_by_source };
-  if (withDefinition) state.definition = JSON.parse(row.definition);
+  // A definition that is not JSON (edited by hand) is kept as its text, so that replacing it still works.
+  if (withDefinition) state.definition = fromJson<unknown>(row.definition, row.definition);
   return state;
 }
 

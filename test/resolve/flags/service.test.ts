@@ -166,6 +166,13 @@ describe.each(ENGINES)('flag service on %s', (engine) => {
       expect((await flags.list()).find((f) => f.key === 'dark_mode')?.error).toMatch(/invalid definition/);
     });
 
+    it('replaces a stored definition that is not even JSON when the config changes it', async () => {
+      await t.store.db.updateTable('flags').set({ definition: 'garbage', config_hash: 'stale' }).where('key', '=', 'dark_mode').execute();
+      const [change] = await restart(CONFIG);
+      expect(change).toMatchObject({ key: 'dark_mode', before: { definition: 'garbage' }, after: { enabled: false, version: 2 } });
+      expect(flags.evaluate('dark_mode', {})).toMatchObject({ ok: true, reason: 'DISABLED' });
+    });
+
     it('keeps the evaluation state of flags that did not change', async () => {
       const before = flags.state('dark_mode');
       await flags.change({ key: 'new_checkout_flow', enabled: false, actor: 'a', reason: 'r', source: 'api' });
