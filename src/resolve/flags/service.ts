@@ -127,7 +127,8 @@ export class FlagService implements FlagSwitch {
   async change(update: FlagUpdate): Promise<FlagChangeResult> {
     const { incidents } = this.options;
     const result = await incidents.store.transaction((trx) => changeFlag(trx, incidents, update));
-    if (result.changed) await this.refresh();
+    // The change is committed: a failed reload must not report it as failed. The watcher retries.
+    if (result.changed) await this.refresh().catch((err) => this.options.logger?.warn({ err }, 'flag changed, but reloading the flags failed; retrying'));
     return result;
   }
 
