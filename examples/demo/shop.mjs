@@ -9,17 +9,18 @@ const port = Number(args.port ?? 3900);
 const medic = args.medic;
 const token = args.token;
 
-/** What is wrong right now, and what "release" is running. */
+/** What is wrong right now, and which release of each part is running. */
 const state = {
   version: 'v2.4.0',
-  /** The release whose new checkout flow breaks payments (while the flag is on). */
-  buggyCheckout: false,
-  crashed: false,
-  /** Milliseconds every request waits: the slow release. */
-  slowMs: 0,
-  newCheckoutFlow: true,
   previousVersion: 'v2.3.9',
+  /** The release whose new checkout flow fails orders (while the flag is on). */
+  buggyCheckout: false,
+  /** The payment worker crashed and stays down until restarted. */
+  paymentsCrashed: false,
+  /** Milliseconds the storefront takes per request: the slow release. */
+  slowMs: 0,
   previousSlowMs: 0,
+  newCheckoutFlow: true,
 };
 
 // --- metrics, in Prometheus text format -------------------------------------------------------
@@ -75,8 +76,6 @@ const json = (res, code, body) => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function shop(req, res, url) {
-  if (state.crashed) return json(res, 503, { error: 'service unavailable (crash loop)' });
-  if (state.slowMs) await sleep(state.slowMs);
   switch (url.pathname) {
     case '/health':
       return json(res, 200, { status: 'ok', version: state.version });
@@ -84,10 +83,18 @@ async function shop(req, res, url) {
       return json(res, 200, { page: 'login' });
     case '/api/auth/login':
       return json(res, 200, { token: 'demo-session-token' });
+    case '/api/products':
+      // The storefront: the slow release makes every page wait.
+      if (state.slowMs) await sleep(state.slowMs);
+      return json(res, 200, { products: [{ id: 1, name: 'Stethoscope', price: 89 }], version: state.version });
     case '/api/checkout':
-    case '/api/payment':
-      if (state.buggyCheckout && state.newCheckoutFlow) return json(res, 500, { error: 'payment declined: new checkout flow bug' });
-      return json(res, 200, { status: 'paid', flow: state.newCheckoutFlow ? 'new' : 'legacy', version: state.version });
+      if (req.headers.authorization !== 'Bearer demo-session-token') return json(res, 401, { error: 'sign in first' });
+      if (state.buggyCheckout && state.newCheckoutFlow) return json(res, 500, { error: 'order failed: new checkout flow bug' });
+      return json(res, 200, { status: 'ordered', flow: state.newCheckoutFlow ? 'new' : 'legacy', version: state.version });
+    case '/payments/health':
+    case '/payments/charge':
+      if (state.paymentsCrashed) return json(res, 503, { error: 'payment worker crashed (restart it)' });
+      return json(res, 200, { status: 'ok' });
     default:
       return json(res, 404, { error: 'not found' });
   }
@@ -102,16 +109,16 @@ function admin(req, res, url) {
     case 'deploy': {
       const version = url.searchParams.get('version') ?? 'v2.4.1';
       Object.assign(state, { previousVersion: state.version, previousSlowMs: state.slowMs, version });
-      if (url.searchParams.get('fault') === 'payments') state.buggyCheckout = true;
+      if (url.searchParams.get('fault') === 'checkout') state.buggyCheckout = true;
       if (url.searchParams.get('fault') === 'slow') state.slowMs = 1500;
       return json(res, 200, state);
     }
     case 'crash':
-      state.crashed = true;
+      state.paymentsCrashed = true;
       return json(res, 200, state);
     case 'restart':
-      // A restart clears a crash loop (and nothing else).
-      state.crashed = false;
+      // Restarting the payment worker clears its crash (and nothing else).
+      state.paymentsCrashed = false;
       return json(res, 200, state);
     case 'rollback':
       Object.assign(state, { version: state.previousVersion, slowMs: state.previousSlowMs, buggyCheckout: false });

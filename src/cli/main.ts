@@ -4,6 +4,7 @@ import { approvalCommands } from './commands/approval.js';
 import { deployCommand } from './commands/deploy.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { rollbackCommand } from './commands/rollback.js';
+import { flagCommands } from './commands/flags.js';
 import { incidentCommands } from './commands/incidents.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
@@ -19,7 +20,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands]) register(program, io, setExit);
+  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands]) register(program, io, setExit);
   return program;
 }
 

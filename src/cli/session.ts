@@ -25,7 +25,9 @@ export async function openSession(configFile: string, io: Output): Promise<Sessi
   const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
   const rt = await openRuntime(loaded, { role: 'cli', logger });
   try {
-    const core = await buildCore(rt);
+    // One-off commands serve what the database holds: a command run with an older config file must
+    // not reset the flags a running Medic serves.
+    const core = await buildCore(rt, { syncFlags: false });
     return { core, close: () => rt.store.close() };
   } catch (err) {
     await rt.store.close();
@@ -39,5 +41,20 @@ export function cliActor(): string {
     return `cli:${userInfo().username}`;
   } catch {
     return 'cli';
+  }
+}
+
+/**
+ * Opens the core, runs one thing, closes it. Config errors surface as ConfigError for the caller to
+ * report; use openSession to have them printed.
+ */
+export async function withCore<T>(configFile: string | undefined, fn: (core: Core) => Promise<T>): Promise<T> {
+  const loaded = loadConfigOption(configFile);
+  const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
+  const rt = await openRuntime(loaded, { role: 'cli', logger });
+  try {
+    return await fn(await buildCore(rt, { syncFlags: false }));
+  } finally {
+    await rt.store.close();
   }
 }

@@ -1,5 +1,4 @@
 export * from './context.js';
-export * from './flags/switch.js';
 export * from './remediation/alerts.js';
 export * from './remediation/approval.js';
 export * from './remediation/attempts.js';

@@ -16,7 +16,7 @@ export interface RunningServer {
 }
 
 export function appContext(core: Core) {
-  return { ...core.rt, incidents: core.incidents, queue: core.queue, changes: core.changes, diagnose: core.diagnose, resolve: core.resolve, verify: core.verify };
+  return { ...core.rt, incidents: core.incidents, queue: core.queue, changes: core.changes, flags: core.flags, diagnose: core.diagnose, resolve: core.resolve, verify: core.verify };
 }
 
 export async function startAllInOne(rt: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
@@ -25,6 +25,8 @@ export async function startAllInOne(rt: Runtime, options: { port?: number; host?
   const { server, workers } = rt.loaded.config;
   const runner = new JobRunner({ store: rt.store, queue: core.queue, handlers: core.handlers, clock: rt.clock, logger: rt.logger, leaseMs: workers.lease, concurrency: workers.concurrency });
   runner.start();
+  // Changes made by other processes (the CLI, other API servers on the same PostgreSQL) reach this one.
+  core.flags.start();
   const url = await app.listen({ port: options.port ?? server.port, host: options.host ?? server.host });
   rt.logger.info({ url }, 'medic is listening');
   let stopping: Promise<void> | undefined;
@@ -32,6 +34,7 @@ export async function startAllInOne(rt: Runtime, options: { port?: number; host?
     (stopping ??= (async () => {
       core.changes.stop();
       await app.close();
+      await core.flags.stop();
       await runner.stop();
       await rt.store.close();
     })());

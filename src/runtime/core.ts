@@ -3,7 +3,8 @@ import type { IncidentContext, IncidentReactor } from '../incidents/index.js';
 import { syncConfigSilences } from '../incidents/index.js';
 import { notificationHandler } from '../notify/deliver.js';
 import { NOTIFY_JOB, notificationReactor } from '../notify/reactor.js';
-import { DatabaseFlagSwitch, REMEDIATE_JOB, remediationHandler, remediationReactor, type ResolveContext } from '../resolve/index.js';
+import { FlagService } from '../resolve/flags/index.js';
+import { REMEDIATE_JOB, remediationHandler, remediationReactor, type ResolveContext } from '../resolve/index.js';
 import { JobQueue, type JobHandler } from '../store/index.js';
 import { verificationHandler, verificationReactor, VERIFY_JOB, type VerifyContext } from '../verify/index.js';
 import type { Runtime } from './bootstrap.js';
@@ -21,11 +22,22 @@ export interface Core {
   diagnose: DiagnoseContext;
   resolve: ResolveContext;
   verify: VerifyContext;
+  /** Feature flags: evaluation (OFREP), the API and CLI, and the FlagSwitch remediation actions use. */
+  flags: FlagService;
   handlers: Record<string, JobHandler>;
   changes: ChangeFeed;
 }
 
-export async function buildCore(rt: Runtime): Promise<Core> {
+export interface CoreOptions {
+  /**
+   * Apply medic.yaml's flags to the database (default). Processes that serve Medic do; one-off CLI
+   * commands do not, so that running one with an older or different config file never resets the
+   * flags a running Medic serves: they load what the database holds.
+   */
+  syncFlags?: boolean;
+}
+
+export async function buildCore(rt: Runtime, options: CoreOptions = {}): Promise<Core> {
   const { config, redactor, baseDir } = rt.loaded;
   const queue = new JobQueue(rt.store.dialect);
   const now = () => rt.clock.now();
@@ -42,7 +54,10 @@ export async function buildCore(rt: Runtime): Promise<Core> {
   const incidents: IncidentContext = { store: rt.store, clock: rt.clock, redactor, config, reactors };
   const logger = rt.logger;
   const diagnose: DiagnoseContext = { incidents, queue, config, baseDir, redactor, logger };
-  const resolve: ResolveContext = { incidents, queue, config, baseDir, redactor, logger, flags: new DatabaseFlagSwitch(incidents, config.flags) };
+  const flags = new FlagService({ incidents, logger });
+  if (options.syncFlags ?? true) await flags.syncConfig(config.flags);
+  else await flags.refresh();
+  const resolve: ResolveContext = { incidents, queue, config, baseDir, redactor, logger, flags };
   const verify: VerifyContext = { incidents, queue, config, logger };
 
   const handlers: Record<string, JobHandler> = {
@@ -53,5 +68,5 @@ export async function buildCore(rt: Runtime): Promise<Core> {
   };
 
   await syncConfigSilences(rt.store.db, incidents);
-  return { rt, queue, incidents, diagnose, resolve, verify, handlers, changes: createChangeFeed(rt.store, rt.logger) };
+  return { rt, queue, incidents, flags, diagnose, resolve, verify, handlers, changes: createChangeFeed(rt.store, rt.logger) };
 }

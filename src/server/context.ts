@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../config/index.js';
 import type { DiagnoseContext } from '../diagnose/index.js';
 import type { IncidentContext } from '../incidents/index.js';
 import type { ResolveContext } from '../resolve/index.js';
+import type { FlagService } from '../resolve/flags/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobQueue, Store } from '../store/index.js';
@@ -25,4 +26,5 @@ export interface AppContext {
   diagnose: DiagnoseContext;
   resolve: ResolveContext;
   verify: VerifyContext;
+  flags: FlagService;
 }

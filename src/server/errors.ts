@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Redactor } from '../config/index.js';
 import { IngestError } from '../detect/ingest/index.js';
 import { IncidentActionError } from '../incidents/index.js';
+import { FlagChangeError } from '../resolve/flags/index.js';
 
 /**
  * One error shape for every answer that is not a success: `{ error, message, issues? }`. Bad input is a
@@ -56,6 +57,10 @@ export function installErrorHandler(app: FastifyInstance, redactor: Redactor): v
     if (err instanceof IncidentActionError) {
       const code = err.kind === 'not_found' ? 404 : 409;
       return reply.code(code).send({ error: STATUS_TEXT[code], message: redactor.redact(err.message) });
+    }
+    if (err instanceof FlagChangeError) {
+      const status = err.kind === 'not_found' ? 404 : 400;
+      return reply.code(status).send({ error: STATUS_TEXT[status], message: redactor.redact(err.message) });
     }
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send({ error: STATUS_TEXT[err.statusCode] ?? 'Error', message: redactor.redact(err.message), ...(err.issues ? { issues: err.issues } : {}) });

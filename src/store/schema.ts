@@ -184,7 +184,7 @@ export interface FlagsTable {
   rollout: number;
   /** Hash of the flag's config entry: when the config changes it, the config wins again. */
   config_hash: string | null;
-  /** config | api | remediation */
+  /** Who made the last change: config | api | cli | remediation */
   updated_by_source: string;
   version: Generated<number>;
   updated_at: Millis;

@@ -121,6 +121,22 @@ describe('config errors name file, line, column and key path', () => {
     expect(p.message).toMatch(/unknown notification channel "#payment-team" \(did you mean "#payments-team"\?\)/);
   });
 
+  it('a flag whose variants cannot serve it on and off', () => {
+    const list = problems(`flags:\n  - key: theme\n    type: string\n    variants: { dark: "#000", light: "#fff" }\n`);
+    expect(list.map((p) => p.path)).toEqual(['flags[0].default_variant', 'flags[0].off_variant']);
+    expect(list[0]!.message).toMatch(/no "on".*default_variant.*dark, light/);
+    expect(list[0]!.line).toBe(2);
+    // Naming them fixes it; so do variants called on and off.
+    expect(() => loadConfigText(`flags:\n  - { key: theme, type: string, variants: { dark: "#000", light: "#fff" }, default_variant: dark, off_variant: light }\n`, { env: {} })).not.toThrow();
+    expect(() => loadConfigText(`flags:\n  - { key: limit, type: number, variants: { on: 10, off: 0 } }\n`, { env: {} })).not.toThrow();
+  });
+
+  it('a flag variant of the wrong type', () => {
+    const p = only(`flags:\n  - key: limit\n    type: number\n    variants: { on: ten, off: 0 }\n`);
+    expect(p).toMatchObject({ path: 'flags[0].variants.on', line: 4 });
+    expect(p.message).toMatch(/must be numbers, got "ten"/);
+  });
+
   it('a duplicate monitor name', () => {
     const p = only(`monitors:\n  - { name: x, url: "http://127.0.0.1/" }\n  - { name: x, url: "http://127.0.0.1/b" }\n`);
     expect(p).toMatchObject({ line: 3, path: 'monitors[1].name', message: 'duplicate name "x"' });

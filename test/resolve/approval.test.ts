@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getTimeline, ingestAlerts } from '../../src/incidents/index.js';
 import { listAttempts } from '../../src/resolve/index.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { openHarness, runDueJobs } from '../helpers/automation.js';
 import { runCli } from '../helpers/cli.js';
@@ -107,7 +108,9 @@ describe('medic approve and reject', () => {
     const url = `sqlite://${path.join(dir, 'medic.db')}`;
     const file = path.join(dir, 'medic.yaml');
     writeFileSync(file, `storage: { url: "${url}" }\n${rules(srv.url)}`);
-    let h = await openHarness('sqlite', rules(srv.url), { url });
+    // The CLI runs on the real clock, so the harness's clock starts at real time too (an approval made
+    // from the command line must not find its request expired by a fixed test date).
+    let h = await openHarness('sqlite', rules(srv.url), { url, clock: new ManualClock(Date.now()) });
     try {
       const id = await h.ingest([alert()]);
       await h.runDue();
@@ -124,6 +127,7 @@ describe('medic approve and reject', () => {
       expect(again.stderr).toContain('is approved, not awaiting approval');
 
       h = await openHarness('sqlite', rules(srv.url), { url, clock: h.clock });
+      h.clock.set(Date.now() + 1000); // the approval woke the job at the CLI's (real) time
       await h.runDue();
       expect(srv.requests.filter((q) => q.url === '/fix')).toHaveLength(1);
       expect((await h.timeline(id)).find((e) => e.type === 'approved')).toMatchObject({ actor: expect.stringMatching(/^cli/), payload: { reason: 'go' } });

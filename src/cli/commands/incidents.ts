@@ -11,7 +11,7 @@ import {
   recordCause,
   resolveIncident,
 } from '../../incidents/index.js';
-import { cliActor, withCore } from '../core.js';
+import { cliActor, withCore } from '../session.js';
 import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
 
 const idArg = (value: string) => {

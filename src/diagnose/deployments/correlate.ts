@@ -61,6 +61,8 @@ export async function correlatedChanges(db: Db, config: CorrelationConfig, servi
       .where('flag_key', 'in', [...flagService.keys()])
       .where('at', '>=', since)
       .where('at', '<=', startedAt)
+      // A flag coming into existence (first start, a new config entry) changed no behaviour anyone relied on.
+      .where('before', '<>', 'null')
       .orderBy('at', 'desc')
       .limit(100)
       .execute();

@@ -1,6 +1,7 @@
 import { evaluateCondition, conditionFields, type Condition } from '../../config/condition.js';
+import { variantMatchesType } from '../../config/schema/flags.js';
 import { BUCKETS, bucketIndex, bucketSeed, rolloutThreshold } from './bucket.js';
-import type { FlagMetadata, FlagState, FlagType } from './state.js';
+import type { FlagMetadata, FlagState } from './state.js';
 
 /**
  * Flag evaluation, pure and in memory:
@@ -83,20 +84,6 @@ interface CompiledFlag {
 
 const compiledFlags = new WeakMap<FlagState, CompiledFlag>();
 
-function valueMatchesType(type: FlagType, value: unknown): boolean {
-  switch (type) {
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'object':
-      // OFREP's objectFlag is a JSON object; arrays and null are not.
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-  }
-}
-
 function compile(flag: FlagState): CompiledFlag {
   const results = new Map<string, Evaluation>();
   const result = (variant: string, reason: EvaluationReason, metadata: FlagMetadata = flag.metadata): Evaluation => {
@@ -105,7 +92,7 @@ function compile(flag: FlagState): CompiledFlag {
     if (!r) {
       if (!Object.prototype.hasOwnProperty.call(flag.variants, variant)) {
         r = evaluationError(flag.key, 'GENERAL', `flag ${JSON.stringify(flag.key)} has no variant ${JSON.stringify(variant)} (variants: ${Object.keys(flag.variants).join(', ') || 'none'})`);
-      } else if (!valueMatchesType(flag.type, flag.variants[variant])) {
+      } else if (!variantMatchesType(flag.type, flag.variants[variant])) {
         r = evaluationError(flag.key, 'GENERAL', `variant ${JSON.stringify(variant)} of ${flag.type} flag ${JSON.stringify(flag.key)} has a value of another type`);
       } else {
         r = Object.freeze({ ok: true, key: flag.key, value: flag.variants[variant], variant, reason, metadata });

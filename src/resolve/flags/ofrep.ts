@@ -145,5 +145,37 @@ export function ofrepConfiguration(options: OfrepConfigurationOptions = {}): Ofr
 
 /** A strong ETag for a response body, so a polling client gets 304 Not Modified while nothing changed. */
 export function ofrepEtag(responseBody: unknown): string {
-  return `"${createHash('sha1').update(JSON.stringify(responseBody)).digest('base64url')}"`;
+  return ofrepEtagOfJson(JSON.stringify(responseBody));
+}
+
+/** The same ETag, from the body's JSON text (when it is serialized anyway). */
+export function ofrepEtagOfJson(json: string): string {
+  return `"${createHash('sha1').update(json).digest('base64url')}"`;
+}
+
+/**
+ * Whether an `If-None-Match` header matches an ETag: `*`, or a list that holds it. The comparison is
+ * weak, as RFC 9110 says for If-None-Match, so `W/"x"` matches `"x"`.
+ */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = etag.replace(/^W\//, '');
+  for (const candidate of ifNoneMatch.split(',')) {
+    const c = candidate.trim();
+    if (c === '*' || c.replace(/^W\//, '') === opaque) return true;
+  }
+  return false;
+}
+
+// JSON text of the shared, frozen bodies, made once: serializing is most of an evaluation's cost.
+const texts = new WeakMap<object, string>();
+
+/** A response body as JSON text, cached for the shared bodies single-flag evaluations return. */
+export function ofrepJson(responseBody: object): string {
+  let text = texts.get(responseBody);
+  if (text === undefined) {
+    text = JSON.stringify(responseBody);
+    if (Object.isFrozen(responseBody)) texts.set(responseBody, text);
+  }
+  return text;
 }

@@ -3,14 +3,16 @@ import type { AppContext } from '../context.js';
 import { alertRoutes } from './alerts.js';
 import { deploymentRoutes } from './deployments.js';
 import { healthRoutes } from './health.js';
+import { flagRoutes } from './flags.js';
 import { incidentRoutes } from './incidents.js';
 import { remediationRoutes } from './remediations.js';
 import { serviceRoutes } from './services.js';
 import { sessionRoutes } from './session.js';
+import { ofrepRoutes } from './ofrep.js';
 import { silenceRoutes } from './silences.js';
 import { tokenRoutes } from './tokens.js';
 
 /** Every route module, in one list. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes]) await routes(app, ctx);
+  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes]) await routes(app, ctx);
 }

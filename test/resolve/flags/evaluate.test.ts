@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateFlag, evaluateFlags, flagNotFound, flagState, parseFlagDefinition, type Evaluation } from '../../../src/resolve/flags/index.js';
-import { KEYS, flagConfig, makeFlag } from './helpers.js';
+import { KEYS, flagConfig, makeFlag, uncheckedFlag } from './helpers.js';
 
 const value = (e: Evaluation) => (e.ok ? e.value : undefined);
 
@@ -175,15 +175,15 @@ describe('evaluateFlag', () => {
     });
 
     it('GENERAL for a variant that is not defined, or whose value is of another type', () => {
-      const missing = makeFlag({ type: 'string', variants: { a: 'A' }, default_variant: 'a' });
+      const missing = uncheckedFlag({ type: 'string', variants: { a: 'A' }, default_variant: 'a' });
       expect(evaluateFlag(missing, {})).toMatchObject({ ok: true, value: 'A' });
-      expect(evaluateFlag(makeFlag({ type: 'string', variants: { a: 'A' }, default_variant: 'a', enabled: false }), {})).toMatchObject({
+      expect(evaluateFlag(uncheckedFlag({ type: 'string', variants: { a: 'A' }, default_variant: 'a', enabled: false }), {})).toMatchObject({
         ok: false,
         errorCode: 'GENERAL',
         errorDetails: expect.stringContaining('no variant "off"'),
       });
-      expect(evaluateFlag(makeFlag({ type: 'number', variants: { on: 'ten', off: 0 } }), {})).toMatchObject({ ok: false, errorCode: 'GENERAL' });
-      expect(evaluateFlag(makeFlag({ type: 'object', variants: { on: [1, 2], off: {} } }), {})).toMatchObject({ ok: false, errorCode: 'GENERAL' });
+      expect(evaluateFlag(uncheckedFlag({ type: 'number', variants: { on: 'ten', off: 0 } }), {})).toMatchObject({ ok: false, errorCode: 'GENERAL' });
+      expect(evaluateFlag(uncheckedFlag({ type: 'object', variants: { on: [1, 2], off: {} } }), {})).toMatchObject({ ok: false, errorCode: 'GENERAL' });
     });
 
     it('FLAG_NOT_FOUND for an unknown key', () => {

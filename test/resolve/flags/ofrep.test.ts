@@ -13,7 +13,7 @@ import {
   readOfrepRequest,
   type EvaluationError,
 } from '../../../src/resolve/flags/index.js';
-import { makeFlag } from './helpers.js';
+import { makeFlag, uncheckedFlag } from './helpers.js';
 
 describe('OFREP responses', () => {
   it('answers a successful evaluation with 200 {key, value, reason, variant, metadata}', () => {
@@ -36,7 +36,7 @@ describe('OFREP responses', () => {
       [(parseFlagDefinition('k', '{') as { ok: false; error: EvaluationError }).error, 400, 'PARSE_ERROR'],
       [evaluateFlag(f, {}), 400, 'TARGETING_KEY_MISSING'],
       [evaluateFlag(f, 'not an object'), 400, 'INVALID_CONTEXT'],
-      [evaluateFlag(makeFlag({ key: 'k', type: 'string', variants: { x: 'x' } }), {}), 400, 'GENERAL'],
+      [evaluateFlag(uncheckedFlag({ key: 'k', type: 'string', variants: { x: 'x' } }), {}), 400, 'GENERAL'],
     ] as const;
     for (const [evaluation, status, errorCode] of cases) {
       const res = ofrepEvaluation(evaluation);
