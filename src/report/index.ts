@@ -5,3 +5,5 @@ export * from './maturity.js';
 export * from './metrics.js';
 export * from './mttr.js';
 export * from './periods.js';
+export * from './stats.js';
+export * from './summary.js';
