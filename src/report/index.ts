@@ -7,3 +7,4 @@ export * from './mttr.js';
 export * from './periods.js';
 export * from './stats.js';
 export * from './summary.js';
+export * from './gauge.js';

@@ -1,9 +1,9 @@
 import type { Store } from '../store/index.js';
 import { recoveredIncidents, type IncidentFilter } from './filter.js';
 import { periodsCovering, type Period, type PeriodUnit } from './periods.js';
-import { periodRows } from './period-rows.js';
+import { periodRows, type PeriodQuery } from './period-rows.js';
 import { aggregates, toStats, type PeriodStats, type StatsRow } from './stats.js';
-import { totalRow } from './total.js';
+import { totalRow, type Slice } from './total.js';
 
 /**
  * The MTTR report: per calendar month or ISO week (UTC, by `detected_at`, as the article's SQL groups
@@ -48,6 +48,24 @@ async function detectionSpan(store: Store, filter: IncidentFilter): Promise<{ fi
   return { first: Number(first.detected_at), last: Number(last.detected_at) };
 }
 
+/**
+ * The range cut into `count` runs of whole periods with about as many incidents each, for reading on
+ * that many connections at once; together they cover every period, empty ones included.
+ */
+function slices(periods: readonly PeriodQuery[], rows: readonly StatsRow[], count: number): Slice[] {
+  const total = rows.reduce((n, r) => n + Number(r.incidents), 0);
+  const out: Slice[] = [];
+  let taken = 0;
+  for (let i = 0; i < periods.length; i++) {
+    const last = out.at(-1);
+    // Start a new slice once this one holds its share, until there are `count` of them.
+    if (last && (taken < (out.length * total) / count || out.length >= count)) last.to = periods[i]!.to;
+    else out.push({ from: periods[i]!.from, to: periods[i]!.to });
+    taken += Number(rows[i]!.incidents);
+  }
+  return out;
+}
+
 export async function mttrReport(store: Store, options: MttrReportOptions): Promise<MttrReport> {
   const { by, ...filter } = options;
   const span = await detectionSpan(store, filter);
@@ -69,6 +87,7 @@ export async function mttrReport(store: Store, options: MttrReportOptions): Prom
       filter,
       busy.map(({ row }) => row),
       keeper,
+      slices(periods, rows, store.dialect.reportConcurrency),
     );
   } finally {
     keeper?.release();

@@ -1,6 +1,6 @@
 import type { PercentileKeeper, Store } from '../store/index.js';
 import { recoveredIncidents, type IncidentFilter } from './filter.js';
-import { aggregates, interpolate, num, percentileSpecs, rankOf, sumAggregates, type StatsRow } from './stats.js';
+import { aggregates, countAggregates, interpolate, num, percentileSpecs, rankOf, sumAggregates, type StatsRow } from './stats.js';
 
 /**
  * Each period's aggregates, one query per period over its time range (a slice of the covering index),
@@ -31,30 +31,31 @@ export async function periodRows(store: Store, filter: IncidentFilter, periods: 
           rows[i] = (await group.select(aggregates(store.dialect, keeper)).executeTakeFirstOrThrow()) as StatsRow;
           continue;
         }
-        const sums = (await group.select(sumAggregates()).executeTakeFirstOrThrow()) as StatsRow;
-        rows[i] = (num(sums.incidents) ?? 0) > 0 ? { ...sums, ...(await percentilesByRank(store, group, sums)) } : sums;
+        // The counts first (from the index alone), then sums and the values at the ranks in one read.
+        const counts = (await group.select(countAggregates()).executeTakeFirstOrThrow()) as StatsRow;
+        rows[i] = (num(counts.incidents) ?? 0) > 0 ? await byRank(store, group, counts) : counts;
       }
     });
   await Promise.all(Array.from({ length: Math.min(store.dialect.reportConcurrency, periods.length) }, worker));
   return rows;
 }
 
-/** The report's percentiles of a group whose counts are known, from the values at the ranks around each. */
-async function percentilesByRank(store: Store, group: ReturnType<typeof recoveredIncidents>, counts: StatsRow): Promise<StatsRow> {
+/** The group's sums and the report's percentiles, from the values at the ranks around each, its counts known. */
+async function byRank(store: Store, group: ReturnType<typeof recoveredIncidents>, counts: StatsRow): Promise<StatsRow> {
   const specs = percentileSpecs().map((spec) => {
     const n = num(counts[spec.count]) ?? 0;
     return { spec, n, ...rankOf(spec.fraction, n) };
   });
   const asked = specs.filter((s) => s.n > 0);
   const values = store.dialect.valuesAtRanks(asked.map(({ spec, n, rank }) => ({ value: spec.value, count: n, ranks: rank + 1 < n ? [rank, rank + 1] : [rank] })));
-  const row = asked.length
-    ? ((await group.select(values.flatMap((pair, j) => pair.map((v, k) => v.as(`r${j}_${k}`)))).executeTakeFirstOrThrow()) as StatsRow)
-    : {};
-  const out: StatsRow = {};
+  const row = (await group.select([...sumAggregates(), ...values.flatMap((pair, j) => pair.map((v, k) => v.as(`rank${j}_${k}`)))]).executeTakeFirstOrThrow()) as StatsRow;
+  const out: StatsRow = Object.fromEntries(Object.entries(row).filter(([key]) => !key.startsWith('rank')));
   for (const s of specs) out[s.spec.name] = null;
   asked.forEach(({ spec, frac }, j) => {
-    const lo = num(row[`r${j}_0`]);
-    out[spec.name] = lo === null ? null : interpolate(lo, num(row[`r${j}_1`]), frac);
+    const lo = num(row[`rank${j}_0`]);
+    out[spec.name] = lo === null ? null : interpolate(lo, num(row[`rank${j}_1`]), frac);
   });
+  // The counts the ranks were computed from must be the ones this read saw (the session is one snapshot).
+  if (num(out.incidents) !== num(counts.incidents) || num(out.rd_count) !== num(counts.rd_count)) throw new Error('incident counts changed within one report snapshot');
   return out;
 }

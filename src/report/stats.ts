@@ -63,6 +63,11 @@ export function percentileSpecs(): PercentileSpec[] {
   ];
 }
 
+/** How many incidents, and how many have a resolved_at: the n of each percentile. */
+export function countAggregates(): AliasedRawBuilder<number, string>[] {
+  return [sql<number>`count(*)`.as('incidents'), sql<number>`count(resolved_at)`.as('rd_count')];
+}
+
 /** Counts, sums and the maximum: everything but the percentiles, cheap to compute over any range. */
 export function sumAggregates(): AliasedRawBuilder<number | null, string>[] {
   return [

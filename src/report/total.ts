@@ -1,7 +1,7 @@
-import { sql, type AliasedRawBuilder, type Expression } from 'kysely';
-import type { PercentileKeeper, Store } from '../store/index.js';
+import { sql, type AliasedRawBuilder } from 'kysely';
+import { parseJsonArray, type PercentileKeeper, type Store } from '../store/index.js';
 import { recoveredIncidents, type IncidentFilter } from './filter.js';
-import { addRows, aggregates, interpolate, num, percentileSpecs, rankOf, type PercentileSpec, type StatsRow } from './stats.js';
+import { addRows, aggregates, countAggregates, interpolate, num, percentileSpecs, rankOf, type PercentileSpec, type StatsRow } from './stats.js';
 
 /**
  * The total row of a report: the statistics over the whole range, once the periods are known.
@@ -14,19 +14,13 @@ import { addRows, aggregates, interpolate, num, percentileSpecs, rankOf, type Pe
  * kept while they were read, and the total's percentiles are taken from all of them at once.
  *
  * PostgreSQL sorts in the server. But the periods hold the answer's neighbourhood: the range's median
- * lies, in practice, between the smallest and the largest of the periods' medians. So the total asks
- * the database, in one pass, for each percentile:
- *
- *   below = how many values lie under a window [smallest, largest period percentile], and the values
- *   at positions i − below and i + 1 − below among the window's values (sorted in the database, and
- *   only those),
- *
- * where i = floor(f × (n − 1)) is the rank percentile_cont reads. When the window holds both ranks (it
- * is checked, never assumed: a position outside the window reads NULL) the percentile is
- * lo + (hi − lo) × (f × (n − 1) − i), PostgreSQL's own interpolation, so the result is identical to
- * percentile_cont's to the last bit. A window that misses (a range of near-identical periods) falls back
- * to percentile_cont over the range, and so does a range whose incidents changed since the periods were
- * read (the counts are checked).
+ * lies, in practice, between the smallest and the largest of the periods' medians. So for each
+ * percentile the database counts the values under that window and returns the few values inside it,
+ * several slices of the range at once on separate connections; the percentile is then read off at
+ * rank i = floor(f × (n − 1)) counted from the window's start, and interpolated with PostgreSQL's own
+ * formula, lo + (hi − lo) × (f × (n − 1) − i), so the result is percentile_cont's to the last bit.
+ * A window that misses its ranks (it is checked, never assumed) falls back to percentile_cont over the
+ * range, and so does a range whose incidents changed since the periods were read (the counts are checked).
  */
 
 interface Target {
@@ -41,12 +35,18 @@ const lit = (n: number) => {
   return sql.lit(n);
 };
 
+/** A time slice of the report's range, for one connection. */
+export interface Slice {
+  from: number;
+  to: number;
+}
+
 /**
  * The total's aggregates over `filter`, given the rows of the periods that partition it (same names as
  * `aggregates()`, percentiles in ms): counts and sums add up, percentiles come from the keeper or from
- * windows.
+ * windows read in `slices` (which partition the range; the whole range when not given).
  */
-export async function totalRow(store: Store, filter: IncidentFilter, periodRows: readonly StatsRow[], keeper?: PercentileKeeper): Promise<StatsRow | undefined> {
+export async function totalRow(store: Store, filter: IncidentFilter, periodRows: readonly StatsRow[], keeper?: PercentileKeeper, slices?: readonly Slice[]): Promise<StatsRow | undefined> {
   if (periodRows.length === 0) return undefined;
   // One period holds every incident of the range: its figures are the total's.
   if (periodRows.length === 1) return periodRows[0];
@@ -57,58 +57,96 @@ export async function totalRow(store: Store, filter: IncidentFilter, periodRows:
     return { ...sums, ...Object.fromEntries(specs.map((spec, i) => [spec.name, values[i]!])) };
   }
 
-  const targets: Target[] = [];
-  for (const spec of specs) {
-    const seen = periodRows.map((r) => num(r[spec.name])).filter((v): v is number => v !== null);
-    if (seen.length > 0) targets.push({ spec, lo: Math.floor(Math.min(...seen)), hi: Math.ceil(Math.max(...seen)) });
-  }
-  const counts = { incidents: num(sums.incidents) ?? 0, rd_count: num(sums.rd_count) ?? 0 };
-  const r = (await store.dialect.reportSession(store.db, (db) =>
-    recoveredIncidents(db, filter)
-      .select([sql<number>`count(*)`.as('incidents'), sql<number>`count(resolved_at)`.as('rd_count'), ...targets.flatMap((t, j) => windowAggregates(store, t, counts[t.spec.count], j))])
-      .executeTakeFirstOrThrow(),
-  )) as StatsRow;
-  if (num(r.incidents) !== counts.incidents || num(r.rd_count) !== counts.rd_count) {
-    // Incidents recovered (or were imported) since the periods were read, so their figures no longer
-    // add up to this range: read it whole, in one snapshot.
-    return store.dialect.reportSession(store.db, async (db) => (await recoveredIncidents(db, filter).select(aggregates(store.dialect)).executeTakeFirstOrThrow()) as StatsRow);
-  }
+  // First a window between the periods' percentiles that most incidents agree on (a week with eight
+  // incidents can have any median), then for what missed the whole span of them, then percentile_cont.
+  let pending = specs;
   const out: StatsRow = { ...sums };
-  const missed: PercentileSpec[] = [];
   for (const spec of specs) out[spec.name] = null;
-  targets.forEach((t, j) => {
-    const value = readWindow(r, j, t.spec.fraction, counts[t.spec.count]);
-    if (value === undefined) missed.push(t.spec);
-    else out[t.spec.name] = value;
-  });
-  if (missed.length > 0) Object.assign(out, await percentilesOverRange(store, filter, missed));
-  return out;
-}
-
-/** How many values lie under target j's window, and the values at the two ranks counted from there. */
-function windowAggregates(store: Store, t: Target, n: number, j: number): AliasedRawBuilder<number | null, string>[] {
-  const { value } = t.spec;
-  const { rank } = rankOf(t.spec.fraction, Math.max(n, 1));
-  const below = sql<number>`count(*) FILTER (WHERE ${value} < ${lit(t.lo)})`;
-  const inWindow: Expression<boolean> = sql<boolean>`${value} >= ${lit(t.lo)} AND ${value} <= ${lit(t.hi)}`;
-  const [first, second] = store.dialect.orderStatistics([
-    { value, where: inWindow, positions: [sql<number>`${lit(rank)} - ${below}`, sql<number>`${lit(rank + 1)} - ${below}`] },
-  ])[0]!;
-  return [first!.as(`w${j}_lo`), second!.as(`w${j}_hi`)];
+  for (const span of ['weighted', 'full'] as const) {
+    const targets = windows(pending, periodRows, span);
+    const reads = await readWindows(store, filter, targets, slices);
+    const seen = addRows(reads);
+    if (num(seen.incidents) !== num(sums.incidents) || num(seen.rd_count) !== num(sums.rd_count)) {
+      // Incidents recovered (or were imported) since the periods were read, so their figures no longer
+      // add up to this range: read it whole, in one snapshot.
+      return store.dialect.reportSession(store.db, async (db) => (await recoveredIncidents(db, filter).select(aggregates(store.dialect)).executeTakeFirstOrThrow()) as StatsRow);
+    }
+    const missed: PercentileSpec[] = [];
+    targets.forEach((t, j) => {
+      const below = reads.reduce((n, r) => n + (num(r[`w${j}_below`]) ?? 0), 0);
+      const window = Float64Array.from(reads.flatMap((r) => parseJsonArray(r[`w${j}_values`])));
+      const value = fromWindow(below, window, t.spec.fraction, num(sums[t.spec.count]) ?? 0);
+      if (value === undefined) missed.push(t.spec);
+      else out[t.spec.name] = value;
+    });
+    pending = missed;
+    if (pending.length === 0) return out;
+  }
+  return { ...out, ...(await percentilesOverRange(store, filter, pending)) };
 }
 
 /**
- * The percentile from target j's window, or undefined when the window does not hold its ranks: a rank
- * under the window has a negative position, one over it a position past its end, and both read NULL.
+ * The window of each percentile: the smallest and largest of the periods' values, or ('weighted') the
+ * values below which 5 % and above which 5 % of the incidents' periods lie.
  */
-function readWindow(r: StatsRow, j: number, fraction: number, n: number): number | null | undefined {
+function windows(specs: readonly PercentileSpec[], periodRows: readonly StatsRow[], span: 'weighted' | 'full'): Target[] {
+  const targets: Target[] = [];
+  for (const spec of specs) {
+    const seen = periodRows
+      .map((r) => ({ value: num(r[spec.name]), weight: num(r[spec.count]) ?? 0 }))
+      .filter((v): v is { value: number; weight: number } => v.value !== null && v.weight > 0)
+      .sort((a, b) => a.value - b.value);
+    if (seen.length === 0) continue;
+    let [lo, hi] = [seen[0]!.value, seen.at(-1)!.value];
+    if (span === 'weighted') {
+      const total = seen.reduce((n, v) => n + v.weight, 0);
+      let cumulative = 0;
+      for (const v of seen) {
+        cumulative += v.weight;
+        if (cumulative <= 0.05 * total) lo = v.value;
+        if (cumulative - v.weight < 0.95 * total) hi = v.value;
+      }
+    }
+    targets.push({ spec, lo: Math.floor(lo), hi: Math.ceil(hi) });
+  }
+  return targets;
+}
+
+/** Each slice's counts, and per target the count under its window and the values in it. */
+function readWindows(store: Store, filter: IncidentFilter, targets: readonly Target[], slices: readonly Slice[] | undefined): Promise<StatsRow[]> {
+  return Promise.all(
+    (slices ?? [undefined]).map((slice) =>
+      store.dialect.reportSession(store.db, async (db) => {
+        const sliced = slice ? { ...filter, since: slice.from, until: slice.to } : filter;
+        return (await recoveredIncidents(db, sliced)
+          .select([...countAggregates(), ...targets.flatMap((t, j) => windowAggregates(store, t, j))])
+          .executeTakeFirstOrThrow()) as StatsRow;
+      }),
+    ),
+  );
+}
+
+/** How many values lie under target j's window, and the values inside it. */
+function windowAggregates(store: Store, t: Target, j: number): AliasedRawBuilder<unknown, string>[] {
+  const { value } = t.spec;
+  return [
+    sql<number>`count(*) FILTER (WHERE ${value} < ${lit(t.lo)})`.as(`w${j}_below`),
+    sql`${store.dialect.jsonArrayAgg(value)} FILTER (WHERE ${value} >= ${lit(t.lo)} AND ${value} <= ${lit(t.hi)})`.as(`w${j}_values`),
+  ];
+}
+
+/**
+ * The percentile from a window holding the values from rank `below` on, or undefined when the ranks it
+ * needs lie outside the window.
+ */
+function fromWindow(below: number, window: Float64Array, fraction: number, n: number): number | null | undefined {
   if (n === 0) return null;
   const { rank, frac } = rankOf(fraction, n);
-  const lo = num(r[`w${j}_lo`]);
-  const hi = num(r[`w${j}_hi`]);
   const needsHi = frac > 0 && rank + 1 < n;
-  if (lo === null || (needsHi && hi === null)) return undefined;
-  return interpolate(lo, needsHi ? hi : null, frac);
+  const first = rank - below;
+  if (first < 0 || first + (needsHi ? 1 : 0) >= window.length) return undefined;
+  window.sort();
+  return interpolate(window[first]!, needsHi ? window[first + 1]! : null, frac);
 }
 
 /** percentile_cont over the whole range, for the percentiles whose window missed. */

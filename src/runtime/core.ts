@@ -2,6 +2,7 @@ import type { IncidentContext, IncidentReactor } from '../incidents/index.js';
 import { syncConfigSilences } from '../incidents/index.js';
 import { notificationHandler } from '../notify/deliver.js';
 import { NOTIFY_JOB, notificationReactor } from '../notify/reactor.js';
+import { registerMttrGauge } from '../report/gauge.js';
 import { JobQueue, type JobHandler } from '../store/index.js';
 import type { Runtime } from './bootstrap.js';
 
@@ -29,6 +30,7 @@ export async function buildCore(rt: Runtime): Promise<Core> {
     [NOTIFY_JOB]: notificationHandler({ incidents, config, redactor, logger: rt.logger }),
   };
 
+  registerMttrGauge(rt.metrics, rt.store, rt.clock, { onError: (err) => rt.logger.warn({ err }, 'reading MTTR for /metrics failed') });
   await syncConfigSilences(rt.store.db, incidents);
   return { rt, queue, incidents, handlers };
 }

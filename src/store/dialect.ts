@@ -13,6 +13,12 @@ export interface PercentileRequest {
   value: Expression<number | null>;
 }
 
+/** The numbers of a `jsonArrayAgg` result (engines return JSON as text or already decoded); NULLs dropped. */
+export function parseJsonArray(value: unknown): number[] {
+  const list = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  return Array.isArray(list) ? list.filter((v): v is number => typeof v === 'number') : [];
+}
+
 /** Percentile aggregates that keep their values for a union of groups (see StoreDialect.keepPercentiles). */
 export interface PercentileKeeper {
   /** Like StoreDialect.percentilesCont, and keeps each group's values. */
@@ -33,15 +39,6 @@ export interface RankRequest {
   count: number;
   /** 0-based ranks in ascending order, each below `count`. */
   ranks: number[];
-}
-
-/** Order statistics of one value among the rows of a group where a condition holds (see orderStatistics). */
-export interface OrderStatisticRequest {
-  value: Expression<number | null>;
-  /** Only these rows are ranked. */
-  where: Expression<boolean>;
-  /** 0-based positions in ascending order; may use aggregates of the same group (e.g. `5 - count(*) FILTER (…)`). */
-  positions: Expression<number>[];
 }
 
 export interface StoreDialect {
@@ -80,11 +77,10 @@ export interface StoreDialect {
    */
   keepPercentiles(): PercentileKeeper | undefined;
   /**
-   * Per request, the values at the given positions among the group's non-null values of `value` on rows
-   * where `where` holds, sorted ascending (duplicates counted); NULL for a position outside them. Used to
-   * pick two ranks out of a narrow window of a large range, which is far cheaper than sorting it all.
+   * An aggregate: the group's values of `value` as a JSON array (decode with `parseJsonArray`), for the
+   * few rows a FILTER lets through, e.g. a narrow window of a report's values.
    */
-  orderStatistics(requests: readonly OrderStatisticRequest[]): RawBuilder<number | null>[][];
+  jsonArrayAgg(value: Expression<number | null>): RawBuilder<unknown>;
   /**
    * Per request, the values at the given ranks of the group's non-null values of `value` sorted
    * ascending, for a group whose number of values is already known. A percentile_cont is two of them

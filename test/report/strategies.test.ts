@@ -38,6 +38,15 @@ const spread: IncidentSpec[] = fc.sample(
 ).map((s) => ({ ...s, service: 'spread' }));
 
 /**
+ * Eleven months alike and one with a single, extreme incident: the window the bulk of the incidents
+ * agree on holds the total's median; the one spanning every month's median would be as wide as the data.
+ */
+const outlier: IncidentSpec[] = [
+  ...Array.from({ length: 11 * 20 }, (_, i) => ({ detected: new Date(Date.UTC(2025, Math.floor(i / 20), 1 + (i % 20))).toISOString(), resolve: 10 + (i % 7), service: 'outlier' })),
+  { detected: '2025-12-15T00:00:00Z', resolve: 10_000, service: 'outlier' },
+];
+
+/**
  * Two months whose medians (50 each) lie between two gaps, so that no value sits in the window
  * [50, 50]: the total's median (0 and 100 around it) must come from the fallback.
  */
@@ -52,7 +61,7 @@ describe.each(ENGINES)('report strategies on %s', (engine) => {
   let t: TestStore;
   beforeAll(async () => {
     t = await openTestStore(engine);
-    await insertIncidents(t.store, [...tied, ...spread, ...gap]);
+    await insertIncidents(t.store, [...tied, ...spread, ...gap, ...outlier]);
   });
   afterAll(async () => t?.cleanup());
 
@@ -61,6 +70,7 @@ describe.each(ENGINES)('report strategies on %s', (engine) => {
     ['spread by week', { service: 'spread', by: 'week' }],
     ['spread, part of a year by month', { service: 'spread', by: 'month', since: Date.UTC(2025, 4, 17), until: Date.UTC(2026, 1, 3) }],
     ['a window with nothing in it', { service: 'gap', by: 'month' }],
+    ['one month unlike the others', { service: 'outlier', by: 'month' }],
   ];
 
   it.each(cases)('gives percentile_cont’s figures, periods and total: %s', async (_, options) => {
@@ -91,6 +101,13 @@ describe.each(ENGINES)('report strategies on %s', (engine) => {
     if (kept) expect(stats(kept)).toStrictEqual(stats(byRank));
     const windowed = toStats(await totalRow(t.store, filter, busy(byRank!)), 'total', filter.since ?? null, filter.until ?? null);
     expect(windowed).toStrictEqual(span.total);
+    // The same read in slices (as on several connections), split anywhere between periods.
+    const cut = Math.floor(periods.length / 3);
+    const slices = [
+      { from: periods[0]!.from, to: periods[cut]!.from },
+      { from: periods[cut]!.from, to: periods.at(-1)!.to },
+    ];
+    expect(toStats(await totalRow(t.store, filter, busy(byRank!), undefined, slices), 'total', filter.since ?? null, filter.until ?? null)).toStrictEqual(span.total);
     if (keeper && kept) {
       expect(toStats(await totalRow(t.store, filter, busy(kept), keeper), 'total', filter.since ?? null, filter.until ?? null)).toStrictEqual(span.total);
       keeper.release();
@@ -101,7 +118,7 @@ describe.each(ENGINES)('report strategies on %s', (engine) => {
     const spy = vi.spyOn(t.store.dialect, 'percentilesCont');
     try {
       const periods = periodsCovering(Date.UTC(2025, 0, 1), Date.UTC(2026, 11, 31), 'month').map((p) => ({ ...p, from: p.start, to: p.end }));
-      for (const [service, fallback] of [['spread', false], ['gap', true]] as const) {
+      for (const [service, fallback] of [['spread', false], ['outlier', false], ['gap', true]] as const) {
         const rows = (await periodRows(t.store, { service }, periods, undefined)).filter((r) => Number(r.incidents) > 0);
         spy.mockClear();
         const total = toStats(await totalRow(t.store, { service }, rows), 'total', null, null);

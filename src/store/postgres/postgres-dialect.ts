@@ -1,6 +1,6 @@
-import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
-import type { OrderStatisticRequest, PercentileRequest, RankRequest, StoreDialect } from '../dialect.js';
+import type { PercentileRequest, RankRequest, StoreDialect } from '../dialect.js';
 import { checkFraction } from '../fraction.js';
 import type { Database } from '../schema.js';
 
@@ -98,13 +98,8 @@ export class PostgresStoreDialect implements StoreDialect {
     return undefined;
   }
 
-  orderStatistics(requests: readonly OrderStatisticRequest[]): RawBuilder<number | null>[][] {
-    // array_agg sorts only the rows the filter lets through; identical aggregates in one query are
-    // computed once, so the positions of one request share one array.
-    return requests.map(({ value, where, positions }) => {
-      const sorted = sql`(array_agg(${value} ORDER BY ${value}) FILTER (WHERE ${where} AND ${value} IS NOT NULL))`;
-      return positions.map((position) => sql<number | null>`${sorted}[(${position})::integer + 1]`);
-    });
+  jsonArrayAgg(value: Expression<number | null>): RawBuilder<unknown> {
+    return sql`json_agg(${value})`;
   }
 
   valuesAtRanks(requests: readonly RankRequest[]): RawBuilder<number | null>[][] {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type CreateTableBuilder, type DatabaseConnection, type Driver, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { OrderStatisticRequest, PercentileKeeper, PercentileRequest, RankRequest, StoreDialect } from '../dialect.js';
+import type { PercentileKeeper, PercentileRequest, RankRequest, StoreDialect } from '../dialect.js';
 import type { Database } from '../schema.js';
 import { PERCENTILES_AGGREGATE, PICK, VALUE_AT, VALUES_AGGREGATE, keptPercentiles, openKept, percentileSpecId, registerPercentileCont, releaseKept } from './percentile.js';
 import { checkFraction } from '../fraction.js';
@@ -75,13 +75,8 @@ export class SqliteStoreDialect implements StoreDialect {
     };
   }
 
-  orderStatistics(requests: readonly OrderStatisticRequest[]): RawBuilder<number | null>[][] {
-    // The filter keeps the call into JavaScript to the rows of the window; SQLite computes an aggregate
-    // written twice in the same query once.
-    return requests.map(({ value, where, positions }) => {
-      const collected = sql`${sql.raw(VALUES_AGGREGATE)}(${value}) FILTER (WHERE ${where})`;
-      return positions.map((position) => sql<number | null>`${sql.raw(VALUE_AT)}(${collected}, 0, ${position})`);
-    });
+  jsonArrayAgg(value: Expression<number | null>): RawBuilder<unknown> {
+    return sql`json_group_array(${value})`;
   }
 
   valuesAtRanks(requests: readonly RankRequest[]): RawBuilder<number | null>[][] {

@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SEVERITIES } from '../../config/index.js';
+import { mttrSummary } from '../../report/index.js';
+import type { AppContext } from '../context.js';
+import { badRequest } from '../errors.js';
+import { timeParam } from '../schemas.js';
+
+/** Measuring MTTR: the report and alert coverage (postmortems are under /api/incidents/:id). */
+
+const minutes = z.number().nullable();
+const phaseStats = z.object({ mean: minutes, median: minutes, share: z.number().nullable() });
+const periodStats = z.object({
+  period: z.string(),
+  start: z.number().nullable(),
+  end: z.number().nullable(),
+  incidents: z.number(),
+  mttr: z.object({ mean: minutes, median: minutes, p90: minutes, max: minutes }),
+  phases: z.object({ detect: phaseStats, diagnose: phaseStats, resolve: phaseStats, verify: phaseStats }),
+  resolvedMinusDetected: z.object({ incidents: z.number(), mean: minutes, median: minutes }),
+});
+const phase = z.enum(['detect', 'diagnose', 'resolve', 'verify']);
+
+export const mttrSummarySchema = z.object({
+  report: z.object({
+    by: z.enum(['month', 'week']),
+    since: z.number().nullable(),
+    until: z.number().nullable(),
+    service: z.string().nullable(),
+    severity: z.string().nullable(),
+    periods: z.array(periodStats),
+    total: periodStats,
+  }),
+  maturity: z.object({
+    level: z.enum(['Elite', 'Advanced', 'Intermediate', 'Basic', 'Below Basic']).nullable(),
+    medianMinutes: minutes,
+    incidents: z.number(),
+    previous: z.object({ since: z.number(), until: z.number(), medianMinutes: minutes, incidents: z.number() }).nullable(),
+    trend: z.enum(['improving', 'worsening', 'flat']).nullable(),
+  }),
+  bottleneck: z.object({ phase, share: z.number(), meanMinutes: minutes, medianMinutes: minutes, lever: z.string() }).nullable(),
+});
+
+export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/reports/mttr',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'MTTR per period and phase, maturity level and trend, bottleneck phase (minutes)',
+        description:
+          'Periods are calendar months or ISO weeks in UTC by detection time. Durations are minutes; `resolvedMinusDetected` is the usual resolved_at − detected_at definition, for comparison.',
+        tags: ['reports'],
+        querystring: z.object({
+          by: z.enum(['month', 'week']).default('month'),
+          since: timeParam.optional().describe('detected at or after (ISO-8601 or ms)'),
+          until: timeParam.optional().describe('detected before (ISO-8601 or ms)'),
+          service: z.string().min(1).optional(),
+          severity: z.enum(SEVERITIES).optional(),
+        }),
+        response: { 200: mttrSummarySchema },
+      },
+    },
+    async (request) => {
+      const { by, since, until, service, severity } = request.query;
+      if (since !== undefined && until !== undefined && until <= since) throw badRequest('until must be after since');
+      return mttrSummary(ctx.store, {
+        by,
+        ...(since !== undefined ? { since } : {}),
+        ...(until !== undefined ? { until } : {}),
+        ...(service ? { service } : {}),
+        ...(severity ? { severity } : {}),
+        now: ctx.clock.now(),
+      });
+    },
+  );
+}
