@@ -8,3 +8,6 @@ export * from './periods.js';
 export * from './stats.js';
 export * from './summary.js';
 export * from './gauge.js';
+export * from './coverage.js';
+export * from './coverage-format.js';
+export * from './detection-time.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SEVERITIES } from '../../config/index.js';
-import { mttrSummary } from '../../report/index.js';
+import { alertCoverage, mttrSummary } from '../../report/index.js';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { timeParam } from '../schemas.js';
@@ -42,6 +42,36 @@ export const mttrSummarySchema = z.object({
   bottleneck: z.object({ phase, share: z.number(), meanMinutes: minutes, medianMinutes: minutes, lever: z.string() }).nullable(),
 });
 
+const failureMode = z.enum(['availability', 'latency', 'error_rate', 'dependency']);
+const modeCoverage = z.object({ covered: z.boolean(), by: z.array(z.string()), throughDependencies: z.boolean().optional() });
+
+export const coverageSchema = z.object({
+  targetMs: z.number(),
+  services: z.array(
+    z.object({
+      service: z.string(),
+      configured: z.boolean(),
+      modes: z.object({ availability: modeCoverage, latency: modeCoverage, error_rate: modeCoverage, dependency: modeCoverage }),
+      gaps: z.array(failureMode),
+    }),
+  ),
+  detectors: z.array(
+    z.object({
+      kind: z.enum(['monitor', 'alert', 'received']),
+      name: z.string(),
+      service: z.string().nullable(),
+      modes: z.array(failureMode),
+      source: z.string(),
+      classifiedBy: z.string().optional(),
+      worstCaseMs: z.number().nullable(),
+      parts: z.array(z.string()),
+      slow: z.string().nullable(),
+    }),
+  ),
+  summary: z.object({ services: z.number(), gaps: z.number(), servicesWithGaps: z.number(), slow: z.number(), unclassified: z.number() }),
+  ok: z.boolean(),
+});
+
 export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -76,5 +106,19 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
         now: ctx.clock.now(),
       });
     },
+  );
+
+  r.get(
+    '/api/reports/coverage',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Alert coverage: each service × failure mode, the gaps, and each detector’s worst-case time to detect',
+        description: '`ok` is false when a failure mode is not covered or a detector takes longer than `targetMs` (2 minutes) in the worst case.',
+        tags: ['reports'],
+        response: { 200: coverageSchema },
+      },
+    },
+    async () => alertCoverage(ctx.store.db, ctx.loaded.config, ctx.clock.now()),
   );
 }
