@@ -11,3 +11,4 @@ export * from './gauge.js';
 export * from './coverage.js';
 export * from './coverage-format.js';
 export * from './detection-time.js';
+export * from './postmortem.js';

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SEVERITIES } from '../../config/index.js';
-import { alertCoverage, mttrSummary } from '../../report/index.js';
+import { alertCoverage, mttrSummary, postmortemDraft } from '../../report/index.js';
 import type { AppContext } from '../context.js';
-import { badRequest } from '../errors.js';
-import { timeParam } from '../schemas.js';
+import { badRequest, notFound } from '../errors.js';
+import { idParams, timeParam } from '../schemas.js';
 
-/** Measuring MTTR: the report and alert coverage (postmortems are under /api/incidents/:id). */
+/** Measuring MTTR: the report, alert coverage, and an incident's postmortem draft. */
 
 const minutes = z.number().nullable();
 const phaseStats = z.object({ mean: minutes, median: minutes, share: z.number().nullable() });
@@ -120,5 +120,25 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
       },
     },
     async () => alertCoverage(ctx.store.db, ctx.loaded.config, ctx.clock.now()),
+  );
+
+  r.get(
+    '/api/incidents/:id/postmortem',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'A postmortem draft of the incident, in Markdown',
+        description: 'Summary, impact window, phases against the maturity targets, timeline, runbook findings, remediation, changes before the incident, root cause, follow-ups.',
+        tags: ['reports', 'incidents'],
+        params: idParams,
+        produces: ['text/markdown'],
+        response: { 200: z.string().describe('Markdown') },
+      },
+    },
+    async (request, reply) => {
+      const draft = await postmortemDraft(ctx.store.db, ctx.incidents, request.params.id, ctx.clock.now());
+      if (draft === undefined) throw notFound(`no incident ${request.params.id}`);
+      return reply.type('text/markdown; charset=utf-8').send(draft);
+    },
   );
 }
