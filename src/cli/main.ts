@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MEDIC_VERSION } from '../shared/version.js';
 import { coverageCommand } from './commands/coverage.js';
+import { importCommand } from './commands/import.js';
 import { incidentCommands } from './commands/incidents.js';
 import { postmortemCommand } from './commands/postmortem.js';
 import { reportCommand } from './commands/report.js';
@@ -17,7 +18,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, reportCommand, coverageCommand, postmortemCommand]) register(program, io, setExit);
+  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, reportCommand, coverageCommand, postmortemCommand, importCommand]) register(program, io, setExit);
   return program;
 }
 

@@ -12,3 +12,4 @@ export * from './coverage.js';
 export * from './coverage-format.js';
 export * from './detection-time.js';
 export * from './postmortem.js';
+export * from './import/index.js';
