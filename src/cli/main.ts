@@ -5,7 +5,11 @@ import { deployCommand } from './commands/deploy.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { flagCommands } from './commands/flags.js';
+import { coverageCommand } from './commands/coverage.js';
+import { importCommand } from './commands/import.js';
 import { incidentCommands } from './commands/incidents.js';
+import { postmortemCommand } from './commands/postmortem.js';
+import { reportCommand } from './commands/report.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
@@ -20,7 +24,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands]) register(program, io, setExit);
+  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand]) register(program, io, setExit);
   return program;
 }
 

@@ -73,7 +73,14 @@ export function formatReportTable(report: MttrReport, extras: FormatExtras = {})
   if (maturity || bottleneck) out.push('');
   if (maturity) {
     const median = maturity.medianMinutes !== null ? ` (median MTTR ${minutes(maturity.medianMinutes)} min)` : '';
-    const trend = maturity.trend && maturity.previous ? `, ${maturity.trend} (median ${minutes(maturity.previous.medianMinutes)} min over the range before)` : '';
+    const trend =
+      maturity.trend && maturity.previous
+        ? `, ${maturity.trend} (median ${minutes(maturity.previous.medianMinutes)} min over the range before)`
+        : maturity.previous === null
+          ? '; no trend: the range has no start, so no range before it'
+          : maturity.level !== null
+            ? '; no trend: no incidents in the range before'
+            : '';
     out.push(`Maturity: ${maturity.level ?? 'no recovered incidents'}${median}${trend}`);
   }
   if (bottleneck) out.push(`Bottleneck: ${bottleneck.phase}, ${percent(bottleneck.share)} of MTTR. Lever: ${bottleneck.lever}`);

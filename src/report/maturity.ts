@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { Store } from '../store/index.js';
-import type { IncidentFilter } from './filter.js';
-import { mttrTotal } from './mttr.js';
+import { recoveredIncidents, type IncidentFilter } from './filter.js';
+import { MINUTE, num } from './stats.js';
 
 /**
  * The article's maturity levels, from a range's median MTTR, and whether it is getting better: the
@@ -48,24 +49,33 @@ export interface MaturityAssessment {
 export interface MaturityOptions extends IncidentFilter {
   /** The end of a range given only a start; defaults to the current time. */
   now?: number;
+  /** The range's own median and count when already known (from its report), so only the previous range is read. */
+  current?: { medianMinutes: number | null; incidents: number };
+}
+
+/** Median MTTR (minutes) and count of a range: the one percentile maturity needs, nothing else. */
+async function medianMttr(store: Store, filter: IncidentFilter): Promise<{ medianMinutes: number | null; incidents: number }> {
+  const [median] = store.dialect.percentilesCont([{ fraction: 0.5, value: sql<number | null>`mttr_ms` }]);
+  const row = await store.dialect.reportSession(store.db, (db) =>
+    recoveredIncidents(db, filter).select([sql<number>`count(*)`.as('n'), median!.as('p')]).executeTakeFirst(),
+  );
+  const p = num(row?.p);
+  return { medianMinutes: p === null ? null : p / MINUTE, incidents: num(row?.n) ?? 0 };
 }
 
 /**
  * Level and trend of a range. A range without a start ("everything") has no previous range, so no trend.
  */
 export async function assessMaturity(store: Store, options: MaturityOptions): Promise<MaturityAssessment> {
-  const { now, ...filter } = options;
+  const { now, current: known, ...filter } = options;
   const until = filter.since !== undefined ? (filter.until ?? now ?? Date.now()) : filter.until;
-  const current = mttrTotal(store, { ...filter, until });
   const previousRange = filter.since !== undefined && until !== undefined ? { since: filter.since - (until - filter.since), until: filter.since } : null;
-  const previous = previousRange ? mttrTotal(store, { ...filter, ...previousRange }) : undefined;
-  const [c, p] = await Promise.all([current, previous]);
-  const medianMinutes = c.mttr.median;
+  const [c, p] = await Promise.all([known ?? medianMttr(store, { ...filter, until }), previousRange ? medianMttr(store, { ...filter, ...previousRange }) : undefined]);
   return {
-    level: medianMinutes === null ? null : maturityLevel(medianMinutes),
-    medianMinutes,
+    level: c.medianMinutes === null ? null : maturityLevel(c.medianMinutes),
+    medianMinutes: c.medianMinutes,
     incidents: c.incidents,
-    previous: previousRange && p ? { ...previousRange, medianMinutes: p.mttr.median, incidents: p.incidents } : null,
-    trend: p ? mttrTrend(p.mttr.median, medianMinutes) : null,
+    previous: previousRange && p ? { ...previousRange, ...p } : null,
+    trend: p ? mttrTrend(p.medianMinutes, c.medianMinutes) : null,
   };
 }

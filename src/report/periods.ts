@@ -1,11 +1,19 @@
-import type { PeriodUnit } from '../store/index.js';
-
 /**
  * Report periods in UTC: calendar months (`2026-03`) and ISO 8601 weeks (`2026-W09`, Monday to Sunday,
  * numbered within the ISO week-numbering year, so 2026-12-31 and 2027-01-01 are both in 2026-W53). The
- * database labels incidents (see StoreDialect.utcPeriod); these turn labels back into time ranges and
- * label a timestamp the same way.
+ * report computes the boundaries here and asks the database for each period's time range, so the
+ * database never formats a date per row.
  */
+
+/** Calendar periods reports group by: months, or ISO 8601 weeks (Monday to Sunday). */
+export type PeriodUnit = 'month' | 'week';
+
+export interface Period {
+  label: string;
+  /** UTC milliseconds, [start, end). */
+  start: number;
+  end: number;
+}
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -41,4 +49,17 @@ export function periodRange(label: string, unit: PeriodUnit): { start: number; e
   if (!m) throw new Error(`not an ISO week label: ${label}`);
   const start = isoWeekOne(Number(m[1])) + (Number(m[2]) - 1) * WEEK;
   return { start, end: start + WEEK };
+}
+
+/** Every period from the one holding `first` to the one holding `last`, in order and without gaps. */
+export function periodsCovering(first: number, last: number, unit: PeriodUnit): Period[] {
+  const out: Period[] = [];
+  let at = first;
+  while (at <= last) {
+    const label = periodOf(at, unit);
+    const range = periodRange(label, unit);
+    out.push({ label, ...range });
+    at = range.end;
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import { notificationHandler } from '../notify/deliver.js';
 import { NOTIFY_JOB, notificationReactor } from '../notify/reactor.js';
 import { FlagService } from '../resolve/flags/index.js';
 import { REMEDIATE_JOB, remediationHandler, remediationReactor, type ResolveContext } from '../resolve/index.js';
+import { registerMttrGauge } from '../report/gauge.js';
 import { JobQueue, type JobHandler } from '../store/index.js';
 import { verificationHandler, verificationReactor, VERIFY_JOB, type VerifyContext } from '../verify/index.js';
 import type { Runtime } from './bootstrap.js';
@@ -67,6 +68,7 @@ export async function buildCore(rt: Runtime, options: CoreOptions = {}): Promise
     [VERIFY_JOB]: verificationHandler(verify),
   };
 
+  registerMttrGauge(rt.metrics, rt.store, rt.clock, { onError: (err) => rt.logger.warn({ err }, 'reading MTTR for /metrics failed') });
   await syncConfigSilences(rt.store.db, incidents);
   return { rt, queue, incidents, flags, diagnose, resolve, verify, handlers, changes: createChangeFeed(rt.store, rt.logger) };
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseJsonArray } from '../../src/store/index.js';
 import { percentileCont } from '../../src/store/sqlite/percentile.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 
@@ -129,5 +130,54 @@ describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
   it('rejects a fraction outside 0 … 1', () => {
     expect(() => percentiles([0.5, 1.5])).toThrow(RangeError);
     expect(() => percentiles([Number.NaN])).toThrow(RangeError);
+  });
+
+  /** `values` as a derived table `s(g, v)`, all in group 0. */
+  const table = (values: (number | null)[]) =>
+    sql`(${sql.join(
+      values.map((v) => sql`SELECT 0 AS g, ${v === null ? sql`CAST(NULL AS BIGINT)` : sql`CAST(${sql.lit(v)} AS BIGINT)`} AS v`),
+      sql` UNION ALL `,
+    )}) AS s`;
+
+  it('reads the values at given ranks of a group whose count is known (valuesAtRanks)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.option(fc.integer({ min: -1e12, max: 1e12 }), { freq: 6 }), { minLength: 1, maxLength: 60 }), async (values) => {
+        const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+        if (sorted.length === 0) return;
+        const ranks = [...new Set([0, sorted.length - 1, Math.floor(sorted.length / 2), Math.floor(sorted.length / 3)])];
+        const [picked] = t.store.dialect.valuesAtRanks([{ value: v, count: sorted.length, ranks }]);
+        const row = await sql<Record<string, unknown>>`SELECT ${sql.join(picked!.map((p, i) => sql`${p} AS ${sql.ref(`r${i}`)}`))} FROM ${table(values)}`.execute(t.store.db);
+        expect(ranks.map((_, i) => Number(row.rows[0]![`r${i}`]))).toEqual(ranks.map((r) => sorted[r]));
+      }),
+      { numRuns: 30 },
+    );
+    expect(() => t.store.dialect.valuesAtRanks([{ value: v, count: 3, ranks: [3] }])).toThrow(RangeError);
+  });
+
+  it('gathers the values a filter lets through as a JSON array (jsonArrayAgg)', async () => {
+    const agg = t.store.dialect.jsonArrayAgg(v);
+    const row = await sql<{ all: unknown; some: unknown; none: unknown }>`
+      SELECT ${agg} AS ${sql.ref('all')}, ${agg} FILTER (WHERE v > 2) AS ${sql.ref('some')}, ${agg} FILTER (WHERE v > 100) AS ${sql.ref('none')}
+      FROM ${table([5, 1, 3, null])}`.execute(t.store.db);
+    const { all, some, none } = row.rows[0]!;
+    expect(parseJsonArray(all).sort()).toEqual([1, 3, 5]);
+    expect(parseJsonArray(some).sort()).toEqual([3, 5]);
+    expect(parseJsonArray(none)).toEqual([]);
+  });
+
+  it('keeps the values of groups for their union, where the engine computes percentiles itself', async () => {
+    const keeper = t.store.dialect.keepPercentiles();
+    if (engine === 'postgres') {
+      expect(keeper).toBeUndefined();
+      return;
+    }
+    const groups = [[5, 1, 9], [2, 8], [null, 7, 3, 4, 6]];
+    for (const values of groups) {
+      const [median] = keeper!.percentilesCont([{ fraction: 0.5, value: v }]);
+      await sql`SELECT ${median} FROM ${table(values)}`.execute(t.store.db);
+    }
+    expect(keeper!.union([{ fraction: 0.5, value: v }, { fraction: 0.9, value: v }])).toEqual([5, oracle(groups.flat(), 0.9)]);
+    keeper!.release();
+    expect(keeper!.union([{ fraction: 0.5, value: v }])).toEqual([null]);
   });
 });

@@ -9,10 +9,11 @@ import { remediationRoutes } from './remediations.js';
 import { serviceRoutes } from './services.js';
 import { sessionRoutes } from './session.js';
 import { ofrepRoutes } from './ofrep.js';
+import { reportRoutes } from './reports.js';
 import { silenceRoutes } from './silences.js';
 import { tokenRoutes } from './tokens.js';
 
 /** Every route module, in one list. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes]) await routes(app, ctx);
+  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes]) await routes(app, ctx);
 }

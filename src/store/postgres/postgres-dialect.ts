@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
-import type { PercentileRequest, PeriodUnit, StoreDialect } from '../dialect.js';
+import type { PercentileRequest, RankRequest, StoreDialect } from '../dialect.js';
 import { checkFraction } from '../fraction.js';
 import type { Database } from '../schema.js';
 
@@ -89,16 +89,47 @@ export class PostgresStoreDialect implements StoreDialect {
     ];
   }
 
-  utcPeriod(unit: PeriodUnit, millis: Expression<number | null>): RawBuilder<string | null> {
-    const format = unit === 'month' ? 'YYYY-MM' : 'IYYY-"W"IW';
-    // Dividing by a double, not the numeric 1000.0, halves the cost over a million rows; whole seconds
-    // stay exact and a fraction never rounds across a period boundary at microsecond precision.
-    return sql<string | null>`to_char(to_timestamp(${millis} / 1000::double precision) AT TIME ZONE 'UTC', ${sql.lit(format)})`;
-  }
-
   percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
     // PostgreSQL sorts each distinct input once and shares it between the percentiles taken from it.
     return requests.map(({ fraction, value }) => sql<number | null>`percentile_cont(${sql.lit(checkFraction(fraction))}) WITHIN GROUP (ORDER BY ${value})`);
+  }
+
+  keepPercentiles(): undefined {
+    return undefined;
+  }
+
+  jsonArrayAgg(value: Expression<number | null>): RawBuilder<unknown> {
+    return sql`json_agg(${value})`;
+  }
+
+  valuesAtRanks(requests: readonly RankRequest[]): RawBuilder<number | null>[][] {
+    // One percentile_disc per distinct value, with every rank asked of it: they share one sort. Rank r
+    // of n is the first value whose cumulative share reaches (r + 0.5) / n — half a rank away from
+    // either neighbour, so floating point can never tip it over.
+    const groups: { value: RankRequest['value']; fractions: number[] }[] = [];
+    const slots = requests.map(({ value, count, ranks }) => {
+      let group = groups.find((g) => g.value === value);
+      if (!group) groups.push((group = { value, fractions: [] }));
+      return ranks.map((rank) => {
+        if (!Number.isInteger(rank) || rank < 0 || rank >= count) throw new RangeError(`rank ${rank} outside 0..${count - 1}`);
+        return { group, index: group.fractions.push((rank + 0.5) / count) };
+      });
+    });
+    const sqlOf = new Map(groups.map((g) => [g, sql`(percentile_disc(ARRAY[${sql.join(g.fractions.map((f) => sql.lit(f)))}]::float8[]) WITHIN GROUP (ORDER BY ${g.value}))`]));
+    return slots.map((ranks) => ranks.map(({ group, index }) => sql<number | null>`${sqlOf.get(group)!}[${sql.lit(index)}]`));
+  }
+
+  reportSession<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      // The default 4 MB makes percentile_cont spill a month of a busy system's incidents to disk.
+      await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+      return fn(trx);
+    });
+  }
+
+  get reportConcurrency(): number {
+    // Leave half the pool to the API and the workers while a report runs.
+    return Math.max(1, Math.min(4, Math.floor(this.poolSize / 2)));
   }
 
   isUniqueViolation(err: unknown): boolean {

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type CreateTableBuilder, type DatabaseConnection, type Driver, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { PercentileRequest, PeriodUnit, StoreDialect } from '../dialect.js';
+import type { PercentileKeeper, PercentileRequest, RankRequest, StoreDialect } from '../dialect.js';
 import type { Database } from '../schema.js';
-import { PERCENTILE_CONT, VALUES_AGGREGATE, registerPercentileCont } from './percentile.js';
+import { PERCENTILES_AGGREGATE, PICK, VALUE_AT, VALUES_AGGREGATE, keptPercentiles, openKept, percentileSpecId, registerPercentileCont, releaseKept } from './percentile.js';
 import { checkFraction } from '../fraction.js';
 
 /** `sqlite://./data/medic.db` (relative to baseDir), `sqlite:///abs/file.db` or `sqlite::memory:`. */
@@ -62,25 +62,40 @@ export class SqliteStoreDialect implements StoreDialect {
     );
   }
 
-  utcPeriod(unit: PeriodUnit, millis: Expression<number | null>): RawBuilder<string | null> {
-    // %G/%V (ISO week-numbering year and week) need SQLite 3.46; better-sqlite3 12 bundles a newer one.
-    const format = unit === 'month' ? '%Y-%m' : '%G-W%V';
-    return sql<string | null>`strftime(${sql.lit(format)}, ${millis} / 1000.0, 'unixepoch')`;
+  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
+    return percentileAggregates(requests, 0);
   }
 
-  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
-    // One column per distinct value expression, and the identical medic_values(…) call in every
-    // percentile, which SQLite evaluates once per row (see percentile.ts).
-    const values: Expression<number | null>[] = [];
-    const columns = requests.map(({ value }) => {
-      const known = values.indexOf(value);
-      return known >= 0 ? known : values.push(value) - 1;
-    });
-    const collect = sql`${sql.raw(VALUES_AGGREGATE)}(${sql.join(values)})`;
-    return requests.map(
-      ({ fraction }, i) => sql<number | null>`${sql.raw(PERCENTILE_CONT)}(${collect}, ${sql.lit(columns[i]!)}, ${sql.lit(checkFraction(fraction))})`,
-    );
+  keepPercentiles(): PercentileKeeper {
+    const key = openKept();
+    return {
+      percentilesCont: (requests) => percentileAggregates(requests, key),
+      union: (requests) => keptPercentiles(key, percentileColumns(requests).list),
+      release: () => releaseKept(key),
+    };
   }
+
+  jsonArrayAgg(value: Expression<number | null>): RawBuilder<unknown> {
+    return sql`json_group_array(${value})`;
+  }
+
+  valuesAtRanks(requests: readonly RankRequest[]): RawBuilder<number | null>[][] {
+    // Correct but not the fast path on SQLite (one call into JavaScript per row and value): reports
+    // here compute percentiles in one pass and keep the values instead (see keepPercentiles).
+    return requests.map(({ value, count, ranks }) => {
+      const collected = sql`${sql.raw(VALUES_AGGREGATE)}(${value})`;
+      return ranks.map((rank) => {
+        if (!Number.isInteger(rank) || rank < 0 || rank >= count) throw new RangeError(`rank ${rank} outside 0..${count - 1}`);
+        return sql<number | null>`${sql.raw(VALUE_AT)}(${collected}, 0, ${sql.lit(rank)})`;
+      });
+    });
+  }
+
+  reportSession<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return fn(db);
+  }
+
+  readonly reportConcurrency = 1;
 
   isUniqueViolation(err: unknown): boolean {
     const code = (err as { code?: string })?.code;
@@ -88,6 +103,26 @@ export class SqliteStoreDialect implements StoreDialect {
   }
 
   async prepare(): Promise<void> {}
+}
+
+/** One column per distinct value expression (in order of first appearance), and each request's column and fraction. */
+function percentileColumns(requests: readonly PercentileRequest[]) {
+  const values: Expression<number | null>[] = [];
+  const list = requests.map(({ value, fraction }) => {
+    const known = values.indexOf(value);
+    return { column: known >= 0 ? known : values.push(value) - 1, fraction: checkFraction(fraction) };
+  });
+  return { values, list };
+}
+
+/**
+ * Every percentile is `medic_pick(medic_percentiles(list, keep, x0, x1, …), j)` with the identical
+ * aggregate call, which SQLite evaluates once per row (see percentile.ts).
+ */
+function percentileAggregates(requests: readonly PercentileRequest[], keep: number): RawBuilder<number | null>[] {
+  const { values, list } = percentileColumns(requests);
+  const computed = sql`${sql.raw(PERCENTILES_AGGREGATE)}(${sql.lit(percentileSpecId(list))}, ${sql.lit(keep)}, ${sql.join(values)})`;
+  return requests.map((_, i) => sql<number | null>`${sql.raw(PICK)}(${computed}, ${sql.lit(i)})`);
 }
 
 /**

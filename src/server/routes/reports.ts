@@ -1,0 +1,144 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SEVERITIES } from '../../config/index.js';
+import { alertCoverage, mttrSummary, postmortemDraft } from '../../report/index.js';
+import type { AppContext } from '../context.js';
+import { badRequest, notFound } from '../errors.js';
+import { idParams, timeParam } from '../schemas.js';
+
+/** Measuring MTTR: the report, alert coverage, and an incident's postmortem draft. */
+
+const minutes = z.number().nullable();
+const phaseStats = z.object({ mean: minutes, median: minutes, share: z.number().nullable() });
+const periodStats = z.object({
+  period: z.string(),
+  start: z.number().nullable(),
+  end: z.number().nullable(),
+  incidents: z.number(),
+  mttr: z.object({ mean: minutes, median: minutes, p90: minutes, max: minutes }),
+  phases: z.object({ detect: phaseStats, diagnose: phaseStats, resolve: phaseStats, verify: phaseStats }),
+  resolvedMinusDetected: z.object({ incidents: z.number(), mean: minutes, median: minutes }),
+});
+const phase = z.enum(['detect', 'diagnose', 'resolve', 'verify']);
+
+export const mttrSummarySchema = z.object({
+  report: z.object({
+    by: z.enum(['month', 'week']),
+    since: z.number().nullable(),
+    until: z.number().nullable(),
+    service: z.string().nullable(),
+    severity: z.string().nullable(),
+    periods: z.array(periodStats),
+    total: periodStats,
+  }),
+  maturity: z.object({
+    level: z.enum(['Elite', 'Advanced', 'Intermediate', 'Basic', 'Below Basic']).nullable(),
+    medianMinutes: minutes,
+    incidents: z.number(),
+    previous: z.object({ since: z.number(), until: z.number(), medianMinutes: minutes, incidents: z.number() }).nullable(),
+    trend: z.enum(['improving', 'worsening', 'flat']).nullable(),
+  }),
+  bottleneck: z.object({ phase, share: z.number(), meanMinutes: minutes, medianMinutes: minutes, lever: z.string() }).nullable(),
+});
+
+const failureMode = z.enum(['availability', 'latency', 'error_rate', 'dependency']);
+const modeCoverage = z.object({ covered: z.boolean(), by: z.array(z.string()), throughDependencies: z.boolean().optional() });
+
+export const coverageSchema = z.object({
+  targetMs: z.number(),
+  services: z.array(
+    z.object({
+      service: z.string(),
+      configured: z.boolean(),
+      modes: z.object({ availability: modeCoverage, latency: modeCoverage, error_rate: modeCoverage, dependency: modeCoverage }),
+      gaps: z.array(failureMode),
+    }),
+  ),
+  detectors: z.array(
+    z.object({
+      kind: z.enum(['monitor', 'alert', 'received']),
+      name: z.string(),
+      service: z.string().nullable(),
+      modes: z.array(failureMode),
+      source: z.string(),
+      classifiedBy: z.string().optional(),
+      worstCaseMs: z.number().nullable(),
+      parts: z.array(z.string()),
+      slow: z.string().nullable(),
+    }),
+  ),
+  summary: z.object({ services: z.number(), gaps: z.number(), servicesWithGaps: z.number(), slow: z.number(), unclassified: z.number() }),
+  ok: z.boolean(),
+});
+
+export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/reports/mttr',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'MTTR per period and phase, maturity level and trend, bottleneck phase (minutes)',
+        description:
+          'Periods are calendar months or ISO weeks in UTC by detection time. Durations are minutes; `resolvedMinusDetected` is the usual resolved_at − detected_at definition, for comparison.',
+        tags: ['reports'],
+        querystring: z.object({
+          by: z.enum(['month', 'week']).default('month'),
+          since: timeParam.optional().describe('detected at or after (ISO-8601 or ms)'),
+          until: timeParam.optional().describe('detected before (ISO-8601 or ms)'),
+          service: z.string().min(1).optional(),
+          severity: z.enum(SEVERITIES).optional(),
+        }),
+        response: { 200: mttrSummarySchema },
+      },
+    },
+    async (request) => {
+      const { by, since, until, service, severity } = request.query;
+      if (since !== undefined && until !== undefined && until <= since) throw badRequest('until must be after since');
+      return mttrSummary(ctx.store, {
+        by,
+        ...(since !== undefined ? { since } : {}),
+        ...(until !== undefined ? { until } : {}),
+        ...(service ? { service } : {}),
+        ...(severity ? { severity } : {}),
+        now: ctx.clock.now(),
+      });
+    },
+  );
+
+  r.get(
+    '/api/reports/coverage',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Alert coverage: each service × failure mode, the gaps, and each detector’s worst-case time to detect',
+        description: '`ok` is false when a failure mode is not covered or a detector takes longer than `targetMs` (2 minutes) in the worst case.',
+        tags: ['reports'],
+        response: { 200: coverageSchema },
+      },
+    },
+    async () => alertCoverage(ctx.store.db, ctx.loaded.config, ctx.clock.now()),
+  );
+
+  r.get(
+    '/api/incidents/:id/postmortem',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'A postmortem draft of the incident, in Markdown',
+        description: 'Summary, impact window, phases against the maturity targets, timeline, runbook findings, remediation, changes before the incident, root cause, follow-ups.',
+        tags: ['reports', 'incidents'],
+        params: idParams,
+        produces: ['text/markdown'],
+        response: { 200: z.string().describe('Markdown') },
+      },
+    },
+    async (request, reply) => {
+      const draft = await postmortemDraft(ctx.store.db, ctx.incidents, request.params.id, ctx.clock.now());
+      if (draft === undefined) throw notFound(`no incident ${request.params.id}`);
+      return reply.type('text/markdown; charset=utf-8').send(draft);
+    },
+  );
+}
