@@ -42,7 +42,7 @@ export async function startAllInOne(rt: Runtime, options: { port?: number; host?
 }
 
 /** Stops on SIGINT/SIGTERM within `graceMs`, then exits; a second signal exits at once. */
-export function stopOnSignals(rt: Runtime, stop: () => Promise<void>, graceMs = 10_000): void {
+export function stopOnSignals(rt: Pick<Runtime, 'logger'>, stop: () => Promise<void>, graceMs = 10_000): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) process.exit(130);
