@@ -42,12 +42,17 @@ export function groupKeyOf(alert: Pick<IncomingAlert, 'labels' | 'service'>, gro
 export async function ingestAlerts(ctx: IncidentContext, alerts: IncomingAlert[], actor: string): Promise<IngestResult[]> {
   if (alerts.length === 0) return [];
   const groupBy = ctx.config.incidents.group_by;
-  // Lock every group this batch touches, in a fixed order, so two batches never deadlock and two
-  // alerts of one group never open two incidents.
-  const keys = [...new Set(alerts.flatMap((a) => [`group:${groupKeyOf(a, groupBy)}`, `fp:${a.fingerprint}`]))].sort();
   return ctx.store.transaction(async (trx) => {
-    for (const key of keys) await ctx.store.dialect.lockKey(trx, key);
-    const batch = await IngestBatch.load(trx, ctx, actor, alerts);
+    let batch = await IngestBatch.load(trx, ctx, actor, alerts);
+    // In a storm almost every alert re-notifies an incident that is already open: nothing to decide
+    // about groups, so no need to wait for other deliveries. Anything else may open, group, resolve
+    // or reopen: lock every group the batch touches (sorted, so two batches never deadlock), then read
+    // again what the wait may have changed. The unique index still guards one incident per fingerprint.
+    if (!batch.onlyJoinsOpenIncidents(alerts)) {
+      const keys = [...new Set(alerts.map((a) => `group:${groupKeyOf(a, groupBy)}`))].sort();
+      await ctx.store.dialect.lockKeys(trx, keys);
+      batch = await IngestBatch.load(trx, ctx, actor, alerts);
+    }
     const results: IngestResult[] = [];
     for (const alert of alerts) results.push(await batch.ingest(alert));
     await batch.flush();
@@ -92,16 +97,21 @@ class IngestBatch {
     const [silences, activeRows, lastRows] = await Promise.all([
       listSilences(db, { activeAt: now }),
       db.selectFrom('incidents').selectAll().where('fingerprint', 'in', fps).where('status', '<>', 'closed').execute(),
-      db
-        .selectFrom('alerts as a')
-        .select(['a.fingerprint', 'a.incident_id', 'a.status', 'a.starts_at'])
-        .where('a.fingerprint', 'in', fps)
-        .where(({ eb, selectFrom }) => eb('a.id', '=', selectFrom('alerts as b').select((b) => b.fn.max('b.id').as('m')).whereRef('b.fingerprint', '=', 'a.fingerprint')))
-        .execute(),
+      db.selectFrom('alert_states').select(['fingerprint', 'incident_id', 'status', 'starts_at']).where('fingerprint', 'in', fps).execute(),
     ]);
     const active = new Map(activeRows.map((r) => [r.fingerprint, toIncident(r)]));
     const lastSeen = new Map(lastRows.map((r) => [r.fingerprint, { incidentId: r.incident_id === null ? null : Number(r.incident_id), status: r.status, startsAt: r.starts_at }]));
     return new IngestBatch(db, ctx, actor, silences, active, lastSeen);
+  }
+
+  /** Every alert fires and has an open incident with its fingerprint (or is silenced). */
+  onlyJoinsOpenIncidents(alerts: IncomingAlert[]): boolean {
+    return alerts.every((a) => a.status === 'firing' && (this.active.has(a.fingerprint) || this.silenced(a)));
+  }
+
+  private silenced(alert: IncomingAlert): boolean {
+    const labels = { ...alert.labels, alertname: alert.name, ...(alert.service ? { service: alert.service } : {}) };
+    return this.silences.some((s) => matchLabels(s.matchers, labels));
   }
 
   async ingest(alert: IncomingAlert): Promise<IngestResult> {
@@ -202,7 +212,24 @@ class IngestBatch {
   async flush(): Promise<void> {
     for (const [id, severity] of this.pendingSeverity) await this.db.updateTable('incidents').set({ severity }).where('id', '=', id).execute();
     this.pendingSeverity.clear();
-    if (this.alertRows.length > 0) await this.db.insertInto('alerts').values(this.alertRows.splice(0)).execute();
+    if (this.alertRows.length > 0) {
+      const rows = this.alertRows.splice(0);
+      await this.db.insertInto('alerts').values(rows).execute();
+      // The last delivery of each fingerprint is its state now.
+      const latest = new Map(rows.map((r) => [r.fingerprint, r]));
+      await this.db
+        .insertInto('alert_states')
+        .values([...latest.values()].map((r) => ({ fingerprint: r.fingerprint, incident_id: r.incident_id ?? null, status: r.status, starts_at: r.starts_at, updated_at: r.received_at })))
+        .onConflict((oc) =>
+          oc.column('fingerprint').doUpdateSet((eb) => ({
+            incident_id: eb.ref('excluded.incident_id'),
+            status: eb.ref('excluded.status'),
+            starts_at: eb.ref('excluded.starts_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
     for (const [id, events] of [...this.pending]) {
       this.pending.delete(id);
       const incident = this.byId(id);
@@ -323,15 +350,7 @@ class IngestBatch {
 
 /** Fingerprints of the incident's alerts whose latest state is firing. */
 export async function firingFingerprints(db: Db, incidentId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('alerts as a')
-    .select('a.fingerprint')
-    .where('a.incident_id', '=', incidentId)
-    .where('a.status', '=', 'firing')
-    .where(({ eb, selectFrom }) =>
-      eb('a.id', '=', selectFrom('alerts as b').select((b) => b.fn.max('b.id').as('m')).whereRef('b.incident_id', '=', 'a.incident_id').whereRef('b.fingerprint', '=', 'a.fingerprint')),
-    )
-    .execute();
+  const rows = await db.selectFrom('alert_states').select('fingerprint').where('incident_id', '=', incidentId).where('status', '=', 'firing').execute();
   return rows.map((r) => r.fingerprint);
 }
 

@@ -28,10 +28,11 @@ const toSilence = (r: SilenceRow): Silence => ({
   createdAt: r.created_at,
 });
 
-export async function listSilences(db: Db, options: { activeAt?: number; includeExpired?: boolean } = {}): Promise<Silence[]> {
+/** Silences active at `activeAt`; or all not yet over at `now` (or every one, with includeExpired). */
+export async function listSilences(db: Db, options: { activeAt?: number; includeExpired?: boolean; now?: number } = {}): Promise<Silence[]> {
   let q = db.selectFrom('silences').selectAll().orderBy('id');
   if (options.activeAt !== undefined) q = q.where('starts_at', '<=', options.activeAt).where('ends_at', '>', options.activeAt);
-  else if (!options.includeExpired) q = q.where('ends_at', '>', Date.now());
+  else if (!options.includeExpired) q = q.where('ends_at', '>', options.now ?? Date.now());
   return (await q.execute()).map(toSilence);
 }
 

@@ -10,7 +10,11 @@ import { toEvent, toIncident, type Incident } from './model.js';
  * reactors enqueue are committed together or not at all.
  */
 export async function appendEvents(db: Db, ctx: IncidentContext, incident: Incident, events: NewEvent[]): Promise<{ incident: Incident; events: IncidentEvent[] }> {
-  return appendWithFollowUps(db, ctx, incident, events, 0);
+  if (events.length === 0) return { incident, events: [] };
+  // The state moves on from the row as it is now, locked for this transaction: a copy the caller read
+  // earlier may be stale (another worker closed or resolved it meanwhile), and must not be written back.
+  const current = (await lockIncident(db, ctx, incident.id)) ?? incident;
+  return appendWithFollowUps(db, ctx, current, events, 0);
 }
 
 /** Reactors' follow-ups of follow-ups are fine; a chain this deep is a reactor answering itself. */

@@ -60,6 +60,8 @@ export interface StoreDialect {
    * writer at a time is already the rule.
    */
   lockKey(db: Kysely<Database>, key: string): Promise<void>;
+  /** lockKey for several keys in one round trip, taken in the order given (sort them to avoid deadlocks). */
+  lockKeys(db: Kysely<Database>, keys: readonly string[]): Promise<void>;
   /** SQL statements that make a table reject UPDATE and DELETE. */
   appendOnlyStatements(table: string): string[];
   /**

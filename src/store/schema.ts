@@ -248,6 +248,15 @@ export interface NotificationAttemptsTable {
   idempotency_key: string;
 }
 
+export interface AlertStatesTable {
+  fingerprint: string;
+  incident_id: number | null;
+  /** firing | resolved | acknowledged | suppressed */
+  status: string;
+  starts_at: Millis;
+  updated_at: Millis;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   monitors: MonitorsTable;
@@ -255,6 +264,7 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   alerts: AlertsTable;
+  alert_states: AlertStatesTable;
   deployments: DeploymentsTable;
   remediation_attempts: RemediationAttemptsTable;
   flags: FlagsTable;

@@ -42,6 +42,7 @@ const SAMPLE: { [T in keyof Database]: Record<string, unknown> } = {
     kind: 'notify', incident_id: 1, payload: toJson({ channel: 'x' }), status: 'pending', run_at: NOW, attempts: 0, max_attempts: 5,
     lease_owner: null, lease_until: null, idempotency_key: 'k1', last_error: null, created_at: NOW, updated_at: NOW, finished_at: null,
   },
+  alert_states: { fingerprint: '45eb7d755efe749d', incident_id: 1, status: 'firing', starts_at: NOW - 1000, updated_at: NOW },
   notification_attempts: {
     job_id: 1, incident_id: 1, channel: '#ops', event: 'opened', attempt: 2, at: NOW, outcome: 'retryable', status: 503, reason: 'unavailable', idempotency_key: '1-2-abc',
   },

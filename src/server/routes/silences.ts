@@ -27,7 +27,7 @@ export async function silenceRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: 'viewer' },
       schema: { summary: 'Silences (maintenance windows); expired ones with ?expired=true', tags: ['silences'], querystring: z.object({ expired: z.enum(['true', 'false']).default('false') }), response: { 200: z.object({ silences: z.array(silenceSchema) }) } },
     },
-    async (request) => ({ silences: (await listSilences(ctx.store.db, { includeExpired: request.query.expired === 'true' })).filter((s) => request.query.expired === 'true' || s.endsAt > ctx.clock.now()) }),
+    async (request) => ({ silences: await listSilences(ctx.store.db, { includeExpired: request.query.expired === 'true', now: ctx.clock.now() }) }),
   );
 
   r.post(

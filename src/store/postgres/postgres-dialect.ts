@@ -80,6 +80,12 @@ export class PostgresStoreDialect implements StoreDialect {
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
   }
 
+  async lockKeys(db: Kysely<Database>, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    // One statement; a function scan of unnest yields rows in array order, so the locks are taken in it.
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${[...keys]}::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i`.execute(db);
+  }
+
   appendOnlyStatements(table: string): string[] {
     return [
       `CREATE OR REPLACE FUNCTION medic_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ ` +

@@ -54,6 +54,8 @@ export class SqliteStoreDialect implements StoreDialect {
 
   async lockKey(): Promise<void> {}
 
+  async lockKeys(): Promise<void> {}
+
   appendOnlyStatements(table: string): string[] {
     return ['UPDATE', 'DELETE'].map(
       (op) =>
