@@ -21,6 +21,11 @@ export interface TerminalFrameOptions {
   error?: string;
   /** Seconds between refreshes, for the footer. */
   refreshSeconds?: number;
+  /**
+   * A full screen (default): padded to `height`, the footer on the last line, with the keys. Otherwise
+   * one printed frame: only the lines there are.
+   */
+  interactive?: boolean;
 }
 
 interface Section {
@@ -37,12 +42,17 @@ const MIN_WIDTH = 20;
 export function renderCommandCenter(data: CommandCenter | undefined, o: TerminalFrameOptions): string[] {
   const w = Math.max(MIN_WIDTH, o.width);
   const tz = o.utcOffsetMinutes ?? 0;
+  const interactive = o.interactive ?? true;
   const header: Line = [['Medic', 'bold'], [' command center']];
   if (data) header.push([` · last ${formatAge(data.window.ms)} vs the ${formatAge(data.window.ms)} before`, 'dim']);
   if (o.source) header.push([` · ${o.source}`, 'dim']);
   const footer: Line = o.error
     ? [['! ', 'red'], [o.error, 'red']]
-    : [['q', 'bold'], [' quit'], [data ? ` · updated ${formatClock(data.generatedAt, tz, true)}` : ' · connecting…', 'dim'], [o.refreshSeconds ? ` · every ${o.refreshSeconds}s` : '', 'dim']];
+    : [
+        ...(interactive ? [['q', 'bold'] as Segment, [' quit · '] as Segment] : []),
+        [data ? `updated ${formatClock(data.generatedAt, tz, true)}` : 'connecting…', 'dim'],
+        [o.refreshSeconds ? ` · every ${o.refreshSeconds}s` : '', 'dim'],
+      ];
 
   const lines: Line[] = [header];
   if (data) {
@@ -50,7 +60,7 @@ export function renderCommandCenter(data: CommandCenter | undefined, o: Terminal
     const room = Math.max(0, o.height - lines.length - 1);
     lines.push(...layout(sections(data, w, o.now, tz), room));
   }
-  while (lines.length < o.height - 1) lines.push([]);
+  if (interactive) while (lines.length < o.height - 1) lines.push([]);
   lines.push(footer);
   return lines.slice(0, Math.max(1, o.height)).map((l) => paint(fit(l, w), o.color ?? false));
 }

@@ -57,7 +57,7 @@ function throughputTile(checks: CheckAggregates, sample: PrometheusSample | unde
   const perMinute = (n: number | null) => (n === null ? null : n * 60);
   if (traffic.length === 0) {
     const minutes = windowMs / 60_000;
-    return { value: checks.runs.current / minutes, previous: checks.runs.previous / minutes, source: 'checks', basis: `check runs, ${monitors}` };
+    return { value: checks.runs.current / minutes, previous: checks.runs.previous / minutes, source: 'checks', basis: monitors };
   }
   return { value: perMinute(sum(traffic, 'value')), previous: perMinute(sum(traffic, 'previous')), source: 'prometheus', basis: count(traffic.length, 'service') };
 }
