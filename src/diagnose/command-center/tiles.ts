@@ -27,7 +27,7 @@ function sum(list: { v: WindowedValue }[], which: 'value' | 'previous'): number 
 
 function errorRateTile(checks: CheckAggregates, sample: PrometheusSample | undefined, monitors: string): Tile {
   const rates = measured(sample, 'errorRate');
-  if (rates.length === 0) return { value: ratio(checks.failed.current, checks.runs.current), previous: ratio(checks.failed.previous, checks.runs.previous), source: 'checks', basis: monitors };
+  if (rates.length === 0) return { value: ratio(checks.current.failed, checks.current.runs), previous: ratio(checks.previous.failed, checks.previous.runs), source: 'checks', basis: monitors };
   // Weighted by each service's traffic when every one of them has a throughput; else a plain mean.
   const traffic = new Map(measured(sample, 'throughput').map((t) => [t.service, t.v]));
   const overall = (which: 'value' | 'previous') => {
@@ -44,7 +44,7 @@ function errorRateTile(checks: CheckAggregates, sample: PrometheusSample | undef
 
 function latencyTile(checks: CheckAggregates, sample: PrometheusSample | undefined, monitors: string): Tile {
   const latencies = measured(sample, 'latencyP95Ms');
-  if (latencies.length === 0) return { value: checks.p95.current, previous: checks.p95.previous, source: 'checks', basis: monitors };
+  if (latencies.length === 0) return { value: checks.current.p95, previous: checks.previous.p95, source: 'checks', basis: monitors };
   // Percentiles of different services do not combine; the slowest service is the one that matters.
   const worst = (which: 'value' | 'previous') =>
     latencies.reduce<{ service: string; v: number } | null>((acc, l) => (l.v[which] !== null && (acc === null || l.v[which]! > acc.v) ? { service: l.service, v: l.v[which]! } : acc), null);
@@ -57,7 +57,7 @@ function throughputTile(checks: CheckAggregates, sample: PrometheusSample | unde
   const perMinute = (n: number | null) => (n === null ? null : n * 60);
   if (traffic.length === 0) {
     const minutes = windowMs / 60_000;
-    return { value: checks.runs.current / minutes, previous: checks.runs.previous / minutes, source: 'checks', basis: monitors };
+    return { value: checks.current.runs / minutes, previous: checks.previous.runs / minutes, source: 'checks', basis: monitors };
   }
   return { value: perMinute(sum(traffic, 'value')), previous: perMinute(sum(traffic, 'previous')), source: 'prometheus', basis: count(traffic.length, 'service') };
 }
@@ -73,7 +73,8 @@ export function tiles(checks: CheckAggregates, sample: PrometheusSample | undefi
 
 /**
  * Error rate by service, worst first (then the busiest), `limit` of them: a service's figure comes from
- * Prometheus when its error_rate query gave a number, else from its monitors' runs.
+ * Prometheus when its error_rate query gave a number (with the window before), else from its monitors'
+ * runs in the window (per service the window before is not read: it would double the rows scanned).
  */
 const byName = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
 
@@ -82,10 +83,10 @@ export function serviceRates(checks: CheckAggregates, sample: PrometheusSample |
   for (const s of checks.services) {
     rows.set(s.service, {
       service: s.service,
-      errorRate: { value: ratio(s.current.failed, s.current.runs), previous: ratio(s.previous.failed, s.previous.runs) },
+      errorRate: { value: ratio(s.failed, s.runs), previous: null },
       source: 'checks',
-      runs: s.current.runs,
-      failed: s.current.failed,
+      runs: s.runs,
+      failed: s.failed,
     });
   }
   for (const { service, v } of measured(sample, 'errorRate')) rows.set(service, { service, errorRate: v, source: 'prometheus', runs: null, failed: null });
