@@ -23,6 +23,7 @@ services:
   - { name: checkout }
 flags:
   - { key: new_checkout_flow, service: checkout, enabled: true }
+  - { key: dark_mode, description: "The dark theme for everyone", enabled: true }
 remediation:
   - name: restart-payment
     alert: PaymentErrors
@@ -59,11 +60,23 @@ export async function insertMonitor(db: Db, m: MonitorSpec, now: number): Promis
   return Number(row.id);
 }
 
+/** A failed run carries the assertion that failed and a trace, as the checks record them. */
 export async function insertResults(db: Db, monitorId: number, runs: [at: number, status: 'up' | 'degraded' | 'down', durationMs: number, error?: string][]): Promise<void> {
   if (runs.length === 0) return;
   await db
     .insertInto('check_results')
-    .values(runs.map(([at, status, ms, error]) => ({ monitor_id: monitorId, started_at: at, duration_ms: ms, status, error: error ?? null, timings: toJson({ total_ms: ms }), details: '[]', trace_id: null })))
+    .values(
+      runs.map(([at, status, ms, error]) => ({
+        monitor_id: monitorId,
+        started_at: at,
+        duration_ms: ms,
+        status,
+        error: error ?? null,
+        timings: toJson({ total_ms: ms }),
+        details: toJson([{ name: 'status', pass: status !== 'down', expected: 200, actual: status === 'down' ? 503 : 200 }, { name: 'load time', pass: true, expected: '< 2000 ms', actual: ms }]),
+        trace_id: status === 'down' ? `trace-${monitorId}-${at}` : null,
+      })),
+    )
     .execute();
 }
 
