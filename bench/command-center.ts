@@ -50,11 +50,13 @@ async function seed(store: Store): Promise<void> {
         Array.from({ length: Math.min(1000, MONITORS - i) }, (_, k) => {
           const n = i + k;
           const status = n % 500 === 7 ? 'down' : n % 200 === 3 ? 'degraded' : 'up';
-          return { name: `monitor-${n}`, service: services[n % SERVICES]!, type: 'http', config_hash: String(n), config: '{}', status, failing_since: status === 'down' ? NOW - 4 * MIN : null, next_run_at: NOW, last_run_at: NOW - 20_000, created_at: START, updated_at: NOW };
+          return { name: `monitor-${n}`, service: services[n % SERVICES]!, type: 'http', config_hash: String(n), config: '{}', status, last_run_at: NOW - 20_000, created_at: START, updated_at: NOW };
         }),
       )
       .execute();
   }
+  await sql`INSERT INTO monitor_schedule (monitor_id, location, next_run_at, status, failing_since, last_run_at)
+    SELECT id, '*', ${NOW + MIN}, status, CASE WHEN status = 'down' THEN ${NOW - 4 * MIN} ELSE NULL END, ${NOW - 20_000} FROM monitors`.execute(db);
   // Results, an hour at a time. h is a stable pseudo-random number per run; failing monitors fail
   // their last 5 minutes, other runs fail one time in 500 and are degraded one in 100.
   const h = sql.raw('((m.id * 7919 + t.i * 104729) % 1000)');

@@ -24,15 +24,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const config: pino.LoggerOptions = {
     level: options.level ?? process.env.MEDIC_LOG_LEVEL ?? 'info',
     base: { name: 'medic' },
-    formatters: redactor ? { log: (obj) => redactor.redactDeep(obj) } : undefined,
-    hooks: redactor
-      ? {
-          logMethod(args, method) {
-            const clean = args.map((a) => (typeof a === 'string' ? redactor.redact(a) : a instanceof Error ? redactError(a, redactor) : a));
-            return method.apply(this, clean as Parameters<typeof method>);
-          },
-        }
-      : undefined,
     serializers: {
       err: (err: Error) => {
         const s = pino.stdSerializers.err(err);
@@ -40,6 +31,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
     },
   };
+  // pino reads these objects' fields: leave them out entirely (not undefined) when nothing is redacted.
+  if (redactor) {
+    config.formatters = { log: (obj) => redactor.redactDeep(obj) };
+    config.hooks = {
+      logMethod(args, method) {
+        const clean = args.map((a) => (typeof a === 'string' ? redactor.redact(a) : a instanceof Error ? redactError(a, redactor) : a));
+        return method.apply(this, clean as Parameters<typeof method>);
+      },
+    };
+  }
   if (pretty) {
     return pino({ ...config, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name' } } });
   }

@@ -49,15 +49,18 @@ export async function insertMonitor(db: Db, m: MonitorSpec, now: number): Promis
       config: toJson({}),
       enabled: m.enabled === false ? 0 : 1,
       status: m.status,
-      failing_since: m.failingSince ?? null,
       last_run_at: now - 30_000,
-      next_run_at: now + MIN,
       created_at: now - 60 * MIN,
       updated_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return Number(row.id);
+  const id = Number(row.id);
+  await db
+    .insertInto('monitor_schedule')
+    .values({ monitor_id: id, location: '*', next_run_at: now + MIN, status: m.status, failing_since: m.failingSince ?? null, last_run_at: now - 30_000 })
+    .execute();
+  return id;
 }
 
 /** A failed run carries the assertion that failed and a trace, as the checks record them. */

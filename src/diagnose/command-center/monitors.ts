@@ -27,8 +27,11 @@ export async function monitorOverview(db: Db, limit: number): Promise<CommandCen
       .where('m.enabled', '=', 1)
       .where('m.status', 'in', ['down', 'degraded'])
       .orderBy('m.status', 'desc') // "down" sorts after "degraded": descending puts it first
-      // Engines order NULLs differently; a monitor with no failure streak goes last on both.
-      .orderBy(sql`coalesce(m.failing_since, ${sql.lit(Number.MAX_SAFE_INTEGER)})`)
+      // The longest failing first: the earliest streak of any of its locations. Engines order NULLs
+      // differently; a monitor with no streak goes last on both.
+      .orderBy(
+        (eb) => eb.fn.coalesce(eb.selectFrom('monitor_schedule as s').select((e) => e.fn.min('s.failing_since').as('f')).whereRef('s.monitor_id', '=', 'm.id'), sql.lit(Number.MAX_SAFE_INTEGER)),
+      )
       .orderBy('m.name')
       .limit(limit)
       .execute(),
