@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { recordDeployment } from '../../src/diagnose/index.js';
 import type { Core } from '../../src/runtime/core.js';
 import { JobRunner } from '../../src/runtime/job-runner.js';
@@ -16,6 +17,7 @@ const MIN = 60_000;
 
 /** The config the world needs: services and dependencies, a flag, and a rule that waits for approval. */
 export const COMMAND_CENTER_CONFIG = `
+tracing: { trace_url: "http://127.0.0.1:16686/trace/{trace_id}" }
 services:
   - { name: payment, depends_on: [db] }
   - { name: db }
@@ -123,6 +125,10 @@ export async function seedCommandCenter(core: Core, inject: (o: { method: 'POST'
   await insertResults(db, monitors.login, [[ago(9), 'down', 70, 'timeout'], [ago(6), 'up', 80]]);
   // Outside both windows: never counted.
   await insertResults(db, monitors.login, [[ago(11), 'down', 5000, 'old failure'], [ago(30), 'down', 5000]]);
+  // The hourly counts the result writer keeps beside the results (uptime reads them).
+  await sql`INSERT INTO check_rollups (monitor_id, hour, runs, up, degraded, duration_ms_sum)
+    SELECT monitor_id, started_at - started_at % 3600000, count(*), sum(CASE WHEN status = 'up' THEN 1 ELSE 0 END),
+      sum(CASE WHEN status = 'degraded' THEN 1 ELSE 0 END), sum(duration_ms) FROM check_results GROUP BY 1, 2`.execute(db);
 
   const alert = async (payload: object) => {
     const res = await inject({ method: 'POST', url: '/api/alerts/webhook', payload });

@@ -20,9 +20,11 @@ export function css(name: string): string {
   return name.startsWith('--') ? getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888' : name;
 }
 
-export function Chart({ x, series, values, height = 220, time = true, yLabel, format }: {
+export function Chart({ x, series, values, height = 220, time = true, yLabel, format, xLabels }: {
   /** X values: seconds since the epoch when `time`. */
   x: number[];
+  /** Category labels (e.g. report periods): x is then 0, 1, 2, … and each tick says its label. */
+  xLabels?: string[];
   series: Series[];
   values: (number | null)[][];
   height?: number;
@@ -37,16 +39,19 @@ export function Chart({ x, series, values, height = 220, time = true, yLabel, fo
     const text = css('--muted');
     const grid = css('--line');
     const axis: uPlot.Axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const categories: uPlot.Axis = xLabels
+      ? { splits: () => xLabels.map((_, i) => i), values: (_u: uPlot, ticks: number[]) => ticks.map((i) => xLabels[i] ?? '') }
+      : {};
     const plot = new uPlot(
       {
         width: el.clientWidth,
         height,
-        scales: { x: { time } },
+        scales: { x: xLabels ? { time: false, range: (_u: uPlot, min: number, max: number) => [min - 0.25, max + 0.25] } : { time } },
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
-        axes: [axis, { ...axis, ...(yLabel ? { label: yLabel } : {}), ...(format ? { values: (_u: uPlot, ticks: number[]) => ticks.map(format) } : {}), size: 60 }],
+        axes: [{ ...axis, ...categories }, { ...axis, ...(yLabel ? { label: yLabel } : {}), ...(format ? { values: (_u: uPlot, ticks: number[]) => ticks.map(format) } : {}), size: 60 }],
         series: [
-          {},
+          xLabels ? { label: 'period', value: (_u: uPlot, i: number | null) => (i === null ? '—' : (xLabels[i] ?? '')) } : {},
           ...series.map((s) => ({
             label: s.label,
             stroke: css(s.color),
@@ -66,6 +71,6 @@ export function Chart({ x, series, values, height = 220, time = true, yLabel, fo
       observer.disconnect();
       plot.destroy();
     };
-  }, [x, series, values, height, time, yLabel, format]);
+  }, [x, series, values, height, time, yLabel, format, xLabels]);
   return <div ref={ref} className="chart" />;
 }

@@ -57,7 +57,7 @@ function Board({ data, reload }: { data: CommandCenter; reload: () => void }) {
         <div className="board-col">
           <Incidents data={data} />
           <Approvals data={data} reload={reload} />
-          <Card title={`Error rate by service`}>{data.services.items.length ? <ServiceBars services={data.services.items} total={data.services.total} /> : <Empty>No check runs or metrics in the window.</Empty>}</Card>
+          <Card title="Error rate by service">{data.services.items.length ? <ServiceBars services={data.services.items} total={data.services.total} /> : <Empty>No check runs or metrics in the window.</Empty>}</Card>
         </div>
         <div className="board-col">
           <Alerts data={data} />
@@ -74,7 +74,7 @@ const count = (n: number) => <small className="count-badge">{n}</small>;
 function Incidents({ data }: { data: CommandCenter }) {
   const { items, total } = data.incidents;
   return (
-    <Card title={<>Active incidents {count(total)}</>} actions={<a href="#/incidents">all incidents</a>}>
+    <Card label="Active incidents" title={<>Active incidents {count(total)}</>} actions={<a href="#/incidents">all incidents</a>}>
       {items.length === 0 ? (
         <Empty>No active incident.</Empty>
       ) : (
@@ -121,7 +121,7 @@ function Approvals({ data, reload }: { data: CommandCenter; reload: () => void }
     }
   };
   return (
-    <Card title={<>Waiting for approval {count(total)}</>} className="attention">
+    <Card label="Waiting for approval" title={<>Waiting for approval {count(total)}</>} className="attention">
       <ul className="plain rows">
         {items.map((a) => (
           <li key={a.attemptId}>
@@ -149,7 +149,7 @@ function Approvals({ data, reload }: { data: CommandCenter; reload: () => void }
 function Alerts({ data }: { data: CommandCenter }) {
   const { items, total } = data.alerts;
   return (
-    <Card title={<>Firing alerts {count(total)}</>}>
+    <Card label="Firing alerts" title={<>Firing alerts {count(total)}</>}>
       {items.length === 0 ? (
         <Empty>Nothing is firing.</Empty>
       ) : (

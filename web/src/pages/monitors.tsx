@@ -1,11 +1,21 @@
+import { useState } from 'react';
 import { Card, Empty, Failure, Status } from '../components/bits';
 import { ago, ms, percent } from '../components/format';
 import { useData } from '../session';
 import type { MonitorSummary } from '../types';
 
-/** Every monitor: its state, uptime over 24 h / 7 d / 30 d, latency, and its latest run. Down first. */
+/**
+ * Every monitor: its state, uptime over 24 h / 7 d / 30 d, latency, and its latest run; down and
+ * degraded first (the server's order), a page at a time, filtered by state or by name.
+ */
 
-const ORDER: Record<string, number> = { down: 0, degraded: 1, pending: 2, up: 3, paused: 4 };
+const FILTERS = [
+  ['', 'All'],
+  ['down', 'Down'],
+  ['degraded', 'Degraded'],
+  ['up', 'Up'],
+] as const;
+const PAGE = 100;
 
 /** Uptime below these is worth a colour: an SLO of 99.9 % is the usual line. */
 export function uptimeTone(u: number | null): string {
@@ -14,13 +24,31 @@ export function uptimeTone(u: number | null): string {
 }
 
 export function MonitorsPage() {
-  const { data, error } = useData<{ monitors: MonitorSummary[] }>('/api/monitors', { every: 30_000 });
-  const monitors = [...(data?.monitors ?? [])].sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9) || a.name.localeCompare(b.name));
+  const [status, setStatus] = useState('');
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(0);
+  const query = new URLSearchParams({ limit: String(PAGE), offset: String(page * PAGE), ...(status ? { status } : {}), ...(search.trim() ? { search: search.trim() } : {}) });
+  const { data, error } = useData<{ monitors: MonitorSummary[]; total: number }>(`/api/monitors?${query}`, { every: 30_000 });
+  const monitors = data?.monitors ?? [];
   return (
-    <Card title="Monitors">
+    <Card
+      title="Monitors"
+      actions={
+        <>
+          <input className="search" type="search" aria-label="search monitors" placeholder="Search" value={search} onChange={(e) => { setSearch(e.target.value); setPage(0); }} />
+          <div className="segmented" role="group" aria-label="filter">
+            {FILTERS.map(([value, label]) => (
+              <button key={label} aria-pressed={status === value} onClick={() => { setStatus(value); setPage(0); }}>
+                {label}
+              </button>
+            ))}
+          </div>
+        </>
+      }
+    >
       <Failure error={error} />
       {!data && !error && <div className="loading">Loading…</div>}
-      {data && monitors.length === 0 && <Empty>No monitors yet: add them under monitors: in medic.yaml.</Empty>}
+      {data && monitors.length === 0 && <Empty>{status || search ? 'No monitor matches.' : 'No monitors yet: add them under monitors: in medic.yaml.'}</Empty>}
       {monitors.length > 0 && (
         <table className="list">
           <thead>
@@ -55,6 +83,15 @@ export function MonitorsPage() {
             ))}
           </tbody>
         </table>
+      )}
+      {data && data.total > PAGE && (
+        <div className="pager">
+          <button disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
+          <span>
+            {page * PAGE + 1}–{Math.min(data.total, (page + 1) * PAGE)} of {data.total}
+          </span>
+          <button disabled={(page + 1) * PAGE >= data.total} onClick={() => setPage(page + 1)}>Next</button>
+        </div>
       )}
     </Card>
   );

@@ -17,6 +17,7 @@ const SERIES: Series[] = [
   { label: 'mean', color: '--ph2', dash: [6, 4] },
 ];
 
+const roundMinutes = (v: number) => `${Math.round(v)}`;
 const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 60 ? `${m.toFixed(1)} min` : `${(m / 60).toFixed(1)} h`);
 
 export function ReportPage() {
@@ -47,7 +48,8 @@ function Report({ data }: { data: MttrSummary }) {
   const { maturity, bottleneck } = data;
   const chart = useMemo(
     () => ({
-      x: periods.map((p) => (p.start ?? 0) / 1000),
+      x: periods.map((_, i) => i),
+      labels: periods.map((p) => p.period),
       values: [periods.map((p) => p.mttr.median), periods.map((p) => p.mttr.mean)],
     }),
     [periods],
@@ -81,7 +83,7 @@ function Report({ data }: { data: MttrSummary }) {
         )}
       </div>
       <Card title={`MTTR per ${data.report.by}, minutes`}>
-        <Chart x={chart.x} series={SERIES} values={chart.values} format={(v) => `${Math.round(v)}`} />
+        <Chart x={chart.x} xLabels={chart.labels} series={SERIES} values={chart.values} format={roundMinutes} />
       </Card>
       <Card title="Where the time went (mean minutes per phase)">
         <PhaseBars periods={[...periods, total]} />
