@@ -107,9 +107,15 @@ export class PrometheusSampler {
     if (prometheus) await Promise.all(Array.from({ length: Math.min(this.concurrency, tasks.length) }, worker));
 
     const byService = new Map<string, ServiceMetrics>();
+    const failed = new Set<string>();
     tasks.forEach((t, i) => {
       const r = results[i] ?? { value: null };
-      if ('error' in r && r.error && errors.length < MAX_ERRORS) errors.push(`${t.service} ${QUERIES[t.metric]}: ${r.error}`);
+      // One line per query, though it was asked twice (now and a window ago).
+      const what = `${t.service} ${QUERIES[t.metric]}`;
+      if ('error' in r && r.error) {
+        if (!failed.has(what) && errors.length < MAX_ERRORS) errors.push(`${what}: ${r.error}`);
+        failed.add(what);
+      }
       let s = byService.get(t.service);
       if (!s) byService.set(t.service, (s = { service: t.service, values: {} }));
       const v = (s.values[t.metric] ??= { value: null, previous: null });
