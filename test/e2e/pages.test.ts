@@ -110,7 +110,7 @@ describe('dashboard pages in Chromium', () => {
     const row = page.getByRole('row', { name: /^payment/ });
     await expect(row.innerText()).resolves.toMatch(/✗ gap/);
     const gap = row.locator('td.gap').first();
-    const [background, bad] = await Promise.all([gap.evaluate((el) => getComputedStyle(el).backgroundColor), page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bad').trim())]);
+    const [background, bad] = await Promise.all([gap.evaluate('(el) => getComputedStyle(el).backgroundColor') as Promise<string>, page.evaluate<string>("getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()")]);
     expect(background).toBe(hexToRgb(bad));
     await screenshot(page, 'coverage');
   });
@@ -150,11 +150,11 @@ describe('dashboard pages in Chromium', () => {
     await phone.getByRole('region', { name: 'Error rate', exact: true }).getByText('25.0%').waitFor();
     const usable = Date.now() - started;
     expect(usable).toBeLessThan(1000);
-    expect(await phone.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(13, 17, 23)');
+    expect(await phone.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe('rgb(13, 17, 23)');
     for (const route of ['#/', '#/flags', '#/mttr', '#/coverage', '#/monitors']) {
       await phone.goto(`${url}/${route}`);
       await phone.locator('main .card').first().waitFor();
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow, route).toBeLessThanOrEqual(0);
     }
     await phone.goto(`${url}/#/`);

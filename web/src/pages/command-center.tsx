@@ -16,15 +16,15 @@ import { useData, useSession } from '../session';
 const WINDOWS = ['5m', '15m', '1h'] as const;
 
 export function CommandCenterPage() {
-  const [window, setWindow] = useState<(typeof WINDOWS)[number]>('5m');
-  const { data, error, reload } = useData<CommandCenter>(`/api/command-center?window=${window}`, { every: 15_000 });
+  const [span, setSpan] = useState<(typeof WINDOWS)[number]>('5m');
+  const { data, error, reload } = useData<CommandCenter>(`/api/command-center?window=${span}`, { every: 15_000 });
   return (
     <div className="command-center">
       <header className="page-head">
         <h1>Command center</h1>
         <div className="segmented" role="group" aria-label="window">
           {WINDOWS.map((w) => (
-            <button key={w} aria-pressed={window === w} onClick={() => setWindow(w)} title={`the last ${w} against the ${w} before`}>
+            <button key={w} aria-pressed={span === w} onClick={() => setSpan(w)} title={`the last ${w} against the ${w} before`}>
               {w}
             </button>
           ))}
