@@ -8,10 +8,12 @@ import { DEFAULT_WINDOW_MS } from './window.js';
 
 /**
  * The command center for a server: answers are kept for a few seconds, so any number of open dashboards
- * cost one computation per change at most, and are dropped as soon as the change feed says incidents,
- * checks, flags or deployments changed, so a dashboard that refetches on that signal never gets the
- * answer from before it. Concurrent requests share one computation. The feed is listened to only while
- * answers are asked for; after `idleMs` without a request, the service lets it go.
+ * cost one computation per change at most, and are replaced as soon as the change feed says incidents,
+ * checks, flags or deployments changed: the new answer is computed right then, before the dashboards
+ * that got the same signal ask for it (they wait a moment to coalesce bursts), so they neither get the
+ * answer from before the change nor wait for the database. Concurrent requests share one computation.
+ * The feed is listened to only while answers are asked for; after `idleMs` without a request, the
+ * service lets it go and computes nothing more.
  */
 
 export interface ChangeSource {
@@ -52,7 +54,7 @@ export class CommandCenterService {
   constructor(private readonly options: CommandCenterServiceOptions) {
     this.ttlMs = options.ttlMs ?? 5000;
     this.idleMs = options.idleMs ?? 60_000;
-    this.sampler = new PrometheusSampler({ config: options.config, clock: options.clock, refreshMs: options.prometheusRefreshMs, onSample: () => this.invalidate() });
+    this.sampler = new PrometheusSampler({ config: options.config, clock: options.clock, refreshMs: options.prometheusRefreshMs, onSample: () => this.refresh() });
   }
 
   get(windowMs = DEFAULT_WINDOW_MS): Promise<CommandCenter> {
@@ -60,7 +62,22 @@ export class CommandCenterService {
     const now = this.options.clock.now();
     const kept = this.entries.get(windowMs);
     if (kept && kept.generation === this.generation && now - kept.at < this.ttlMs) return kept.answer;
+    return this.compute(windowMs, now);
+  }
 
+  /** Drops every kept answer. */
+  invalidate(): void {
+    this.generation++;
+  }
+
+  /** Something changed: the kept answers are stale; compute the windows people look at now. */
+  private refresh(): void {
+    this.invalidate();
+    const now = this.options.clock.now();
+    for (const windowMs of this.entries.keys()) this.compute(windowMs, now).catch(() => undefined);
+  }
+
+  private compute(windowMs: number, now: number): Promise<CommandCenter> {
     const { store, config, limits, redact } = this.options;
     const answer = commandCenter({ store, config, now, windowMs, prometheus: this.sampler.latest(windowMs), prometheusServices: this.sampler.services, limits, redact });
     const entry: Entry = { answer, at: now, generation: this.generation };
@@ -71,11 +88,6 @@ export class CommandCenterService {
       if (this.entries.get(windowMs) === entry) this.entries.delete(windowMs);
     });
     return answer;
-  }
-
-  /** Drops every kept answer. */
-  invalidate(): void {
-    this.generation++;
   }
 
   stop(): void {
@@ -92,7 +104,7 @@ export class CommandCenterService {
     if (!this.unsubscribe) {
       // Changes made while nobody listened were not seen: what is kept may predate them.
       this.invalidate();
-      this.unsubscribe = this.options.changes.subscribe(() => this.invalidate());
+      this.unsubscribe = this.options.changes.subscribe(() => this.refresh());
     }
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
