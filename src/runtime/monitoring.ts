@@ -19,6 +19,8 @@ export interface Monitoring {
 export interface MonitoringOptions extends SchedulerOptions {
   /** Start the loops (default). Tests drive `scheduler.runDue()` and `rules.tick()` instead. */
   start?: boolean;
+  /** Each run's lag in ms (benchmarks). */
+  onLag?: (ms: number) => void;
 }
 
 const byName = (monitors: readonly MonitorConfig[]) => new Map(monitors.map((m) => [m.name, m]));
@@ -36,7 +38,7 @@ export async function startMonitoring(core: Core, options: MonitoringOptions = {
   await sync(rt.loaded);
 
   const scheduler = new Scheduler(
-    { store: rt.store, clock: rt.clock, logger: rt.logger, metrics: rt.metrics, incidents: core.incidents, redactor: rt.loaded.redactor, monitors: () => monitors, retentionMs: config.retention.check_results },
+    { store: rt.store, clock: rt.clock, logger: rt.logger, metrics: rt.metrics, incidents: core.incidents, redactor: rt.loaded.redactor, monitors: () => monitors, retentionMs: config.retention.check_results, ...(options.onLag ? { onLag: options.onLag } : {}) },
     { concurrency: config.workers.concurrency, leaseMs: config.workers.lease, location: options.location ?? config.workers.location, ...options },
   );
   const rules = new AlertRuleEvaluator(core.incidents, () => config, rt.logger);

@@ -32,7 +32,7 @@ export function schedulerMetrics(registry: Registry): SchedulerMetrics {
   const lag = new Histogram({
     name: 'medic_scheduler_lag_seconds',
     help: 'How late check runs started against their due time.',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 5],
     registers: [registry],
   });
   const dropped = new Counter({ name: 'medic_check_results_dropped_total', help: 'Check results dropped because the database was unreachable for too long and the buffer was full.', registers: [registry] });

@@ -35,6 +35,8 @@ export interface SchedulerDeps {
   /** The monitors of the config this process loaded, by name; read on every run, so a reload takes effect. */
   monitors(): ReadonlyMap<string, MonitorConfig>;
   retentionMs: number;
+  /** Called with each run's lag (ms past its due time); benchmarks record the distribution. */
+  onLag?: (ms: number) => void;
 }
 
 export interface SchedulerOptions {
@@ -185,7 +187,9 @@ export class Scheduler {
     let startedAt: number;
     try {
       startedAt = this.deps.clock.now();
-      this.metrics.lag(Math.max(0, startedAt - run.dueAt));
+      const lag = Math.max(0, startedAt - run.dueAt);
+      this.metrics.lag(lag);
+      this.deps.onLag?.(lag);
       outcome = await runCheck(monitor, { signal: this.abort.signal, now: () => this.deps.clock.now(), lastPingAt: run.lastPingAt, monitorCreatedAt: run.createdAt });
     } finally {
       release();
