@@ -273,6 +273,11 @@ export class Scheduler {
     if (deleted > 0) this.deps.logger.info({ deleted }, 'pruned old check results');
   }
 
+  /** Drops the metric series of monitors no longer in the config. */
+  forget(monitors: readonly string[]): void {
+    for (const m of monitors) this.metrics.forget(m);
+  }
+
   /** Finished runs waiting to be written (tests and shutdown). */
   get buffered(): number {
     return this.buffer.size;
