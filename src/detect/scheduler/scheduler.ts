@@ -9,7 +9,7 @@ import type { Store } from '../../store/index.js';
 import { runCheck, type CheckOutcome } from '../checks/index.js';
 import { ANY_LOCATION } from '../monitors/sync.js';
 import { schedulerMetrics, type SchedulerMetrics } from './metrics.js';
-import { openMonitorIncident, recoverMonitorIncident } from './monitor-incidents.js';
+import { degradedChanged, openMonitorIncident, recoverMonitorIncident } from './monitor-incidents.js';
 import { claimDue, pruneResults, releaseLeases, renewLeases, writeFinished, type ClaimedRun, type FinishedRun } from './schedule-store.js';
 import { stepStreak, type ScheduleStatus } from './state.js';
 import { ResultBuffer } from './result-buffer.js';
@@ -227,6 +227,8 @@ export class Scheduler {
         step.state = { ...run.streak, consecutiveSuccesses: step.state.consecutiveSuccesses };
         monitorStatus = 'down';
       }
+    } else if ((step.transition === 'degraded' || step.transition === 'undegraded') && monitor.notify_degraded) {
+      await degradedChanged(this.deps.incidents, monitor, step.transition === 'degraded', startedAt, outcome).catch((err: unknown) => this.deps.logger.warn({ err, monitor: monitor.name }, 'recording a degraded monitor failed'));
     } else if (step.state.status === 'down' && step.transition === null && run.streak.status !== 'down') {
       monitorStatus = run.streak.status;
     }
