@@ -99,8 +99,17 @@ export class Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // A task still running when its next turn comes skips that turn: a slow database must not pile
+    // up flushes or renewals behind one another.
     const every = (ms: number, fn: () => Promise<unknown>) => {
-      const t = setInterval(() => void fn().catch((err: unknown) => this.deps.logger.warn({ err }, 'scheduler task failed')), ms);
+      let busy = false;
+      const t = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void fn()
+          .catch((err: unknown) => this.deps.logger.warn({ err }, 'scheduler task failed'))
+          .finally(() => (busy = false));
+      }, ms);
       this.timers.push(t);
     };
     every(this.o.tickMs, () => this.claim());
