@@ -19,6 +19,8 @@ export interface Monitoring {
 export interface MonitoringOptions extends SchedulerOptions {
   /** Start the loops (default). Tests drive `scheduler.runDue()` and `rules.tick()` instead. */
   start?: boolean;
+  /** Each run's lag in ms (benchmarks). */
+  onLag?: (ms: number) => void;
 }
 
 const byName = (monitors: readonly MonitorConfig[]) => new Map(monitors.map((m) => [m.name, m]));
@@ -32,11 +34,12 @@ export async function startMonitoring(core: Core, options: MonitoringOptions = {
     if (summary.added.length + summary.changed.length + summary.disabled.length > 0) {
       rt.logger.info({ added: summary.added.length, changed: summary.changed, disabled: summary.disabled, unchanged: summary.unchanged }, 'monitors synced');
     }
+    return summary;
   };
   await sync(rt.loaded);
 
   const scheduler = new Scheduler(
-    { store: rt.store, clock: rt.clock, logger: rt.logger, metrics: rt.metrics, incidents: core.incidents, redactor: rt.loaded.redactor, monitors: () => monitors, retentionMs: config.retention.check_results },
+    { store: rt.store, clock: rt.clock, logger: rt.logger, metrics: rt.metrics, incidents: core.incidents, redactor: rt.loaded.redactor, monitors: () => monitors, retentionMs: config.retention.check_results, ...(options.onLag ? { onLag: options.onLag } : {}) },
     { concurrency: config.workers.concurrency, leaseMs: config.workers.lease, location: options.location ?? config.workers.location, ...options },
   );
   const rules = new AlertRuleEvaluator(core.incidents, () => config, rt.logger);
@@ -51,8 +54,9 @@ export async function startMonitoring(core: Core, options: MonitoringOptions = {
     rules,
     async reload(loaded) {
       rt.loaded.redactor.addAll(loaded.redactor);
-      await sync(loaded);
+      const summary = await sync(loaded);
       config = loaded.config;
+      scheduler.forget(summary.disabled);
       monitors = byName(config.monitors);
     },
     async stop() {
