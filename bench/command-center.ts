@@ -25,6 +25,7 @@ import { appContext } from '../src/runtime/all-in-one.js';
 import { openRuntime } from '../src/runtime/bootstrap.js';
 import { buildCore } from '../src/runtime/core.js';
 import { buildApp } from '../src/server/app.js';
+import { ManualClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { createToken, type Store } from '../src/store/index.js';
 
@@ -56,8 +57,9 @@ async function seed(store: Store): Promise<void> {
       )
       .execute();
   }
+  const ms = (v: number) => sql`CAST(${v} AS bigint)`;
   await sql`INSERT INTO monitor_schedule (monitor_id, location, next_run_at, status, failing_since, last_run_at)
-    SELECT id, '*', ${NOW + MIN}, status, CASE WHEN status = 'down' THEN ${NOW - 4 * MIN} ELSE NULL END, ${NOW - 20_000} FROM monitors`.execute(db);
+    SELECT id, '*', ${ms(NOW + MIN)}, status, CASE WHEN status = 'down' THEN ${ms(NOW - 4 * MIN)} ELSE NULL END, ${ms(NOW - 20_000)} FROM monitors`.execute(db);
   // Results, an hour at a time. h is a stable pseudo-random number per run; failing monitors fail
   // their last 5 minutes, other runs fail one time in 500 and are degraded one in 100.
   const h = sql.raw('((m.id * 7919 + t.i * 104729) % 1000)');
@@ -65,7 +67,7 @@ async function seed(store: Store): Promise<void> {
   for (let from = 0; from < RUNS_PER_MONITOR; from += perHour) {
     const to = Math.min(RUNS_PER_MONITOR, from + perHour) - 1;
     const at = sql`CAST(${START} AS bigint) + t.i * ${INTERVAL_S * 1000} + (m.id * 5987) % ${INTERVAL_S * 1000}`;
-    const failing = sql`(m.status = 'down' AND ${at} >= ${NOW - 5 * MIN})`;
+    const failing = sql`(m.status = 'down' AND ${at} >= CAST(${NOW - 5 * MIN} AS bigint))`;
     const status = sql`CASE WHEN ${failing} OR ${h} < 2 THEN 'down' WHEN ${h} < 12 THEN 'degraded' ELSE 'up' END`;
     const select = sql`SELECT m.id, ${at}, 20 + (${h} * 37) % 480 + CASE WHEN ${h} >= 2 AND ${h} < 12 THEN 800 ELSE 0 END, ${status},
       CASE WHEN ${failing} OR ${h} < 2 THEN 'expected status 200, got 503' ELSE NULL END,
@@ -109,7 +111,9 @@ function percentiles(ms: number[]): string {
 
 async function bench(label: string, url: string): Promise<void> {
   const config = `services:\n${Array.from({ length: SERVICES }, (_, i) => `  - { name: service-${String(i).padStart(3, '0')} }`).join('\n')}\nstorage: { url: "${url}", pool_size: 10 }\n`;
-  const rt = await openRuntime(loadConfigText(config, { env: {} }), { logger: silentLogger });
+  // The clock stands still at the end of the seeded day, however long seeding takes, so every answer
+  // looks at the same last minutes of results.
+  const rt = await openRuntime(loadConfigText(config, { env: {} }), { logger: silentLogger, clock: new ManualClock(NOW) });
   try {
     const t0 = performance.now();
     await seed(rt.store);
@@ -121,7 +125,7 @@ async function bench(label: string, url: string): Promise<void> {
     const listeners = new Set<(kind: string) => void>();
     const changes = { subscribe: (l: (kind: string) => void) => (listeners.add(l), () => listeners.delete(l)) };
     const app = await buildApp({ ...appContext(core), changes });
-    const token = (await createToken(rt.store.db, { name: 'bench', role: 'viewer', source: 'cli' }, Date.now())).token;
+    const token = (await createToken(rt.store.db, { name: 'bench', role: 'viewer', source: 'cli' }, NOW)).token;
     const get = async () => {
       const t = performance.now();
       const res = await app.inject({ method: 'GET', url: '/api/command-center', headers: { authorization: `Bearer ${token}` } });
@@ -149,6 +153,9 @@ async function bench(label: string, url: string): Promise<void> {
       served.push(...(await Promise.all(Array.from({ length: 20 }, () => get()))).map((r) => r.ms));
     }
     console.log(`${label}: GET as served (20 dashboards refetching 1 s after each change, a change every second): ${percentiles(served)}`);
+    const kept: number[] = [];
+    for (let i = 0; i < 100; i++) kept.push((await get()).ms);
+    console.log(`${label}: GET of a kept answer, one request at a time: ${percentiles(kept)}`);
     const asked: number[] = [];
     // And a request the moment a change is reported: it waits for the computation that change started.
     for (let i = 0; i < 20; i++) {
@@ -160,7 +167,7 @@ async function bench(label: string, url: string): Promise<void> {
     const core_: number[] = [];
     for (let i = 0; i < 30; i++) {
       const t = performance.now();
-      await commandCenter({ store: rt.store, config: rt.loaded.config, now: Date.now() });
+      await commandCenter({ store: rt.store, config: rt.loaded.config, now: NOW });
       core_.push(performance.now() - t);
     }
     console.log(`${label}: core alone: ${percentiles(core_)}; load average ${load()}`);
