@@ -51,7 +51,8 @@ export async function insertMonitor(db: Db, m: MonitorSpec, now: number): Promis
       config: toJson({}),
       enabled: m.enabled === false ? 0 : 1,
       status: m.status,
-      last_run_at: now - 30_000,
+      // A pending monitor has not run yet.
+      last_run_at: m.status === 'pending' ? null : now - 30_000,
       created_at: now - 60 * MIN,
       updated_at: now,
     })
@@ -60,7 +61,7 @@ export async function insertMonitor(db: Db, m: MonitorSpec, now: number): Promis
   const id = Number(row.id);
   await db
     .insertInto('monitor_schedule')
-    .values({ monitor_id: id, location: '*', next_run_at: now + MIN, status: m.status, failing_since: m.failingSince ?? null, last_run_at: now - 30_000 })
+    .values({ monitor_id: id, location: '*', next_run_at: now + MIN, status: m.status, failing_since: m.failingSince ?? null, last_run_at: m.status === 'pending' ? null : now - 30_000 })
     .execute();
   return id;
 }

@@ -50,7 +50,7 @@ export async function commandCenter(input: CommandCenterInput): Promise<CommandC
   const w = timeWindow(now, input.windowMs);
   const db = store.db;
   const [checks, monitors, incidents, alerts, approvals, deployments, flagChanges] = await Promise.all([
-    checkAggregates(store, w),
+    checkAggregates(store, w, limits.services),
     monitorOverview(db, limits.monitors),
     activeIncidents(db, limits.incidents),
     firingAlerts(db, limits.alerts),

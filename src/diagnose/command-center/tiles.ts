@@ -96,5 +96,6 @@ export function serviceRates(checks: CheckAggregates, sample: PrometheusSample |
       (b.runs ?? 0) - (a.runs ?? 0) ||
       byName(a.service, b.service),
   );
-  return { total: sorted.length, items: sorted.slice(0, limit) };
+  const total = new Set([...checks.servicesRan, ...rows.keys()]).size;
+  return { total, items: sorted.slice(0, limit) };
 }
