@@ -24,15 +24,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const config: pino.LoggerOptions = {
     level: options.level ?? process.env.MEDIC_LOG_LEVEL ?? 'info',
     base: { name: 'medic' },
-    formatters: redactor ? { log: (obj) => redactor.redactDeep(obj) } : undefined,
-    hooks: redactor
+    // pino reads `hooks` whenever the key is present: leave the keys out rather than set them undefined.
+    ...(redactor
       ? {
-          logMethod(args, method) {
-            const clean = args.map((a) => (typeof a === 'string' ? redactor.redact(a) : a instanceof Error ? redactError(a, redactor) : a));
-            return method.apply(this, clean as Parameters<typeof method>);
+          formatters: { log: (obj: Record<string, unknown>) => redactor.redactDeep(obj) },
+          hooks: {
+            logMethod(args, method) {
+              const clean = args.map((a) => (typeof a === 'string' ? redactor.redact(a) : a instanceof Error ? redactError(a, redactor) : a));
+              return method.apply(this, clean as Parameters<typeof method>);
+            },
           },
         }
-      : undefined,
+      : {}),
     serializers: {
       err: (err: Error) => {
         const s = pino.stdSerializers.err(err);
