@@ -153,6 +153,7 @@ export class JobRunner {
       const result = await handler(job, { signal: abort.signal, owner: this.owner });
       if (result && 'deferUntil' in result) await this.settle(() => queue.defer(store.db, job.id, this.owner, result.deferUntil, clock.now(), result.payload, job.runAt));
       else await this.settle(() => queue.complete(store.db, job.id, this.owner, clock.now()));
+      logger.debug({ jobId: job.id, kind: job.kind, attempt: job.attempts, deferred: !!result }, result ? 'job deferred' : 'job done');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (store.dialect.isUnavailable(err)) {
