@@ -85,10 +85,16 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     await core.flags.stop();
     throw err;
   }
+  // The runner's and the watchers' timers do not hold the process open (they must not keep a test or a
+  // one-off command alive), and a worker has no server socket: while the database is unreachable (no
+  // pool connection either), Node would find nothing left to wait for and exit. This keeps it running
+  // until stop().
+  const alive = setInterval(() => {}, 60_000);
   rt.logger.info({ concurrency, database: rt.store.dialect.description }, 'medic worker is running');
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      clearInterval(alive);
       await work.stop();
       await core.flags.stop();
       await listener?.close();

@@ -20,6 +20,8 @@ export interface MedicProcess {
   logs(): Array<Record<string, unknown>>;
   waitFor(text: string | RegExp, ms?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Whether it is still running (it has not exited, by itself or by a signal). */
+  alive(): boolean;
   /** SIGTERM, and the exit it leads to. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** kill -9, and wait until the process is gone. */
@@ -62,6 +64,7 @@ export async function launch(name: string, args: string[], ready: string | RegEx
         }),
     waitFor: m.waitFor,
     exited: m.exited,
+    alive: () => m.child.exitCode === null && m.child.signalCode === null,
     async stop() {
       if (m.child.exitCode === null && m.child.signalCode === null) m.child.kill('SIGTERM');
       return m.exited;
