@@ -28,11 +28,14 @@ export interface MedicProcess {
   kill9(): Promise<void>;
 }
 
-/** A folder with medic.yaml holding `yaml` (plus the admin token `TEST_TOKEN`). */
-export function writeConfig(yaml: string, prefix = 'medic-cluster-'): { dir: string; file: string } {
+/**
+ * A folder with medic.yaml holding `yaml` (plus the admin token `TEST_TOKEN`); a function gets the
+ * folder, for configs that keep files in it.
+ */
+export function writeConfig(yaml: string | ((dir: string) => string), prefix = 'medic-cluster-'): { dir: string; file: string } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const file = path.join(dir, 'medic.yaml');
-  writeFileSync(file, `${yaml}\nauth:\n  tokens:\n    - { name: test, role: admin, token: "${TEST_TOKEN}" }\n`);
+  writeFileSync(file, `${typeof yaml === 'function' ? yaml(dir) : yaml}\nauth:\n  tokens:\n    - { name: test, role: admin, token: "${TEST_TOKEN}" }\n`);
   return { dir, file };
 }
 
