@@ -4,6 +4,7 @@ import { approvalCommands } from './commands/approval.js';
 import { deployCommand } from './commands/deploy.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { rollbackCommand } from './commands/rollback.js';
+import { runCommand } from './commands/run.js';
 import { flagCommands } from './commands/flags.js';
 import { coverageCommand } from './commands/coverage.js';
 import { importCommand } from './commands/import.js';
@@ -24,7 +25,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand]) register(program, io, setExit);
+  for (const register of [startCommand, validateCommand, runCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand]) register(program, io, setExit);
   return program;
 }
 

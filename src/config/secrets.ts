@@ -27,6 +27,11 @@ export class Redactor {
     this.pattern = undefined;
   }
 
+  /** Learns another redactor's secrets (a reloaded config's new `${ENV}` values). */
+  addAll(other: Redactor): void {
+    for (const s of other.secrets) this.add(s);
+  }
+
   get size(): number {
     return this.secrets.size;
   }

@@ -254,12 +254,14 @@ class IngestBatch {
     }
     await this.flush();
     const stillFiring = await firingFingerprints(this.db, incident.id);
+    // Already resolved (a remediation's fix, a person): the alert clearing says so, it is not a second fix.
+    const resolves = stillFiring.length === 0 && incident.resolvedAt === null && incident.status !== 'closed';
     const event: NewEvent =
-      stillFiring.length === 0
+      resolves
         ? { type: 'resolved', actor: this.actor, payload: { source: alert.source, alert: alert.name, fingerprint: alert.fingerprint, note: 'the alert source says resolved' } }
         : { type: 'alert_resolved', actor: this.actor, payload: { alert: alert.name, fingerprint: alert.fingerprint, still_firing: stillFiring.length } };
     this.addEvents(incident, [event]);
-    return this.result(alert, stillFiring.length === 0 ? 'resolved' : 'recorded', incident.id);
+    return this.result(alert, resolves ? 'resolved' : 'recorded', incident.id);
   }
 
   private join(alert: IncomingAlert, incident: Incident, outcome: IngestOutcome, extra: NewEvent[] = []): IngestResult {

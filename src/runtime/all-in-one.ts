@@ -10,10 +10,15 @@ export { appContext, type RunningServer } from './api-role.js';
  * runner and the scheduler. Shutdown stops accepting requests, lets in-flight work finish, then closes
  * the database.
  */
-export async function startAllInOne(rt: Runtime, options: HttpOptions & { concurrency?: number } = {}): Promise<RunningServer> {
+export async function startAllInOne(rt: Runtime, options: HttpOptions & { concurrency?: number; watchConfig?: boolean } = {}): Promise<RunningServer> {
   const core = await buildCore(rt);
-  // The job runner and the scheduler: see startBackgroundWork, where the scheduler starts.
-  const work = startBackgroundWork(core, { owner: rt.identity.id, location: rt.identity.location, concurrency: options.concurrency ?? rt.loaded.config.workers.concurrency });
+  // The job runner and the scheduler (with medic.yaml reloads): see startBackgroundWork.
+  const work = await startBackgroundWork(core, {
+    owner: rt.identity.id,
+    location: rt.identity.location,
+    concurrency: options.concurrency ?? rt.loaded.config.workers.concurrency,
+    ...(options.watchConfig !== undefined ? { watchConfig: options.watchConfig } : {}),
+  });
   // Changes made by other processes (the CLI, other API servers on the same PostgreSQL) reach this one.
   core.flags.start();
   let http;
@@ -32,7 +37,7 @@ export async function startAllInOne(rt: Runtime, options: HttpOptions & { concur
       await work.stop();
       await rt.store.close();
     })());
-  return { app: http.app, core, url: http.url, stop };
+  return { app: http.app, core, monitoring: work.monitoring, url: http.url, stop };
 }
 
 /** Stops on SIGINT/SIGTERM within `graceMs`, then exits; a second signal exits at once. */

@@ -3,6 +3,7 @@ import { buildApp } from '../server/app.js';
 import type { AppContext } from '../server/context.js';
 import type { Runtime } from './bootstrap.js';
 import { buildCore, type Core } from './core.js';
+import type { Monitoring } from './monitoring.js';
 
 /**
  * `medic start --role api`: the REST API, the UI and the ingest endpoints. It writes events and enqueues
@@ -25,6 +26,8 @@ export interface RunningHttp {
 export interface RunningServer {
   app: FastifyInstance;
   core: Core;
+  /** The scheduler and alert rules, in a process that runs them (the all-in-one; not the api role). */
+  monitoring?: Monitoring;
   url: string;
   stop(): Promise<void>;
 }

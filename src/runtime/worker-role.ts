@@ -1,7 +1,9 @@
 import type { Runtime } from './bootstrap.js';
 import { buildCore, type Core } from './core.js';
+import { watchConfig } from './config-watch.js';
 import { JobRunner } from './job-runner.js';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
+import { startMonitoring, type Monitoring } from './monitoring.js';
 
 /**
  * `medic worker` (= `medic start --role worker`): the work behind the API — the job runner (runbooks,
@@ -16,17 +18,20 @@ export interface BackgroundWorkOptions {
   owner: string;
   /** Where this process's checks run from. */
   location: string;
-  /** Jobs (and checks) in flight at once. */
+  /** Jobs in flight at once, and checks in flight at once. */
   concurrency: number;
+  /** Reload monitors and alert rules when medic.yaml changes or on SIGHUP (default: when loaded from a file). */
+  watchConfig?: boolean;
 }
 
 export interface BackgroundWork {
   runner: JobRunner;
+  monitoring: Monitoring;
   stop(): Promise<void>;
 }
 
-/** What a worker does, shared by the worker role and the all-in-one. */
-export function startBackgroundWork(core: Core, options: BackgroundWorkOptions): BackgroundWork {
+/** What a worker does, shared by the worker role and the all-in-one: the job runner and the scheduler. */
+export async function startBackgroundWork(core: Core, options: BackgroundWorkOptions): Promise<BackgroundWork> {
   const { rt } = core;
   const runner = new JobRunner({
     store: rt.store,
@@ -39,16 +44,22 @@ export function startBackgroundWork(core: Core, options: BackgroundWorkOptions):
     owner: options.owner,
   });
   runner.start();
-
-  // ── The monitor scheduler starts here ───────────────────────────────────────────────────────────────
-  // (issue 9: monitors claimed with leases from monitor_schedule, for this location). One line, e.g.
-  //   const scheduler = startScheduler(core, { owner: options.owner, location: options.location, concurrency: options.concurrency });
-  // and `await scheduler.stop()` first in stop() below, so no check result is cut off by the runner's stop.
-  // ────────────────────────────────────────────────────────────────────────────────────────────────────
-
+  let monitoring: Monitoring;
+  try {
+    // The scheduler: monitor runs claimed with leases from this location's schedule, and alert rules.
+    monitoring = await startMonitoring(core, { owner: options.owner, location: options.location, concurrency: options.concurrency });
+  } catch (err) {
+    await runner.stop();
+    throw err;
+  }
+  const unwatch = options.watchConfig === false || rt.loaded.file === '<inline>' ? () => {} : watchConfig(rt.loaded.file, rt.logger, (loaded) => monitoring.reload(loaded));
   return {
     runner,
+    monitoring,
     async stop() {
+      unwatch();
+      // The scheduler first: its last results are written before the runner and the database stop.
+      await monitoring.stop();
       await runner.stop();
     },
   };
@@ -61,6 +72,8 @@ export interface WorkerOptions {
   metricsPort?: number;
   /** Address of that listener (default server.host). */
   metricsHost?: string;
+  /** Reload monitors on medic.yaml changes and SIGHUP (default: when loaded from a file). */
+  watchConfig?: boolean;
 }
 
 export interface RunningWorker {
@@ -76,7 +89,13 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   const concurrency = options.concurrency ?? rt.loaded.config.workers.concurrency;
   // Remediations switch flags off; this process evaluates what the others changed too.
   core.flags.start();
-  const work = startBackgroundWork(core, { owner: rt.identity.id, location: rt.identity.location, concurrency });
+  let work: BackgroundWork;
+  try {
+    work = await startBackgroundWork(core, { owner: rt.identity.id, location: rt.identity.location, concurrency, ...(options.watchConfig !== undefined ? { watchConfig: options.watchConfig } : {}) });
+  } catch (err) {
+    await core.flags.stop();
+    throw err;
+  }
   let listener: MetricsListener | undefined;
   try {
     if (options.metricsPort !== undefined) listener = await startMetricsListener(rt, { port: options.metricsPort, host: options.metricsHost });

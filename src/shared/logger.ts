@@ -24,18 +24,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const config: pino.LoggerOptions = {
     level: options.level ?? process.env.MEDIC_LOG_LEVEL ?? 'info',
     base: { name: 'medic' },
-    // pino reads `hooks` whenever the key is present: leave the keys out rather than set them undefined.
-    ...(redactor
-      ? {
-          formatters: { log: (obj: Record<string, unknown>) => redactor.redactDeep(obj) },
-          hooks: {
-            logMethod(args, method) {
-              const clean = args.map((a) => (typeof a === 'string' ? redactor.redact(a) : a instanceof Error ? redactError(a, redactor) : a));
-              return method.apply(this, clean as Parameters<typeof method>);
-            },
-          },
-        }
-      : {}),
     serializers: {
       err: (err: Error) => {
         const s = pino.stdSerializers.err(err);
@@ -43,6 +31,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
     },
   };
+  // pino reads these objects' fields: leave them out entirely (not undefined) when nothing is redacted.
+  if (redactor) {
+    config.formatters = { log: (obj) => redactor.redactDeep(obj) };
+    config.hooks = {
+      logMethod(args, method) {
+        const clean = args.map((a) => (typeof a === 'string' ? redactor.redact(a) : a instanceof Error ? redactError(a, redactor) : a));
+        return method.apply(this, clean as Parameters<typeof method>);
+      },
+    };
+  }
   if (pretty) {
     return pino({ ...config, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name' } } });
   }

@@ -33,21 +33,44 @@ export interface MonitorsTable {
   config_hash: string;
   config: JsonText;
   enabled: Generated<Bool>;
-  /** pending | up | degraded | down | paused */
+  /** pending | up | degraded | down: the monitor as a whole (down once confirmed by enough locations). */
   status: Generated<string>;
-  consecutive_failures: Generated<number>;
-  consecutive_successes: Generated<number>;
-  /** Time of the first failing run of the current failure streak: the incident's started_at. */
-  failing_since: Millis | null;
-  next_run_at: Millis;
-  lease_owner: string | null;
-  lease_until: Millis | null;
   last_run_at: Millis | null;
   heartbeat_token: string | null;
   last_ping_at: Millis | null;
   incident_id: number | null;
   created_at: Millis;
   updated_at: Millis;
+}
+
+/** When each monitor runs next, per location, who holds the run, and its failure streak there. */
+export interface MonitorScheduleTable {
+  id: Generated<number>;
+  monitor_id: number;
+  /** A worker location, or `*` for a monitor without `locations:` (any worker runs it). */
+  location: string;
+  next_run_at: Millis;
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  /** pending | up | degraded | down, as seen from this location. */
+  status: Generated<string>;
+  consecutive_failures: Generated<number>;
+  consecutive_successes: Generated<number>;
+  /** Time of the first failing run of the current streak: the incident's started_at. */
+  failing_since: Millis | null;
+  last_run_at: Millis | null;
+  last_error: string | null;
+}
+
+/** Per monitor and hour: run counts and summed duration, kept by the result writer. */
+export interface CheckRollupsTable {
+  monitor_id: number;
+  /** Start of the hour, UTC ms. */
+  hour: Millis;
+  runs: number;
+  up: number;
+  degraded: number;
+  duration_ms_sum: number;
 }
 
 export interface CheckResultsTable {
@@ -260,7 +283,9 @@ export interface AlertStatesTable {
 export interface Database {
   api_tokens: ApiTokensTable;
   monitors: MonitorsTable;
+  monitor_schedule: MonitorScheduleTable;
   check_results: CheckResultsTable;
+  check_rollups: CheckRollupsTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   alerts: AlertsTable;

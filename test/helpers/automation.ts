@@ -101,7 +101,7 @@ export async function insertMonitor(h: AutomationHarness, name: string, service:
   const now = h.clock.now();
   const row = await h.core.rt.store.db
     .insertInto('monitors')
-    .values({ name, service, type: 'http', config_hash: name, config: toJson({}), next_run_at: now, created_at: now, updated_at: now })
+    .values({ name, service, type: 'http', config_hash: name, config: toJson({}), created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);

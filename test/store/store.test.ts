@@ -10,9 +10,13 @@ const SAMPLE: { [T in keyof Database]: Record<string, unknown> } = {
   api_tokens: { name: 'ci', role: 'admin', token_hash: 'h1', source: 'cli', created_at: NOW, last_used_at: NOW + 1 },
   monitors: {
     name: 'login', service: 'auth', type: 'http', config_hash: 'abc', config: toJson({ url: 'http://x' }), enabled: 1, status: 'up',
-    consecutive_failures: 2, consecutive_successes: 0, failing_since: NOW - 5000, next_run_at: NOW + 10_000, lease_owner: 'w1',
-    lease_until: NOW + 5000, last_run_at: NOW, heartbeat_token: 'hb-token', last_ping_at: NOW, incident_id: 7, created_at: NOW, updated_at: NOW,
+    last_run_at: NOW, heartbeat_token: 'hb-token', last_ping_at: NOW, incident_id: 7, created_at: NOW, updated_at: NOW,
   },
+  monitor_schedule: {
+    monitor_id: 1, location: 'eu-west', next_run_at: NOW + 10_000, lease_owner: 'w1', lease_until: NOW + 5000, status: 'down',
+    consecutive_failures: 2, consecutive_successes: 0, failing_since: NOW - 5000, last_run_at: NOW, last_error: 'timeout',
+  },
+  check_rollups: { monitor_id: 1, hour: NOW, runs: 360, up: 350, degraded: 5, duration_ms_sum: 1234.5 },
   check_results: {
     monitor_id: 1, started_at: NOW, duration_ms: 12.5, status: 'down', error: 'timeout', timings: toJson({ total_ms: 12.5 }),
     details: toJson([{ name: 'status', pass: false }]), trace_id: '0af7651916cd43dd8448eb211c80319c', location: 'eu-west',

@@ -5,6 +5,7 @@ import { deploymentRoutes } from './deployments.js';
 import { healthRoutes } from './health.js';
 import { flagRoutes } from './flags.js';
 import { incidentRoutes } from './incidents.js';
+import { monitorRoutes } from './monitors.js';
 import { remediationRoutes } from './remediations.js';
 import { serviceRoutes } from './services.js';
 import { sessionRoutes } from './session.js';
@@ -15,5 +16,5 @@ import { tokenRoutes } from './tokens.js';
 
 /** Every route module, in one list. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes]) await routes(app, ctx);
+  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes, monitorRoutes]) await routes(app, ctx);
 }

@@ -1,0 +1,156 @@
+// Check-scheduler benchmark (issue 4): N http monitors at a 10 s interval against a loopback nginx
+// serving a small JSON page, for a measured window after a warm-up; then the same rate of probes through
+// Prometheus's blackbox_exporter. Reports checks/s, CPU ms per 1,000 checks (whole process: scheduler,
+// checks, storage), peak RSS, scheduler lag p50/p99. Medic runs as `medic start` (build first: npm run build).
+// Run: npx tsx bench/checks.ts [monitors...]   (default 1000 10000; SECONDS=60 WARMUP=15)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+const SECONDS = Number(process.env.SECONDS ?? 60);
+const WARMUP = Number(process.env.WARMUP ?? 15);
+const INTERVAL_S = 10;
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHttp(url: string) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startNginx(dir: string): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  writeFileSync(path.join(dir, 'health.json'), JSON.stringify({ status: 'ok', service: 'shop', version: '1.0.0' }));
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `daemon off; worker_processes 1; error_log ${dir}/nginx-error.log; pid ${dir}/nginx.pid;
+events { worker_connections 16384; }
+http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  server { listen 127.0.0.1:${port}; keepalive_requests 100000; location / { root ${dir}; default_type application/json; } } }`,
+  );
+  const proc = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/health.json`;
+  await waitHttp(url);
+  return { url, proc };
+}
+
+/** utime + stime of a process in ms, and its peak RSS in MB, from /proc. */
+function procStats(pid: number): { cpuMs: number; peakRssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return { cpuMs: (ticks * 1000) / 100, peakRssMb: Number(hwm) / 1024 };
+}
+
+/** Cumulative bucket counts of medic_scheduler_lag_seconds from /metrics. */
+async function lagBuckets(metricsUrl: string): Promise<Map<number, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const out = new Map<number, number>();
+  for (const m of text.matchAll(/^medic_scheduler_lag_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  return out;
+}
+
+/** The quantile from the difference of two cumulative histograms, interpolated within its bucket (ms). */
+function histogramQuantile(a: Map<number, number>, b: Map<number, number>, q: number): number {
+  const bounds = [...b.keys()].sort((x, y) => x - y);
+  const total = (b.get(Infinity) ?? 0) - (a.get(Infinity) ?? 0);
+  const want = q * total;
+  let prevBound = 0;
+  let prevCount = 0;
+  for (const le of bounds) {
+    const count = (b.get(le) ?? 0) - (a.get(le) ?? 0);
+    if (count >= want) {
+      if (!Number.isFinite(le)) return prevBound * 1000;
+      return (prevBound + ((le - prevBound) * (want - prevCount)) / Math.max(1, count - prevCount)) * 1000;
+    }
+    prevBound = le;
+    prevCount = count;
+  }
+  return NaN;
+}
+
+/** `medic start` as users run it (compiled, one process: API, job runner, scheduler) with N monitors. */
+async function benchMedic(n: number, target: string, dir: string) {
+  const port = await freePort();
+  const db = path.join(dir, `medic-${n}.db`);
+  const monitors = Array.from({ length: n }, (_, i) => `  - { name: m${i}, type: http, url: "${target}?m=${i}", interval: ${INTERVAL_S}s, timeout: 5s, assert_status: 200, assert_json_path: "$.status" }`).join('\n');
+  const file = path.join(dir, `medic-${n}.yaml`);
+  writeFileSync(file, `server: { port: ${port}, host: 127.0.0.1 }\nstorage: { url: "sqlite://${db}" }\nworkers: { concurrency: 500 }\nmonitors:\n${monitors}\n`);
+  const proc = spawn(process.execPath, [path.join(import.meta.dirname, '../bin/medic.js'), 'start', '-c', file], { stdio: 'ignore', env: { ...process.env, MEDIC_LOG_LEVEL: 'warn' } });
+  const base = `http://127.0.0.1:${port}`;
+  await waitHttp(`${base}/healthz`);
+  await new Promise((r) => setTimeout(r, WARMUP * 1000));
+  const sqlite = new Database(db, { readonly: true });
+  const count = () => (sqlite.prepare('SELECT count(*) AS n FROM check_results').get() as { n: number }).n;
+  const before = count();
+  const lag0 = await lagBuckets(`${base}/metrics`);
+  const s0 = procStats(proc.pid!);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const elapsed = (performance.now() - t0) / 1000;
+  const s1 = procStats(proc.pid!);
+  const lag1 = await lagBuckets(`${base}/metrics`);
+  const checks = count() - before;
+  const down = (sqlite.prepare("SELECT count(*) AS n FROM check_results WHERE status = 'down'").get() as { n: number }).n;
+  sqlite.close();
+  proc.kill('SIGTERM');
+  await new Promise((r) => proc.once('exit', r));
+  return { checksPerSec: checks / elapsed, cpuMsPer1000: ((s1.cpuMs - s0.cpuMs) / checks) * 1000, peakRssMb: s1.peakRssMb, lagP50: histogramQuantile(lag0, lag1, 0.5), lagP99: histogramQuantile(lag0, lag1, 0.99), down };
+}
+
+async function benchBlackbox(n: number, target: string, dir: string) {
+  const port = await freePort();
+  writeFileSync(path.join(dir, 'blackbox.yml'), 'modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http: { preferred_ip_protocol: ip4 }\n');
+  const proc = spawn('prometheus-blackbox-exporter', [`--config.file=${dir}/blackbox.yml`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const exporter = `http://127.0.0.1:${port}`;
+  await waitHttp(`${exporter}/metrics`);
+  const rate = n / INTERVAL_S;
+  const drive = (seconds: number) =>
+    new Promise<{ sent: number; failures: number; p50: number; p99: number }>((resolve) => {
+      const load = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'load/blackbox-load.ts'), exporter, target, String(rate), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      load.stdout.on('data', (d) => (out += d));
+      load.on('exit', () => resolve(JSON.parse(out.trim().split('\n').at(-1)!)));
+    });
+  await drive(Math.min(WARMUP, 5));
+  const s0 = procStats(proc.pid!);
+  const t0 = performance.now();
+  const r = await drive(SECONDS);
+  const elapsed = (performance.now() - t0) / 1000;
+  const s1 = procStats(proc.pid!);
+  proc.kill('SIGTERM');
+  return { checksPerSec: r.sent / elapsed, cpuMsPer1000: ((s1.cpuMs - s0.cpuMs) / r.sent) * 1000, peakRssMb: s1.peakRssMb, probeP50: r.p50, probeP99: r.p99, failures: r.failures };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'medic-bench-checks-'));
+const nginx = await startNginx(dir);
+const fmt = (x: number, d = 0) => x.toFixed(d);
+try {
+  for (const n of sizes.length ? sizes : [1000, 10_000]) {
+    console.log(`\n${n} monitors every ${INTERVAL_S}s (${n / INTERVAL_S} checks/s wanted), ${SECONDS}s measured after ${WARMUP}s warm-up; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    const m = await benchMedic(n, nginx.url, dir);
+    console.log(`  medic     ${fmt(m.checksPerSec)} checks/s  ${fmt(m.cpuMsPer1000)} CPU ms/1k checks  peak RSS ${fmt(m.peakRssMb)} MB  lag p50 ${fmt(m.lagP50, 1)} ms p99 ${fmt(m.lagP99, 1)} ms  (${m.down} down)`);
+    const b = await benchBlackbox(n, nginx.url, dir);
+    console.log(`  blackbox  ${fmt(b.checksPerSec)} checks/s  ${fmt(b.cpuMsPer1000)} CPU ms/1k checks  peak RSS ${fmt(b.peakRssMb)} MB  probe p50 ${fmt(b.probeP50, 1)} ms p99 ${fmt(b.probeP99, 1)} ms  (${b.failures} failed)`);
+  }
+} finally {
+  nginx.proc.kill('SIGQUIT');
+}

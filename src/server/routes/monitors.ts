@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getMonitor, listMonitors, monitorResults, recordPing, traceLinker } from '../../detect/monitors/queries.js';
+import type { AppContext } from '../context.js';
+import { badRequest, notFound } from '../errors.js';
+
+const run = z.object({ started_at: z.number(), duration_ms: z.number(), status: z.string(), error: z.string().nullable(), trace_id: z.string().nullable(), trace_url: z.string().nullable() });
+const monitorSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  service: z.string().nullable(),
+  type: z.string(),
+  status: z.string(),
+  enabled: z.boolean(),
+  last_run_at: z.number().nullable(),
+  last_result: run.nullable(),
+  uptime: z.object({ '24h': z.number().nullable(), '7d': z.number().nullable(), '30d': z.number().nullable() }),
+  latency: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }),
+  incident_id: z.number().nullable(),
+});
+const resultSchema = run.extend({ timings: z.record(z.string(), z.number()), details: z.array(z.unknown()), location: z.string() });
+
+function parseTime(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw badRequest(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const link = traceLinker(ctx.loaded.config);
+
+  r.get(
+    '/api/monitors',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Monitors with status, latest run, uptime (24 h / 7 d / 30 d) and latency; down and degraded first',
+        tags: ['monitors'],
+        querystring: z.object({
+          service: z.string().min(1).optional(),
+          status: z.enum(['pending', 'up', 'degraded', 'down']).optional(),
+          search: z.string().min(1).max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+        response: { 200: z.object({ monitors: z.array(monitorSchema), total: z.number() }) },
+      },
+    },
+    async (request) => listMonitors(ctx.store.db, link, ctx.clock.now(), request.query),
+  );
+
+  r.get(
+    '/api/monitors/:id',
+    {
+      config: { access: 'viewer' },
+      schema: { summary: 'One monitor', tags: ['monitors'], params: z.object({ id: z.coerce.number().int().min(1) }), response: { 200: monitorSchema } },
+    },
+    async (request) => (await getMonitor(ctx.store.db, link, ctx.clock.now(), request.params.id)) ?? Promise.reject(notFound(`monitor ${request.params.id} not found`)),
+  );
+
+  r.get(
+    '/api/monitors/:id/results',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Check results of a monitor, newest first',
+        tags: ['monitors'],
+        params: z.object({ id: z.coerce.number().int().min(1) }),
+        querystring: z.object({
+          since: z.string().min(1).optional().describe('epoch ms or ISO 8601'),
+          until: z.string().min(1).optional().describe('epoch ms or ISO 8601'),
+          status: z.enum(['up', 'degraded', 'down']).optional(),
+          limit: z.coerce.number().int().min(1).max(5000).default(500),
+        }),
+        response: { 200: z.object({ results: z.array(resultSchema) }) },
+      },
+    },
+    async (request) => {
+      const { since, until, status, limit } = request.query;
+      const results = await monitorResults(ctx.store.db, link, request.params.id, { since: parseTime(since, 'since'), until: parseTime(until, 'until'), ...(status ? { status } : {}), limit });
+      if (!results) throw notFound(`monitor ${request.params.id} not found`);
+      return { results };
+    },
+  );
+
+  // Heartbeats: the token in the URL is the credential (like a webhook URL), so the route is public.
+  for (const method of ['POST', 'GET'] as const) {
+    r.route({
+      method,
+      url: '/api/heartbeat/:token',
+      config: { access: 'public' },
+      schema: { summary: 'Heartbeat ping of a heartbeat monitor', tags: ['monitors'], params: z.object({ token: z.string().min(1).max(200) }), response: { 200: z.object({ ok: z.literal(true), monitor: z.string() }) } },
+      handler: async (request) => {
+        const monitor = await recordPing(ctx.store.db, request.params.token, ctx.clock.now());
+        if (!monitor) throw notFound('no heartbeat monitor has this token');
+        return { ok: true as const, monitor };
+      },
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listIncidents, getTimeline } from '../../src/incidents/index.js';
+import { startDemo, type RunningDemo } from '../../src/runtime/demo/demo.js';
+import { silentLogger } from '../../src/shared/logger.js';
+
+/**
+ * What `npm start` shows a visitor: the demo's first fault (a deploy that breaks checkout behind the
+ * new_checkout_flow flag) detected, diagnosed, fixed by the flag's kill switch and verified, by itself.
+ */
+describe('the demo', () => {
+  let demo: RunningDemo;
+  afterAll(async () => demo?.stop());
+
+  it('detects, diagnoses, fixes and verifies its first fault with no human', async () => {
+    demo = await startDemo({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), 'medic-demo-')), logger: silentLogger, calmMs: 1_000 });
+    const db = demo.server.core.rt.store.db;
+    const deadline = Date.now() + 75_000;
+    let closed;
+    while (Date.now() < deadline) {
+      const { incidents } = await listIncidents(db, { limit: 10 });
+      closed = incidents.find((i) => i.status === 'closed');
+      if (closed) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(closed, 'an incident closed by itself').toBeDefined();
+    const i = closed!;
+    expect(i.service).toBe('checkout');
+    for (const at of [i.startedAt, i.detectedAt, i.diagnosedAt, i.resolvedAt, i.verifiedAt]) expect(at).not.toBeNull();
+    const types = (await getTimeline(db, i.id)).map((e) => e.type);
+    for (const t of ['opened', 'runbook_finished', 'remediation_finished', 'verified']) expect(types).toContain(t);
+    // The kill switch did it, recorded as a flag change linked to the incident.
+    const change = await db.selectFrom('flag_changes').selectAll().where('flag_key', '=', 'new_checkout_flow').where('incident_id', '=', i.id).executeTakeFirst();
+    expect(change?.actor).toBe('checkout-errors'); // the remediation rule
+    expect(JSON.parse(change!.after)).toMatchObject({ enabled: false });
+    // The deploy just before it is a suspect.
+    expect(types).toContain('deployment_correlated');
+    // The sign-in link's token works against the API.
+    const me = await fetch(`${demo.url}/api/me`, { headers: { authorization: `Bearer ${demo.token}` } });
+    expect(me.status).toBe(200);
+  }, 90_000);
+});
