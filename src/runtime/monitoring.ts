@@ -39,6 +39,7 @@ export async function startMonitoring(core: Core, options: MonitoringOptions = {
     if (summary.added.length + summary.changed.length + summary.disabled.length > 0) {
       rt.logger.info({ added: summary.added.length, changed: summary.changed, disabled: summary.disabled, unchanged: summary.unchanged }, 'monitors synced');
     }
+    return summary;
   };
   await sync(rt.loaded);
 
@@ -58,8 +59,9 @@ export async function startMonitoring(core: Core, options: MonitoringOptions = {
     rules,
     async reload(loaded) {
       rt.loaded.redactor.addAll(loaded.redactor);
-      await sync(loaded);
+      const summary = await sync(loaded);
       config = loaded.config;
+      scheduler.forget(summary.disabled);
       monitors = byName(config.monitors);
     },
     async stop() {

@@ -37,7 +37,7 @@ const monitorCommon = {
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .optional()
     .describe('Conditions over a passing run\'s measurements (total_ms, first_byte_ms, …) that make it degraded, e.g. "total_ms > 800".'),
-  notify_degraded: z.boolean().default(false).describe('Notify channels when the monitor becomes degraded (degraded opens no incident).'),
+  notify_degraded: z.boolean().default(false).describe('Tell people when the monitor turns degraded: it then opens a P4 latency incident of its own (notified through the usual routes), resolved when the monitor is up again. Without it, degraded is shown and reported only.'),
   notify: notifyList.optional().describe('Channels told about incidents this monitor opens.'),
   locations: z.array(z.string().min(1)).optional().describe('Run from these worker locations; an incident needs `confirm_locations` of them to agree.'),
   confirm_locations: z.number().int().min(1).default(1).describe('How many locations must see the failure before an incident opens.'),

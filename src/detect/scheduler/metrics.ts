@@ -37,18 +37,32 @@ export function schedulerMetrics(registry: Registry): SchedulerMetrics {
   });
   const dropped = new Counter({ name: 'medic_check_results_dropped_total', help: 'Check results dropped because the database was unreachable for too long and the buffer was full.', registers: [registry] });
   const totals = { up: total.labels('up'), degraded: total.labels('degraded'), down: total.labels('down') };
+  // Label children per monitor, looked up once: labels() hashes its arguments on every call.
+  type Children = { phases: Map<keyof Timings, Histogram.Internal<'monitor' | 'phase'>>; up: Gauge.Internal<'monitor'> };
+  const children = new Map<string, Children>();
+  const childrenOf = (monitor: string): Children => {
+    let c = children.get(monitor);
+    if (!c) children.set(monitor, (c = { phases: new Map(), up: up.labels(monitor) }));
+    return c;
+  };
   return {
     observe(monitor, outcome) {
+      const c = childrenOf(monitor);
       for (const phase of PHASES) {
         const v = outcome.timings[phase];
-        if (v !== undefined) duration.labels(monitor, PHASE_LABEL[phase]!).observe(v / 1000);
+        if (v === undefined) continue;
+        // Created on first use: a phase a monitor never has (tls for http://) gets no series.
+        let h = c.phases.get(phase);
+        if (!h) c.phases.set(phase, (h = duration.labels(monitor, PHASE_LABEL[phase]!)));
+        h.observe(v / 1000);
       }
-      up.labels(monitor).set(outcome.status === 'down' ? 0 : 1);
+      c.up.set(outcome.status === 'down' ? 0 : 1);
       totals[outcome.status].inc();
     },
     lag: (ms) => lag.observe(ms / 1000),
     dropped: (n) => dropped.inc(n),
     forget(monitor) {
+      children.delete(monitor);
       up.remove(monitor);
       for (const phase of PHASES) duration.remove(monitor, PHASE_LABEL[phase]!);
     },

@@ -101,3 +101,28 @@ export async function recoverMonitorIncident(ctx: IncidentContext, m: MonitorCon
   await ingestAlerts(ctx, [monitorAlert(m, 'resolved', run.at, {})], monitorActor(m.name));
   await db.updateTable('monitors').set({ incident_id: null }).where('id', '=', run.monitorId).execute();
 }
+
+/**
+ * `notify_degraded: true`: a monitor turning degraded (every assertion passed, a `degraded_if` held)
+ * opens a P4 latency incident of its own — which is how people are told, through the usual routes — and
+ * resolves it when the monitor is back to up. Without the option degraded is shown and reported only.
+ */
+export async function degradedChanged(ctx: IncidentContext, m: MonitorConfig, degraded: boolean, at: number, outcome: CheckOutcome): Promise<void> {
+  const name = `${m.alert ?? m.name} degraded`;
+  const reason = outcome.degradedBy?.join(', ') ?? 'slow';
+  const alert: IncomingAlert = {
+    source: 'monitor',
+    name,
+    fingerprint: `${monitorFingerprint(m.name)}:degraded`,
+    status: degraded ? 'firing' : 'resolved',
+    service: m.service ?? null,
+    severity: 'P4',
+    labels: { ...m.labels, alertname: name, monitor: m.name, alert_type: 'latency', severity: 'P4', ...(m.service ? { service: m.service } : {}) },
+    annotations: { degraded_if: reason },
+    startsAt: at,
+    endsAt: degraded ? null : at,
+    title: `${m.name} is degraded: ${reason}`,
+    ...(m.notify ? { notify: m.notify } : {}),
+  };
+  await ingestAlerts(ctx, [alert], monitorActor(m.name));
+}

@@ -9,7 +9,7 @@ import type { Store } from '../../store/index.js';
 import { runCheck, type CheckOutcome } from '../checks/index.js';
 import { ANY_LOCATION } from '../monitors/sync.js';
 import { schedulerMetrics, type SchedulerMetrics } from './metrics.js';
-import { openMonitorIncident, recoverMonitorIncident } from './monitor-incidents.js';
+import { degradedChanged, openMonitorIncident, recoverMonitorIncident } from './monitor-incidents.js';
 import { claimDue, pruneResults, releaseLeases, renewLeases, writeFinished, type ClaimedRun, type FinishedRun } from './schedule-store.js';
 import { stepStreak, type ScheduleStatus } from './state.js';
 import { ResultBuffer } from './result-buffer.js';
@@ -99,8 +99,17 @@ export class Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // A task still running when its next turn comes skips that turn: a slow database must not pile
+    // up flushes or renewals behind one another.
     const every = (ms: number, fn: () => Promise<unknown>) => {
-      const t = setInterval(() => void fn().catch((err: unknown) => this.deps.logger.warn({ err }, 'scheduler task failed')), ms);
+      let busy = false;
+      const t = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void fn()
+          .catch((err: unknown) => this.deps.logger.warn({ err }, 'scheduler task failed'))
+          .finally(() => (busy = false));
+      }, ms);
       this.timers.push(t);
     };
     every(this.o.tickMs, () => this.claim());
@@ -227,6 +236,8 @@ export class Scheduler {
         step.state = { ...run.streak, consecutiveSuccesses: step.state.consecutiveSuccesses };
         monitorStatus = 'down';
       }
+    } else if ((step.transition === 'degraded' || step.transition === 'undegraded') && monitor.notify_degraded) {
+      await degradedChanged(this.deps.incidents, monitor, step.transition === 'degraded', startedAt, outcome).catch((err: unknown) => this.deps.logger.warn({ err, monitor: monitor.name }, 'recording a degraded monitor failed'));
     } else if (step.state.status === 'down' && step.transition === null && run.streak.status !== 'down') {
       monitorStatus = run.streak.status;
     }
@@ -271,6 +282,11 @@ export class Scheduler {
     this.lastPrune = now;
     const deleted = await pruneResults(this.deps.store.db, now - this.deps.retentionMs);
     if (deleted > 0) this.deps.logger.info({ deleted }, 'pruned old check results');
+  }
+
+  /** Drops the metric series of monitors no longer in the config. */
+  forget(monitors: readonly string[]): void {
+    for (const m of monitors) this.metrics.forget(m);
   }
 
   /** Finished runs waiting to be written (tests and shutdown). */
