@@ -87,6 +87,20 @@ export async function launch(name: string, args: string[], ready: string | RegEx
   return proc;
 }
 
+export type LaunchSpec = Parameters<typeof launch>;
+
+/**
+ * Starts several processes at once. Each one that starts is added to `into` (the test's cleanup list)
+ * even when another fails to start, so a failed start leaves no process behind.
+ */
+export async function launchAll(into: MedicProcess[], specs: LaunchSpec[]): Promise<MedicProcess[]> {
+  const settled = await Promise.allSettled(specs.map((spec) => launch(...spec)));
+  for (const s of settled) if (s.status === 'fulfilled') into.push(s.value);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<MedicProcess>).value);
+}
+
 export async function freePort(): Promise<number> {
   return closedPort();
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
-import { apiClient, eventually, freePort, launch, READY, writeConfig, type MedicProcess } from '../helpers/cluster.js';
+import { apiClient, eventually, freePort, launchAll, READY, writeConfig, type MedicProcess } from '../helpers/cluster.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
 
@@ -52,12 +52,11 @@ describe('a PostgreSQL restart under an api and two workers', () => {
         `routes:\n  - { notify: [hook] }`,
       ].join('\n'),
     );
-    const started = await Promise.all([
-      launch('api', ['start', '--role', 'api', '-c', file], READY.api),
-      launch('worker-1', ['worker', '-c', file], READY.worker, { env: { MEDIC_LOG_LEVEL: 'debug' } }),
-      launch('worker-2', ['worker', '-c', file], READY.worker, { env: { MEDIC_LOG_LEVEL: 'debug' } }),
+    const started = await launchAll(procs, [
+      ['api', ['start', '--role', 'api', '-c', file], READY.api],
+      ['worker-1', ['worker', '-c', file], READY.worker],
+      ['worker-2', ['worker', '-c', file], READY.worker],
     ]);
-    procs.push(...started);
     const [api, ...workers] = started as [MedicProcess, MedicProcess, MedicProcess];
     const client = apiClient(`http://127.0.0.1:${port}`);
 

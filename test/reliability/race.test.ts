@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
-import { apiClient, eventually, freePort, launch, READY, writeConfig, type MedicProcess } from '../helpers/cluster.js';
+import { apiClient, eventually, freePort, launchAll, READY, writeConfig, type MedicProcess } from '../helpers/cluster.js';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
 import { testDatabaseUrl } from '../helpers/stores.js';
 
@@ -55,12 +55,11 @@ describe('one api and two workers on one PostgreSQL schema', () => {
         `routes:\n  - { notify: [hook] }`,
       ].join('\n'),
     );
-    const [api, ...workers] = await Promise.all([
-      launch('api', ['start', '--role', 'api', '-c', file], READY.api),
-      launch('worker-1', ['worker', '-c', file, '--location', 'a'], READY.worker, { env: { MEDIC_LOG_LEVEL: 'debug' } }),
-      launch('worker-2', ['worker', '-c', file, '--location', 'b'], READY.worker, { env: { MEDIC_LOG_LEVEL: 'debug' } }),
+    const [, ...workers] = await launchAll(procs, [
+      ['api', ['start', '--role', 'api', '-c', file], READY.api],
+      ['worker-1', ['worker', '-c', file, '--location', 'a'], READY.worker, { env: { MEDIC_LOG_LEVEL: 'debug' } }],
+      ['worker-2', ['worker', '-c', file, '--location', 'b'], READY.worker, { env: { MEDIC_LOG_LEVEL: 'debug' } }],
     ]);
-    procs.push(api!, ...workers);
     const client = apiClient(`http://127.0.0.1:${port}`);
 
     // Many identical deliveries at once, as Alertmanager's HA pairs and retries produce them.

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
-import { launch, READY, writeConfig, type MedicProcess } from '../helpers/cluster.js';
+import { launchAll, READY, writeConfig, type LaunchSpec, type MedicProcess } from '../helpers/cluster.js';
 import { testDatabaseUrl } from '../helpers/stores.js';
 
 /**
@@ -45,8 +45,7 @@ describe('three workers, 300 monitors', () => {
         ...names.map((n) => `  - { name: ${n}, type: http, url: "${base}/${n}", interval: ${INTERVAL_MS}ms, timeout: 1500ms, assert_status: 200 }`),
       ].join('\n'),
     );
-    const workers = await Promise.all([1, 2, 3].map((i) => launch(`worker-${i}`, ['worker', '-c', file], READY.worker)));
-    procs.push(...workers);
+    const workers = await launchAll(procs, [1, 2, 3].map((i) => [`worker-${i}`, ['worker', '-c', file], READY.worker] as LaunchSpec));
 
     // Steady state on three workers, then one dies without a word, then two carry on.
     await new Promise((r) => setTimeout(r, 2 * INTERVAL_MS));
