@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MEDIC_VERSION } from '../shared/version.js';
 import { approvalCommands } from './commands/approval.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { deployCommand } from './commands/deploy.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { rollbackCommand } from './commands/rollback.js';
@@ -25,7 +26,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, runCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand]) register(program, io, setExit);
+  for (const register of [startCommand, validateCommand, runCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand, dashboardCommand]) register(program, io, setExit);
   return program;
 }
 

@@ -8,3 +8,4 @@ export * from './runbooks/match.js';
 export * from './runbooks/reactor.js';
 export * from './runbooks/ref.js';
 export * from './runbooks/title.js';
+export * from './command-center/index.js';

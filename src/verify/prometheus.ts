@@ -17,9 +17,11 @@ function parseNumber(text: string): number {
   return Number(text);
 }
 
-export async function queryNumber(prometheus: NonNullable<MedicConfig['prometheus']>, query: string, signal?: AbortSignal): Promise<PromNumber> {
+/** `at` (ms) evaluates the query at that time instead of now: the command center's window before. */
+export async function queryNumber(prometheus: NonNullable<MedicConfig['prometheus']>, query: string, signal?: AbortSignal, at?: number): Promise<PromNumber> {
   const url = new URL(`${prometheus.url.replace(/\/+$/, '')}/api/v1/query`);
   url.searchParams.set('query', query);
+  if (at !== undefined) url.searchParams.set('time', (at / 1000).toFixed(3));
   let text: string;
   let status: number;
   try {

@@ -31,7 +31,10 @@ describe('dashboard in Chromium', () => {
     await page.goto(url);
     await page.getByLabel('Token').fill(t.tokens.responder);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Incidents' }).waitFor();
+    // The command center is the home page; the incidents are one link away.
+    await page.getByRole('heading', { name: 'Command center' }).waitFor();
+    await page.getByRole('link', { name: 'Incidents', exact: true }).click();
+    await page.getByRole('cell', { name: /PaymentErrors/ }).first().waitFor();
     await expect(page.getByText('PaymentErrors', { exact: false }).first().isVisible()).resolves.toBe(true);
     await screenshot(page, 'incidents');
   });

@@ -25,6 +25,7 @@ describe('role × route matrix', () => {
     expect(t.app.accessTable.length).toBeGreaterThan(12);
     expect(t.app.accessTable.every((r) => r.access in RANK)).toBe(true);
     expect(t.app.accessTable.filter((r) => r.access === 'public').map((r) => r.url)).toEqual(expect.arrayContaining(['/healthz', '/metrics']));
+    expect(t.app.accessTable).toContainEqual({ method: 'GET', url: '/api/command-center', access: 'viewer' });
   });
 
   it('answers every protected route 401 without a token and with a wrong one', async () => {

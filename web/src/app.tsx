@@ -1,12 +1,25 @@
 import { useEffect, useState } from 'react';
+import { CommandCenterPage } from './pages/command-center';
+import { CoveragePage } from './pages/coverage';
+import { FlagsPage } from './pages/flags';
 import { IncidentPage } from './pages/incident';
 import { IncidentsPage } from './pages/incidents';
+import { MonitorPage } from './pages/monitor';
+import { MonitorsPage } from './pages/monitors';
+import { ReportPage } from './pages/report';
 import { SignIn } from './pages/sign-in';
 import { navigate, useRoute } from './router';
 import { SessionProvider, useSession } from './session';
 
 /** The pages, in the order of the navigation. Each page is one file under pages/. */
-const NAV = [['incidents', 'Incidents']] as const;
+const NAV = [
+  ['', 'Command center'],
+  ['incidents', 'Incidents'],
+  ['monitors', 'Monitors'],
+  ['flags', 'Flags'],
+  ['mttr', 'MTTR'],
+  ['coverage', 'Coverage'],
+] as const;
 
 function Shell() {
   const route = useRoute();
@@ -14,9 +27,15 @@ function Shell() {
   const [first, second] = route.path;
   let page;
   if (first === 'incidents' && second) page = <IncidentPage id={Number(second)} />;
-  else page = <IncidentsPage />;
+  else if (first === 'incidents') page = <IncidentsPage />;
+  else if (first === 'monitors' && second) page = <MonitorPage id={Number(second)} />;
+  else if (first === 'monitors') page = <MonitorsPage />;
+  else if (first === 'flags') page = <FlagsPage />;
+  else if (first === 'mttr') page = <ReportPage />;
+  else if (first === 'coverage') page = <CoveragePage />;
+  else page = <CommandCenterPage />;
   useEffect(() => {
-    if (!first) navigate('/incidents');
+    if (first && !NAV.some(([path]) => path === first)) navigate('/');
   }, [first]);
   return (
     <div className="shell">
@@ -24,7 +43,7 @@ function Shell() {
         <a className="brand" href="#/">Medic</a>
         <div className="links">
           {NAV.map(([path, label]) => (
-            <a key={path} href={`#/${path}`} aria-current={first === path ? 'page' : undefined}>
+            <a key={path} href={`#/${path}`} aria-current={(first ?? '') === path ? 'page' : undefined}>
               {label}
             </a>
           ))}

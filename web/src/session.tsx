@@ -95,12 +95,20 @@ export function SessionProvider({ children, signIn }: { children: ReactNode; sig
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
-/** Fetches JSON and refetches when the server reports a change (or the inputs change). */
-export function useData<T>(path: string | null): { data: T | undefined; error: string | undefined; reload: () => void } {
+/**
+ * Fetches JSON and refetches when the server reports a change (or the inputs change), and every `every`
+ * ms when given (for what changes without an event: ages, windows that slide, Prometheus samples).
+ */
+export function useData<T>(path: string | null, options: { every?: number } = {}): { data: T | undefined; error: string | undefined; reload: () => void } {
   const { tick } = useSession();
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
   const [nonce, setNonce] = useState(0);
+  useEffect(() => {
+    if (!options.every) return;
+    const timer = setInterval(() => setNonce((n) => n + 1), options.every);
+    return () => clearInterval(timer);
+  }, [options.every]);
   useEffect(() => {
     if (!path) return;
     let live = true;

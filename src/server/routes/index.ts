@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { alertRoutes } from './alerts.js';
+import { commandCenterRoutes } from './command-center.js';
 import { deploymentRoutes } from './deployments.js';
 import { healthRoutes } from './health.js';
 import { flagRoutes } from './flags.js';
@@ -16,5 +17,5 @@ import { tokenRoutes } from './tokens.js';
 
 /** Every route module, in one list. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes, monitorRoutes]) await routes(app, ctx);
+  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes, monitorRoutes, commandCenterRoutes]) await routes(app, ctx);
 }

@@ -7,6 +7,7 @@ import * as m004 from './004-report-index.js';
 import * as m006 from './006-remediation-attempts.js';
 import * as m009 from './009-alert-states.js';
 import * as m010 from './010-monitor-schedule.js';
+import * as m011 from './011-command-center.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect
   '006-remediation-attempts': m006,
   '009-alert-states': m009,
   '010-monitor-schedule': m010,
+  '011-command-center': m011,
 };
 
 export class MedicMigrations implements MigrationProvider {

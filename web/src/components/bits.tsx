@@ -10,9 +10,10 @@ export function Status({ value }: { value: string }) {
   return <span className={`status status-${value}`}>{value}</span>;
 }
 
-export function Card({ title, children, actions, className }: { title?: ReactNode; children: ReactNode; actions?: ReactNode; className?: string }) {
+/** A panel; `label` names it for assistive technology (and tests) when the title is not plain text. */
+export function Card({ title, children, actions, className, label }: { title?: ReactNode; children: ReactNode; actions?: ReactNode; className?: string; label?: string }) {
   return (
-    <section className={`card ${className ?? ''}`}>
+    <section className={`card ${className ?? ''}`} aria-label={label ?? (typeof title === 'string' ? title : undefined)}>
       {(title || actions) && (
         <header className="card-head">
           {title && <h2>{title}</h2>}

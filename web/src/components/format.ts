@@ -27,3 +27,16 @@ export function percent(fraction: number | null | undefined, digits = 1): string
   if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return '—';
   return `${(fraction * 100).toFixed(digits)}%`;
 }
+
+/** 1234 → "1.2k", 3.25 → "3.3". */
+export function compact(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return n < 10 ? n.toFixed(1).replace(/\.0$/, '') : String(Math.round(n));
+}
+
+export function ms(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  return v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`;
+}
