@@ -43,7 +43,9 @@ export async function postJson(url: string, body: string, headers: Record<string
     const text = await readText(res.body, MAX_BODY_READ);
     const status = res.statusCode;
     if (status >= 200 && status < 300) return { result: delivered(status), body: text };
-    const quoted = oneLine(text).slice(0, MAX_REASON_BODY);
+    // Redacted before it is cut: a receiver quoting a credential where the quote ends would otherwise
+    // leave its first characters in the reason, where no redaction recognizes them any more.
+    const quoted = oneLine(redactor.redact(text)).slice(0, MAX_REASON_BODY);
     const reason = redactor.redact(`HTTP ${status}${quoted ? `: ${quoted}` : ''}`);
     if (status === 408 || status === 429 || status >= 500) {
       return { result: retryable(status, reason, parseRetryAfter(header(res.headers['retry-after']), Date.now())), body: text };

@@ -1,51 +1,43 @@
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../server/app.js';
 import type { Runtime } from './bootstrap.js';
-import { buildCore, type Core } from './core.js';
-import { watchConfig } from './config-watch.js';
-import { JobRunner } from './job-runner.js';
-import { startMonitoring, type Monitoring } from './monitoring.js';
+import { startHttp, type HttpOptions, type RunningServer } from './api-role.js';
+import { buildCore } from './core.js';
+import { startBackgroundWork } from './worker-role.js';
+
+export { appContext, type RunningServer } from './api-role.js';
 
 /**
- * `medic start`: the API and UI, the job runner and the scheduler, in one process.
- * Shutdown stops accepting requests, lets in-flight work finish, then closes the database.
+ * `medic start` (role `all`): the API role and the worker role in one process — the API and UI, the job
+ * runner and the scheduler. Shutdown stops accepting requests, lets in-flight work finish, then closes
+ * the database.
  */
-export interface RunningServer {
-  app: FastifyInstance;
-  core: Core;
-  monitoring: Monitoring;
-  url: string;
-  stop(): Promise<void>;
-}
-
-export function appContext(core: Core) {
-  return { ...core.rt, incidents: core.incidents, queue: core.queue, changes: core.changes, flags: core.flags, diagnose: core.diagnose, resolve: core.resolve, verify: core.verify };
-}
-
-export async function startAllInOne(rt: Runtime, options: { port?: number; host?: string; watchConfig?: boolean } = {}): Promise<RunningServer> {
+export async function startAllInOne(rt: Runtime, options: HttpOptions & { concurrency?: number; watchConfig?: boolean } = {}): Promise<RunningServer> {
   const core = await buildCore(rt);
-  const app = await buildApp(appContext(core));
-  const { server, workers } = rt.loaded.config;
-  const runner = new JobRunner({ store: rt.store, queue: core.queue, handlers: core.handlers, clock: rt.clock, logger: rt.logger, leaseMs: workers.lease, concurrency: workers.concurrency });
-  runner.start();
-  const monitoring = await startMonitoring(core);
-  const unwatch = options.watchConfig === false || rt.loaded.file === '<inline>' ? () => {} : watchConfig(rt.loaded.file, rt.logger, (loaded) => monitoring.reload(loaded));
+  // The job runner and the scheduler (with medic.yaml reloads): see startBackgroundWork.
+  const work = await startBackgroundWork(core, {
+    owner: rt.identity.id,
+    location: rt.identity.location,
+    concurrency: options.concurrency ?? rt.loaded.config.workers.concurrency,
+    ...(options.watchConfig !== undefined ? { watchConfig: options.watchConfig } : {}),
+  });
   // Changes made by other processes (the CLI, other API servers on the same PostgreSQL) reach this one.
   core.flags.start();
-  const url = await app.listen({ port: options.port ?? server.port, host: options.host ?? server.host });
-  rt.logger.info({ url }, 'medic is listening');
+  let http;
+  try {
+    http = await startHttp(core, options);
+  } catch (err) {
+    await work.stop();
+    await core.flags.stop();
+    throw err;
+  }
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      core.changes.stop();
-      unwatch();
-      await app.close();
-      await monitoring.stop();
+      await http.close();
       await core.flags.stop();
-      await runner.stop();
+      await work.stop();
       await rt.store.close();
     })());
-  return { app, core, monitoring, url, stop };
+  return { app: http.app, core, monitoring: work.monitoring, url: http.url, stop };
 }
 
 /** Stops on SIGINT/SIGTERM within `graceMs`, then exits; a second signal exits at once. */
@@ -61,7 +53,10 @@ export function stopOnSignals(rt: Pick<Runtime, 'logger'>, stop: () => Promise<v
     }, graceMs);
     force.unref();
     stop().then(
-      () => process.exit(0),
+      () => {
+        rt.logger.info('stopped');
+        process.exit(0);
+      },
       (err) => {
         rt.logger.error({ err }, 'shutdown failed');
         process.exit(1);

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
 import type { LoadedConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -12,16 +14,40 @@ export interface Runtime {
   store: Store;
   clock: Clock;
   metrics: Registry;
+  identity: Identity;
+}
+
+/**
+ * Who this process is among the others on the same database: its role (`all`, `api`, `worker`; the
+ * demo is `demo`), the location its checks run from, and an id unique to this run of it, which is the
+ * owner of every lease it takes. Every log line carries them.
+ */
+export interface Identity {
+  role: string;
+  location: string;
+  id: string;
 }
 
 export interface RuntimeOptions {
   role?: string;
+  /** Where this process runs checks from (default: workers.location of medic.yaml). */
+  location?: string;
+  /** This process's id (default: host:pid:random). */
+  instanceId?: string;
   logger?: Logger;
   clock?: Clock;
 }
 
+/** host:pid:random — unique per process run, readable in a lease_owner column. */
+export function instanceId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
 export async function openRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = options.logger ?? createLogger({ redactor: loaded.redactor });
+  const identity: Identity = { role: options.role ?? 'all', location: options.location ?? loaded.config.workers.location, id: options.instanceId ?? instanceId() };
+  // An API process runs no checks and holds no leases: its id is an instance's, not a worker's.
+  const bindings = identity.role === 'api' ? { role: identity.role, instance: identity.id } : { role: identity.role, location: identity.location, worker: identity.id };
+  const logger = (options.logger ?? createLogger({ redactor: loaded.redactor })).child(bindings);
   const clock = options.clock ?? systemClock;
   const { storage } = loaded.config;
   const store = await Store.open({ url: storage.url, baseDir: process.cwd(), poolSize: storage.pool_size });
@@ -32,5 +58,5 @@ export async function openRuntime(loaded: LoadedConfig, options: RuntimeOptions 
     throw err;
   }
   logger.info({ database: store.dialect.description }, 'store ready');
-  return { loaded, logger, store, clock, metrics: createMetricsRegistry({ role: options.role }) };
+  return { loaded, logger, store, clock, metrics: createMetricsRegistry({ role: identity.role }), identity };
 }

@@ -1,13 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { RetryLater, type Job, type JobContext, type JobHandler, type JobQueue, type Store } from '../store/index.js';
+import { instanceId } from './bootstrap.js';
 
 /**
  * Runs jobs from the durable queue: claims due ones with a lease, hands each to the handler for its
  * kind, renews the lease while the handler works, and records the outcome. A handler that throws has
  * its job retried with backoff; one that returns `{ deferUntil }` waits without spending an attempt.
+ *
+ * The database may go away under it (a PostgreSQL restart): the loop never crashes. Claiming backs off
+ * (doubling, with jitter, up to `maxBackoffMs`) and says so once, then once more when it is back. A
+ * job's outcome that cannot be written is written again until it can (or the runner stops), and a
+ * handler that failed because the database was unavailable runs again without spending an attempt.
  */
 
 export type { JobContext, JobHandler };
@@ -24,11 +28,9 @@ export interface JobRunnerOptions {
   pollMs?: number;
   /** First retry delay; doubles per attempt. */
   backoffMs?: number;
+  /** Longest wait between two claims while the database is unavailable (default 5 s). */
+  maxBackoffMs?: number;
   owner?: string;
-}
-
-export function workerId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
 export class JobRunner {
@@ -38,9 +40,12 @@ export class JobRunner {
   private stopping = false;
   private readonly shutdown = new AbortController();
   private polling: Promise<void> | undefined;
+  /** Claims that failed in a row (the database is unavailable); 0 when the last one worked. */
+  private failures = 0;
+  private failingSince = 0;
 
   constructor(private readonly o: JobRunnerOptions) {
-    this.owner = o.owner ?? workerId();
+    this.owner = o.owner ?? instanceId();
   }
 
   start(): void {
@@ -49,7 +54,8 @@ export class JobRunner {
 
   /** Looks for work now (e.g. right after enqueueing), instead of at the next poll. */
   poke(): void {
-    if (!this.stopping) this.schedule(0);
+    // While claims fail, the backoff decides when to look again.
+    if (!this.stopping && this.failures === 0) this.schedule(0);
   }
 
   /** Stops claiming, waits for running jobs (up to `graceMs`), then aborts what is left. */
@@ -102,14 +108,28 @@ export class JobRunner {
   }
 
   private async poll(): Promise<void> {
-    let started = 0;
+    const { logger } = this.o;
+    const pollMs = this.o.pollMs ?? 500;
+    let started: number;
     try {
       started = await this.tick();
+      if (this.failures > 0) {
+        logger.info({ failedClaims: this.failures, downMs: Date.now() - this.failingSince }, 'the database answers again; the job runner resumes');
+        this.failures = 0;
+      }
     } catch (err) {
-      this.o.logger.warn({ err }, 'claiming jobs failed; will retry');
+      if (this.failures === 0) {
+        this.failingSince = Date.now();
+        logger.warn({ err }, 'claiming jobs failed; backing off until the database answers');
+      } else {
+        logger.debug({ err, failedClaims: this.failures + 1 }, 'claiming jobs failed again');
+      }
+      this.failures++;
+      this.schedule(retryDelay(this.failures, pollMs, this.o.maxBackoffMs ?? 5000));
+      return;
     }
     // A full batch suggests more is due: look again at once; otherwise wait for the next poll.
-    this.schedule(started > 0 && this.running.size < this.o.concurrency ? 0 : (this.o.pollMs ?? 500));
+    this.schedule(started > 0 && this.running.size < this.o.concurrency ? 0 : pollMs);
   }
 
   private async run(job: Job): Promise<void> {
@@ -131,17 +151,61 @@ export class JobRunner {
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       const result = await handler(job, { signal: abort.signal, owner: this.owner });
-      if (result && 'deferUntil' in result) await queue.defer(store.db, job.id, this.owner, result.deferUntil, clock.now(), result.payload, job.runAt);
-      else await queue.complete(store.db, job.id, this.owner, clock.now());
+      if (result && 'deferUntil' in result) await this.settle(() => queue.defer(store.db, job.id, this.owner, result.deferUntil, clock.now(), result.payload, job.runAt));
+      else await this.settle(() => queue.complete(store.db, job.id, this.owner, clock.now()));
+      logger.debug({ jobId: job.id, kind: job.kind, attempt: job.attempts, deferred: !!result }, result ? 'job deferred' : 'job done');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      if (store.dialect.isUnavailable(err)) {
+        // Not the job's fault: it runs again once the database is back, and keeps its attempts.
+        const retryAt = clock.now() + Math.min(this.o.backoffMs ?? 5000, 1000);
+        const deferred = await this.settle(() => queue.defer(store.db, job.id, this.owner, retryAt, clock.now())).catch(() => false);
+        logger.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message, deferred }, 'job interrupted: the database is unavailable; it runs again once it answers');
+        return;
+      }
       // A handler that says when to retry (its own backoff, a Retry-After) is taken at its word.
       const [backoff, minDelay] = err instanceof RetryLater ? [0, err.delayMs] : [this.o.backoffMs ?? 5000, 0];
-      const status = await queue.fail(store.db, job.id, this.owner, message, clock.now(), backoff, minDelay).catch(() => undefined);
+      const status = await this.settle(() => queue.fail(store.db, job.id, this.owner, message, clock.now(), backoff, minDelay)).catch(() => undefined);
       logger[status === 'failed' ? 'error' : 'warn']({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message }, status === 'failed' ? 'job failed for good' : 'job failed; will retry');
     } finally {
       clearInterval(renew);
       this.shutdown.signal.removeEventListener('abort', onShutdown);
     }
   }
+
+  /**
+   * Writes a job's outcome, again and again while the database is unavailable, so that a job that ran
+   * during an outage is not run a second time when its lease expires. Gives up when the runner is
+   * stopped for good (the lease then expires and another claim runs the job again).
+   */
+  private async settle<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!this.o.store.dialect.isUnavailable(err) || this.shutdown.signal.aborted) throw err;
+        if (attempt === 1) this.o.logger.warn({ err }, 'recording a job outcome failed: the database is unavailable; retrying');
+        await sleep(retryDelay(attempt, 100, this.o.maxBackoffMs ?? 5000), this.shutdown.signal);
+      }
+    }
+  }
+}
+
+/** Doubling from `baseMs` up to `capMs`, with ±20% jitter so that many workers do not retry in step. */
+export function retryDelay(failures: number, baseMs: number, capMs: number): number {
+  const exact = Math.min(capMs, baseMs * 2 ** Math.min(20, Math.max(0, failures - 1)));
+  return Math.round(exact * (0.8 + Math.random() * 0.4));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -44,7 +44,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app, ctx.loaded.redactor);
+  installErrorHandler(app, ctx.loaded.redactor, { isUnavailable: (err) => ctx.store.dialect.isUnavailable(err) });
 
   await app.register(fastifySwagger, {
     openapi: {

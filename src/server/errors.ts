@@ -36,7 +36,12 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function installErrorHandler(app: FastifyInstance, redactor: Redactor): void {
+export interface ErrorHandlerOptions {
+  /** Whether an error means the database is unreachable (StoreDialect.isUnavailable): a 503, not a 500. */
+  isUnavailable?: (err: unknown) => boolean;
+}
+
+export function installErrorHandler(app: FastifyInstance, redactor: Redactor, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({
@@ -64,6 +69,12 @@ export function installErrorHandler(app: FastifyInstance, redactor: Redactor): v
     }
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send({ error: STATUS_TEXT[err.statusCode] ?? 'Error', message: redactor.redact(err.message), ...(err.issues ? { issues: err.issues } : {}) });
+    }
+    // The database is restarting or out of reach: nothing was recorded, and the same request will work
+    // again shortly. Alertmanager and the other senders retry on a 5xx; Retry-After says when.
+    if (options.isUnavailable?.(err)) {
+      request.log.warn({ err: err.message, url: request.url.split('?')[0] }, 'request failed: the database is unavailable');
+      return reply.code(503).header('retry-after', '1').send({ error: STATUS_TEXT[503], message: 'the database is unavailable; retry shortly' });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {

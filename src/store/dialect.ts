@@ -104,6 +104,12 @@ export interface StoreDialect {
   readonly reportConcurrency: number;
   /** Whether an error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
+  /**
+   * Whether an error means the database could not be reached or went away mid-statement (a PostgreSQL
+   * restart, a network cut), as opposed to one the statement itself caused. Work that failed this way
+   * did not fail on its merits: it is retried once the database is back, without counting it as an attempt.
+   */
+  isUnavailable(err: unknown): boolean;
   /** Prepares the database before migrations (e.g. creates the schema); idempotent. */
   prepare(db: Kysely<Database>): Promise<void>;
   /**

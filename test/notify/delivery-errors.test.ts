@@ -28,6 +28,14 @@ describe('delivery error classification', () => {
     expect(await sendNotification(hook(), message(), context())).toEqual({ outcome: 'retryable', status: 503, reason: 'HTTP 503', retryAfterMs: 120_000 });
   });
 
+  it('redacts a quoted answer before cutting it, so a credential where the quote ends leaves nothing behind', async () => {
+    const key = 'k3y-Of-the-Receiver-0123456789';
+    answer(503, {}, `${'.'.repeat(285)} key=${key}`);
+    const reason = reasonOf(await sendNotification(hook(), message(), context({ redactor: new Redactor([key]) })));
+    expect(reason).toContain('key=[REDACTED]');
+    expect(reason).not.toContain(key.slice(0, 8));
+  });
+
   it('429 and 408 are retryable, with Retry-After in seconds or as an HTTP date', async () => {
     answer(429, { 'retry-after': '30' }, 'rate_limited');
     expect(await sendNotification(hook(), message(), context())).toEqual({ outcome: 'retryable', status: 429, reason: 'HTTP 429: rate_limited', retryAfterMs: 30_000 });

@@ -61,6 +61,18 @@ monitors:
     expect((await t.app.inject({ method: 'GET', url: `/api/monitors/${id}/results?since=yesterday`, headers: t.as('viewer') })).statusCode).toBe(400);
   });
 
+  it('gives uptime and latency percentiles for any window', async () => {
+    const list = (await t.app.inject({ method: 'GET', url: '/api/monitors?service=shop', headers: t.as('viewer') })).json<{ monitors: { id: number }[] }>();
+    const id = list.monitors[0]!.id;
+    const all = (await t.app.inject({ method: 'GET', url: `/api/monitors/${id}/stats`, headers: t.as('viewer') })).json<{ runs: number; availability: number; p95_ms: number }>();
+    expect(all).toMatchObject({ runs: 5, availability: 0.8 });
+    expect(all.p95_ms).toBeGreaterThan(0);
+    const late = (await t.app.inject({ method: 'GET', url: `/api/monitors/${id}/stats?since=${t.clock.now() - 90_000}`, headers: t.as('viewer') })).json();
+    expect(late).toMatchObject({ runs: 2, availability: 0.5 }); // the last run and the failed one before it
+    const none = (await t.app.inject({ method: 'GET', url: `/api/monitors/${id}/stats?until=${t.clock.now() - 3_600_000}`, headers: t.as('viewer') })).json();
+    expect(none).toMatchObject({ runs: 0, availability: null });
+  });
+
   it('takes heartbeat pings by token, and a missing one takes the monitor down', async () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/heartbeat/wrong-token' })).statusCode).toBe(404);
     const ping = await t.app.inject({ method: 'POST', url: '/api/heartbeat/hb-token-0123456789abcdef' });

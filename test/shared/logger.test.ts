@@ -33,4 +33,14 @@ describe('logger', () => {
     const r = new Redactor(['8080', 'on', 'true']);
     expect(r.redact('port 8080 on true')).toBe('port 8080 on true');
   });
+
+  it('works without a redactor (the demo and library callers create one so)', async () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (d) => (text += d));
+    const logger = createLogger({ destination: stream, pretty: false });
+    logger.child({ role: 'worker' }).info({ n: 1 }, 'plain');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(JSON.parse(text.trim())).toMatchObject({ msg: 'plain', n: 1, role: 'worker' });
+  });
 });

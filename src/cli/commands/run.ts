@@ -41,7 +41,7 @@ export function runCommand(program: Command, io: Output, setExit: (code: number)
           await store.close();
         }
       }
-      const outcome = await runCheck(monitor, { signal: new AbortController().signal, now: () => Date.now(), lastPingAt, ...(monitorCreatedAt !== undefined ? { monitorCreatedAt } : {}) });
+      const outcome = await runCheck(monitor, { signal: new AbortController().signal, now: () => Date.now(), lastPingAt, ...(monitorCreatedAt !== undefined ? { monitorCreatedAt } : {}), redact: (text) => loaded.redactor.redact(text) });
       await closeHttpAgents();
       const redact = (s: string) => loaded.redactor.redact(s);
       if (opts.json) io.out(redact(JSON.stringify({ monitor: name, ...outcome })));

@@ -27,13 +27,17 @@ export const DEFAULT_STATUS: StatusRange[] = [{ min: 200, max: 399 }];
 /** Longest value shown in `actual`: enough to recognize an error page, short enough for a timeline. */
 const PREVIEW_CHARS = 200;
 
-export function evaluateAssertions(spec: HttpAssertions, response: ResponseFacts): AssertionResult[] {
+/** What `actual` shows of a response is redacted before it is cut (see CheckContext.redact). */
+export type Redact = (text: string) => string;
+const asIs: Redact = (text) => text;
+
+export function evaluateAssertions(spec: HttpAssertions, response: ResponseFacts, redact: Redact = asIs): AssertionResult[] {
   const results = [assertStatus(spec.assert_status ?? DEFAULT_STATUS, response.statusCode, spec.assert_status === undefined)];
   if (spec.assert_load_time_ms !== undefined) results.push(assertLoadTime(spec.assert_load_time_ms, response.elapsedMs));
-  for (const a of spec.assert_json_path ?? []) results.push(assertJsonPath(a, response.body));
-  for (const text of spec.assert_body_contains ?? []) results.push(assertBodyContains(text, response.body));
-  if (spec.assert_body_matches !== undefined) results.push(assertBodyMatches(spec.assert_body_matches, response.body));
-  for (const [name, expected] of Object.entries(spec.assert_header ?? {})) results.push(assertHeader(name, expected, response.headers));
+  for (const a of spec.assert_json_path ?? []) results.push(assertJsonPath(a, response.body, redact));
+  for (const text of spec.assert_body_contains ?? []) results.push(assertBodyContains(text, response.body, redact));
+  if (spec.assert_body_matches !== undefined) results.push(assertBodyMatches(spec.assert_body_matches, response.body, redact));
+  for (const [name, expected] of Object.entries(spec.assert_header ?? {})) results.push(assertHeader(name, expected, response.headers, redact));
   return results;
 }
 
@@ -51,7 +55,7 @@ export function assertLoadTime(limitMs: number, elapsedMs: number): AssertionRes
  * A bare path must match at least one value. With comparisons, it must match, and every matched value
  * must satisfy all of them (use a filter such as `$.items[?(@.name=="x")]` to ask for "some").
  */
-export function assertJsonPath(assertion: JsonPathAssertion, body: ResponseBody): AssertionResult {
+export function assertJsonPath(assertion: JsonPathAssertion, body: ResponseBody, redact: Redact = asIs): AssertionResult {
   const spec = typeof assertion === 'string' ? { path: assertion } : assertion;
   const name = `json_path ${spec.path}`;
   const expected = describeJsonExpectation(spec);
@@ -64,7 +68,7 @@ export function assertJsonPath(assertion: JsonPathAssertion, body: ResponseBody)
     return { name, pass: false, expected, actual: `invalid JSONPath: ${(err as Error).message}` };
   }
   if (values.length === 0) return { name, pass: false, expected, actual: 'no match' };
-  const actual = maskIfSecret(spec.path, preview(values.length === 1 ? jsonValueText(values[0]) : JSON.stringify(values)));
+  const actual = maskIfSecret(spec.path, preview(redact(values.length === 1 ? jsonValueText(values[0]) : JSON.stringify(values))));
   const failing = values.find((v) => !satisfies(v, spec));
   return { name, pass: failing === undefined, expected, actual };
 }
@@ -101,26 +105,32 @@ function toNumber(value: unknown): number {
   return NaN;
 }
 
-export function assertBodyContains(text: string, body: ResponseBody): AssertionResult {
+export function assertBodyContains(text: string, body: ResponseBody, redact: Redact = asIs): AssertionResult {
   const content = body.text();
   const at = content.indexOf(text);
   const name = `body_contains ${JSON.stringify(text)}`;
   const expected = `contains ${JSON.stringify(text)}`;
-  if (at < 0) return { name, pass: false, expected, actual: describeBody(body) };
-  return { name, pass: true, expected, actual: excerpt(content, at, text.length) };
+  if (at < 0) return { name, pass: false, expected, actual: describeBody(body, redact) };
+  // The excerpt is cut from the redacted body, around the text found again there.
+  const shown = redact(content);
+  const at2 = shown === content ? at : shown.indexOf(text);
+  return { name, pass: true, expected, actual: at2 < 0 ? preview(shown) : excerpt(shown, at2, text.length) };
 }
 
-export function assertBodyMatches(pattern: string, body: ResponseBody): AssertionResult {
+export function assertBodyMatches(pattern: string, body: ResponseBody, redact: Redact = asIs): AssertionResult {
   const name = `body_matches /${pattern}/`;
   const expected = `matches /${pattern}/`;
   const content = body.text();
-  const match = compile(pattern).exec(content);
-  if (!match) return { name, pass: false, expected, actual: describeBody(body) };
-  return { name, pass: true, expected, actual: excerpt(content, match.index, match[0].length) };
+  const re = compile(pattern);
+  const match = re.exec(content);
+  if (!match) return { name, pass: false, expected, actual: describeBody(body, redact) };
+  const shown = redact(content);
+  const match2 = shown === content ? match : re.exec(shown);
+  return { name, pass: true, expected, actual: match2 ? excerpt(shown, match2.index, match2[0].length) : preview(shown) };
 }
 
 /** Exact value, or a regular expression when the expected value is wrapped in slashes ("/^application\/json/"). */
-export function assertHeader(name: string, expected: string, headers: ResponseHeaders): AssertionResult {
+export function assertHeader(name: string, expected: string, headers: ResponseHeaders, redact: Redact = asIs): AssertionResult {
   const value = headerValue(headers, name);
   const label = `header ${name.toLowerCase()}`;
   const isPattern = expected.length > 1 && expected.startsWith('/') && expected.endsWith('/');
@@ -134,7 +144,7 @@ export function assertHeader(name: string, expected: string, headers: ResponseHe
       return { name: label, pass: false, expected: shown, actual: `invalid regular expression: ${(err as Error).message}` };
     }
   } else pass = value === expected;
-  return { name: label, pass, expected: shown, actual: preview(JSON.stringify(value)) };
+  return { name: label, pass, expected: shown, actual: preview(redact(JSON.stringify(value))) };
 }
 
 /**
@@ -164,8 +174,8 @@ function excerpt(content: string, at: number, length: number): string {
   return `${from > 0 ? '…' : ''}${preview(content.slice(from, to))}${to < content.length ? '…' : ''}`;
 }
 
-function describeBody(body: ResponseBody): string {
+function describeBody(body: ResponseBody, redact: Redact): string {
   if (body.size === 0) return '(empty body)';
   const cut = body.truncated ? ', cut at the size cap' : '';
-  return `not found in ${body.size} bytes${cut}: ${preview(body.text())}`;
+  return `not found in ${body.size} bytes${cut}: ${preview(redact(body.text()))}`;
 }

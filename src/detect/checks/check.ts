@@ -15,6 +15,12 @@ export interface CheckContext {
   lastPingAt?: number | null;
   /** Heartbeat monitors: when the monitor was first seen, the reference when it was never pinged. */
   monitorCreatedAt?: number;
+  /**
+   * Removes the config's secrets from response text before it is cut into a preview: a service that
+   * echoes a credential where the preview ends would otherwise leave its first characters behind, which
+   * no later redaction recognizes. The caller still redacts the outcome as a whole.
+   */
+  redact?: (text: string) => string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { HttpMonitorConfig } from '../../config/index.js';
-import { evaluateAssertions, type HttpAssertions } from './assertions.js';
+import { evaluateAssertions, type HttpAssertions, type Redact } from './assertions.js';
 import { describeFailure, failed, ms, timingMeasurements, type AssertionResult, type CheckOutcome, type CheckType } from './check.js';
 import { startDeadline } from './deadline.js';
 import { describeError } from './errors.js';
@@ -17,7 +17,7 @@ export interface ExchangeVerdict {
 }
 
 /** Judges one exchange by its assertions; shared with journey steps. */
-export function judgeExchange(exchange: HttpExchange, spec: HttpAssertions): ExchangeVerdict {
+export function judgeExchange(exchange: HttpExchange, spec: HttpAssertions, redact?: Redact): ExchangeVerdict {
   if (exchange.error !== undefined || exchange.statusCode === undefined) {
     return { status: 'down', error: exchange.error ?? 'no response', networkError: exchange.networkError, assertions: [] };
   }
@@ -26,7 +26,7 @@ export function judgeExchange(exchange: HttpExchange, spec: HttpAssertions): Exc
     headers: exchange.headers,
     body: exchange.body,
     elapsedMs: exchange.timings.total_ms,
-  });
+  }, redact);
   const failure = assertions.find((a) => !a.pass);
   if (!failure) return { status: 'up', networkError: false, assertions };
   return { status: 'down', error: describeFailure(failure), networkError: false, assertions };
@@ -55,7 +55,7 @@ export const httpCheck: CheckType<HttpMonitorConfig> = {
     const deadline = startDeadline(ctx.signal, monitor.timeout);
     try {
       const exchange = await sendHttp(request, deadline.signal);
-      const verdict = judgeExchange(exchange, monitor);
+      const verdict = judgeExchange(exchange, monitor, ctx.redact);
       const outcome: CheckOutcome = {
         ...verdict,
         timings: exchange.timings,

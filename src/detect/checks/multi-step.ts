@@ -27,6 +27,7 @@ interface JourneyState {
   vars: Map<string, string>;
   /** Response bodies of the steps run so far, by 0-based index. */
   bodies: ResponseBody[];
+  redact?: (text: string) => string;
 }
 
 interface StepRun {
@@ -115,7 +116,7 @@ async function runStep(step: JourneyStep, index: number, steps: readonly Journey
     deadline?.dispose();
   }
   state.bodies[index] = exchange.body;
-  const verdict = judgeExchange(exchange, step);
+  const verdict = judgeExchange(exchange, step, state.redact);
   const assertions: AssertionResult[] = verdict.assertions.map((a) => ({ ...a, step: index + 1 }));
   let { status, error } = verdict;
   if (status === 'up') {
@@ -147,7 +148,7 @@ export const multiStepCheck: CheckType<MultiStepMonitorConfig> = {
     const started = performance.now();
     const traceId = newTraceId();
     const deadline = startDeadline(ctx.signal, monitor.timeout);
-    const state: JourneyState = { traceId, signal: deadline.signal, vars: new Map(), bodies: [] };
+    const state: JourneyState = { traceId, signal: deadline.signal, vars: new Map(), bodies: [], ...(ctx.redact ? { redact: ctx.redact } : {}) };
     const steps: StepResult[] = [];
     try {
       for (let i = 0; i < monitor.steps.length; i++) {

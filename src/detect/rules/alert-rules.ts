@@ -1,7 +1,7 @@
 import { evaluateCondition, type AlertRuleConfig, type MedicConfig } from '../../config/index.js';
 import { ingestAlerts, type IncidentContext, type IncomingAlert } from '../../incidents/index.js';
 import type { Logger } from '../../shared/logger.js';
-import { measureWindow, type WindowMeasures } from './measure.js';
+import { measureWindow, type WindowMeasures } from '../monitors/measure.js';
 
 /**
  * `alerts:` entries with a `condition` (and `source: medic`) are evaluated here over the check results

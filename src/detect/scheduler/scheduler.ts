@@ -199,7 +199,7 @@ export class Scheduler {
       const lag = Math.max(0, startedAt - run.dueAt);
       this.metrics.lag(lag);
       this.deps.onLag?.(lag);
-      outcome = await runCheck(monitor, { signal: this.abort.signal, now: () => this.deps.clock.now(), lastPingAt: run.lastPingAt, monitorCreatedAt: run.createdAt });
+      outcome = await runCheck(monitor, { signal: this.abort.signal, now: () => this.deps.clock.now(), lastPingAt: run.lastPingAt, monitorCreatedAt: run.createdAt, redact: (text) => this.deps.redactor.redact(text) });
     } finally {
       release();
     }

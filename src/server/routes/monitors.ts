@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { measureWindow } from '../../detect/monitors/measure.js';
 import { getMonitor, listMonitors, monitorResults, recordPing, traceLinker } from '../../detect/monitors/queries.js';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
@@ -83,6 +84,41 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const results = await monitorResults(ctx.store.db, link, request.params.id, { since: parseTime(since, 'since'), until: parseTime(until, 'until'), ...(status ? { status } : {}), limit });
       if (!results) throw notFound(`monitor ${request.params.id} not found`);
       return { results };
+    },
+  );
+
+  r.get(
+    '/api/monitors/:id/stats',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Uptime and latency percentiles of a monitor over any window (default: the last 24 h)',
+        tags: ['monitors'],
+        params: z.object({ id: z.coerce.number().int().min(1) }),
+        querystring: z.object({ since: z.string().min(1).optional().describe('epoch ms or ISO 8601'), until: z.string().min(1).optional().describe('epoch ms or ISO 8601') }),
+        response: {
+          200: z.object({
+            since: z.number(),
+            until: z.number(),
+            runs: z.number(),
+            availability: z.number().nullable(),
+            error_rate: z.number().nullable(),
+            avg_ms: z.number().nullable(),
+            p50_ms: z.number().nullable(),
+            p95_ms: z.number().nullable(),
+            p99_ms: z.number().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const until = parseTime(request.query.until, 'until') ?? ctx.clock.now();
+      const since = parseTime(request.query.since, 'since') ?? until - 24 * 3_600_000;
+      if (since >= until) throw badRequest('since must be before until');
+      const exists = await ctx.store.db.selectFrom('monitors').select('id').where('id', '=', request.params.id).executeTakeFirst();
+      if (!exists) throw notFound(`monitor ${request.params.id} not found`);
+      const m = await measureWindow(ctx.store.db, [request.params.id], since, until);
+      return { since, until, runs: m?.runs ?? 0, availability: m?.availability ?? null, error_rate: m?.error_rate ?? null, avg_ms: m?.avg_ms ?? null, p50_ms: m?.p50_ms ?? null, p95_ms: m?.p95_ms ?? null, p99_ms: m?.p99_ms ?? null };
     },
   );
 

@@ -59,8 +59,13 @@ export class PostgresStoreDialect implements StoreDialect {
       options: this.schema ? `-c search_path=${this.schema}` : undefined,
       connectionTimeoutMillis: 10_000,
     });
-    // An idle client losing its server (a PostgreSQL restart) emits here; without a listener Node crashes.
+    // A client losing its server (a PostgreSQL restart, a network cut) emits 'error'; with no listener
+    // Node crashes the process. The pool listens on idle clients (and drops them); a client that is
+    // checked out (inside a transaction, between two statements) has no listener of the pool's, so each
+    // gets one of its own. The statement in flight fails, the caller sees that error, and the pool
+    // discards the client when it comes back, so the next query opens a fresh connection.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
@@ -142,6 +147,10 @@ export class PostgresStoreDialect implements StoreDialect {
     return (err as { code?: string })?.code === '23505';
   }
 
+  isUnavailable(err: unknown): boolean {
+    return isConnectionError(err);
+  }
+
   async prepare(db: Kysely<Database>): Promise<void> {
     if (!this.schema) return;
     try {
@@ -151,4 +160,21 @@ export class PostgresStoreDialect implements StoreDialect {
       if (!this.isUniqueViolation(err)) throw err;
     }
   }
+}
+
+/** SQLSTATEs of a server that is going away, starting up, or out of connections (class 08: connection exceptions). */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** Socket errors of a server that cannot be reached. */
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+/** What pg says, without a code, when a connection ends under it or cannot be made in time. */
+const UNAVAILABLE_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /is not queryable$/];
+
+/** Whether an error (or an error it wraps) says the PostgreSQL server could not be reached or went away. */
+export function isConnectionError(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (e.code.startsWith('08') || UNAVAILABLE_STATES.has(e.code) || UNAVAILABLE_ERRNOS.has(e.code))) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(e.message as string))) return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isConnectionError(inner, depth + 1))) return true;
+  return isConnectionError(e.cause, depth + 1);
 }

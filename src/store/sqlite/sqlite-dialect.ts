@@ -104,6 +104,11 @@ export class SqliteStoreDialect implements StoreDialect {
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   }
 
+  /** An embedded file does not go away under a running process. */
+  isUnavailable(): boolean {
+    return false;
+  }
+
   async prepare(): Promise<void> {}
 }
 

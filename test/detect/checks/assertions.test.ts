@@ -83,6 +83,29 @@ describe('assert_body_contains and assert_body_matches', () => {
   });
 });
 
+describe('what assertions show of a response that echoes a secret', () => {
+  const secret = 'Tok3n+sEcReT/medic=9f8e7d6c';
+  const redact = (t: string) => t.replaceAll(secret, '[REDACTED]');
+  // The secret starts a few characters before the 200-character preview ends.
+  const body = new ResponseBody(Buffer.from(`${'.'.repeat(190)} ${secret} and more`), false);
+
+  it('cuts the preview after redacting, so no part of the secret is left', () => {
+    const failed = assertBodyContains('Welcome', body, redact);
+    expect(failed.pass).toBe(false);
+    expect(failed.actual).toContain('[REDACT');
+    expect(failed.actual).not.toContain(secret.slice(0, 5));
+    // Without a redactor the cut keeps the secret's first characters: what the redaction prevents.
+    expect(assertBodyContains('Welcome', body).actual).toContain(secret.slice(0, 5));
+  });
+
+  it('shows the excerpt around a match from the redacted body', () => {
+    const passed = assertBodyContains('and more', body, redact);
+    expect(passed).toMatchObject({ pass: true });
+    expect(passed.actual).toContain('[REDACTED] and more');
+    expect(assertBodyMatches('and m.re', body, redact).actual).toContain('[REDACTED] and more');
+  });
+});
+
 describe('assert_header', () => {
   const headers = { 'content-type': 'application/json; charset=utf-8', 'x-version': '2.4.1', 'set-cookie': ['a=1', 'b=2'] };
   it('compares exactly, with case-insensitive names', () => {
