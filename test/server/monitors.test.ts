@@ -89,6 +89,16 @@ monitors:
     expect(await hb()).toEqual({ status: 'down' });
   });
 
+  it('exposes check metrics, the whole set or one metric by name', async () => {
+    const all = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(all).toMatch(/medic_check_duration_seconds_bucket\{le="0.1",monitor="web",phase="total"\}/);
+    expect(all).toMatch(/medic_check_up\{monitor="web"\} 1/);
+    expect(all).toMatch(/medic_checks_total\{result="down"\} [1-9]/);
+    const one = (await t.app.inject({ method: 'GET', url: '/metrics?name=medic_scheduler_lag_seconds' })).body;
+    expect(one).toContain('medic_scheduler_lag_seconds_count');
+    expect(one).not.toContain('medic_check_up');
+  });
+
   it('needs a token to read monitors', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/monitors' })).statusCode).toBe(401);
   });

@@ -63,19 +63,16 @@ export async function claimDue(db: Db, dialect: StoreDialect, o: ClaimOptions): 
     const rows = await dialect.lockSkipLocked(due).execute();
     if (rows.length === 0) return [];
     const monitorIds = [...new Set(rows.map((r) => Number(r.monitor_id)))];
-    const monitors = await trx
-      .selectFrom('monitors')
-      .select(['id', 'name', 'enabled', 'last_ping_at', 'created_at', 'incident_id'])
-      .where('id', 'in', monitorIds)
-      .execute();
+    const monitors = [];
+    for (const ids of sizedChunks(monitorIds)) {
+      monitors.push(...(await trx.selectFrom('monitors').select(['id', 'name', 'enabled', 'last_ping_at', 'created_at', 'incident_id']).where('id', 'in', ids).execute()));
+    }
     const byId = new Map(monitors.map((m) => [Number(m.id), m]));
     const runnable = rows.filter((r) => Number(byId.get(Number(r.monitor_id))?.enabled ?? 0) === 1);
     if (runnable.length === 0) return [];
-    await trx
-      .updateTable('monitor_schedule')
-      .set({ lease_owner: o.owner, lease_until: o.now + o.leaseMs })
-      .where('id', 'in', runnable.map((r) => Number(r.id)))
-      .execute();
+    for (const ids of sizedChunks(runnable.map((r) => Number(r.id)))) {
+      await trx.updateTable('monitor_schedule').set({ lease_owner: o.owner, lease_until: o.now + o.leaseMs }).where('id', 'in', ids).execute();
+    }
     return runnable.map((r): ClaimedRun => {
       const m = byId.get(Number(r.monitor_id))!;
       return {
@@ -116,7 +113,7 @@ const HOUR = 3_600_000;
 export async function writeFinished(db: Db, owner: string, runs: readonly FinishedRun[]): Promise<void> {
   if (runs.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    for (const chunk of chunks(runs, 400)) {
+    for (const chunk of sizedChunks(runs)) {
       await trx
         .insertInto('check_results')
         .values(chunk.map((r) => ({ monitor_id: r.monitorId, started_at: r.startedAt, duration_ms: r.durationMs, status: r.status, error: r.error, timings: r.timings, details: r.details, trace_id: r.traceId, location: r.location === '*' ? 'default' : r.location })))
@@ -136,7 +133,7 @@ export async function writeFinished(db: Db, owner: string, runs: readonly Finish
     // The monitor row: latest status and run, one row per monitor even when a batch holds several runs.
     const latest = new Map<number, FinishedRun>();
     for (const r of runs) if ((latest.get(r.monitorId)?.startedAt ?? -Infinity) <= r.startedAt) latest.set(r.monitorId, r);
-    for (const chunk of chunks([...latest.values()], 400)) {
+    for (const chunk of sizedChunks([...latest.values()])) {
       const rows = sql.join(chunk.map((r) => sql`(cast(${r.monitorId} as bigint), ${r.monitorStatus}, cast(${r.startedAt} as bigint))`));
       await sql`UPDATE monitors SET status = v.column2, last_run_at = v.column3
         FROM (VALUES ${rows}) AS v WHERE monitors.id = v.column1`.execute(trx);
@@ -157,7 +154,7 @@ async function addRollups(db: Db, runs: readonly FinishedRun[]): Promise<void> {
     s.duration_ms_sum += r.durationMs;
     sums.set(key, s);
   }
-  for (const chunk of chunks([...sums.values()], 400)) {
+  for (const chunk of sizedChunks([...sums.values()])) {
     await db
       .insertInto('check_rollups')
       .values(chunk)
@@ -187,6 +184,18 @@ export async function pruneResults(db: Db, before: number, slice = 5_000): Promi
   return deleted;
 }
 
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+/**
+ * Batches of 128 and then powers of two (64, 32, …, 1): the statements a batch compiles to come in eight
+ * sizes only, so the engines' prepared-statement caches hold a few of each instead of one per batch size
+ * (a cached 2,000-row statement per size seen grew the process by hundreds of MB).
+ */
+export function* sizedChunks<T>(items: readonly T[], max = 128): Generator<T[]> {
+  let i = 0;
+  for (; items.length - i >= max; i += max) yield items.slice(i, i + max);
+  for (let size = max >> 1; size >= 1; size >>= 1) {
+    if (items.length - i >= size) {
+      yield items.slice(i, i + size);
+      i += size;
+    }
+  }
 }

@@ -33,10 +33,24 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   r.get(
     '/metrics',
-    { config: { access: 'public' }, schema: { summary: 'Prometheus metrics', tags: ['system'], security: [], hide: false } },
-    async (_request, reply) => {
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Prometheus metrics',
+        tags: ['system'],
+        security: [],
+        hide: false,
+        // With thousands of monitors the per-monitor series make a full scrape tens of MB; a tool that
+        // wants one metric (a dashboard, a benchmark) asks for it by name.
+        querystring: z.object({ name: z.union([z.string().min(1), z.array(z.string().min(1))]).optional().describe('only these metrics') }),
+      },
+    },
+    async (request, reply) => {
       reply.header('content-type', ctx.metrics.contentType);
-      return ctx.metrics.metrics();
+      const { name } = request.query;
+      if (name === undefined) return ctx.metrics.metrics();
+      const parts = await Promise.all([name].flat().map((n) => (ctx.metrics.getSingleMetric(n) ? ctx.metrics.getSingleMetricAsString(n) : '')));
+      return parts.filter(Boolean).join('\n') + '\n';
     },
   );
 }

@@ -54,3 +54,14 @@ describe('a monitor streak', () => {
     expect(nextSlot(0, 10_000, 30_000)).toBe(40_000);
   });
 });
+
+describe('sizedChunks', () => {
+  it('cuts batches into 128s and powers of two, keeping every item in order', async () => {
+    const { sizedChunks } = await import('../../../src/detect/scheduler/schedule-store.js');
+    const items = Array.from({ length: 300 }, (_, i) => i);
+    const chunks = [...sizedChunks(items)];
+    expect(chunks.map((c) => c.length)).toEqual([128, 128, 32, 8, 4]);
+    expect(chunks.flat()).toEqual(items);
+    expect([...sizedChunks([])]).toEqual([]);
+  });
+});
