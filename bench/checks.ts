@@ -5,36 +5,16 @@
 // Run: npx tsx bench/checks.ts [monitors...]   (default 1000 10000; SECONDS=60 WARMUP=15)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { freePort, waitHttp } from './lib/net.js';
 
 const SECONDS = Number(process.env.SECONDS ?? 60);
 const WARMUP = Number(process.env.WARMUP ?? 15);
 const INTERVAL_S = 10;
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHttp(url: string) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 async function startNginx(dir: string): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();

@@ -9,10 +9,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort, waitHttp } from './lib/net.js';
 
 const MONITORS = Number(process.env.MONITORS ?? 3000);
 const INTERVAL_S = Number(process.env.INTERVAL ?? 10);
@@ -23,26 +23,6 @@ const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const root = path.resolve(import.meta.dirname, '..');
 const fromSource = process.env.FROM_SOURCE === '1' || !existsSync(path.join(root, 'dist/cli/main.js'));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHttp(url: string) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 /** utime + stime of a process in ms, from /proc. */
 function cpuMs(pid: number): number {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listDeployments, recordDeployment } from '../../diagnose/index.js';
 import type { AppContext } from '../context.js';
-import { badRequest } from '../errors.js';
+import { parseTimeParam } from '../time-param.js';
 
 export const deploymentSchema = z.object({
   id: z.number(),
@@ -17,12 +17,6 @@ export const deploymentSchema = z.object({
   metadata: z.record(z.string(), z.unknown()),
 });
 
-/** A time as epoch milliseconds or an ISO 8601 timestamp. */
-function parseTime(value: string, name: string): number {
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw badRequest(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${JSON.stringify(value)}`);
-  return ms;
-}
 
 export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -66,7 +60,7 @@ export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): P
     },
     async (request) => {
       const { service, since, limit } = request.query;
-      return { deployments: await listDeployments(ctx.store.db, { ...(service ? { services: [service] } : {}), ...(since ? { since: parseTime(since, 'since') } : {}), limit }) };
+      return { deployments: await listDeployments(ctx.store.db, { ...(service ? { services: [service] } : {}), ...(since ? { since: parseTimeParam(since, 'since') } : {}), limit }) };
     },
   );
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { measureWindow } from '../../detect/monitors/measure.js';
 import { getMonitor, listMonitors, monitorResults, recordPing, traceLinker } from '../../detect/monitors/queries.js';
 import type { AppContext } from '../context.js';
+import { parseTimeParam } from '../time-param.js';
 import { badRequest, notFound } from '../errors.js';
 
 const run = z.object({ started_at: z.number(), duration_ms: z.number(), status: z.string(), error: z.string().nullable(), trace_id: z.string().nullable(), trace_url: z.string().nullable() });
@@ -22,12 +23,6 @@ const monitorSchema = z.object({
 });
 const resultSchema = run.extend({ timings: z.record(z.string(), z.number()), details: z.array(z.unknown()), location: z.string() });
 
-function parseTime(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw badRequest(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${JSON.stringify(value)}`);
-  return ms;
-}
 
 export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -81,7 +76,7 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (request) => {
       const { since, until, status, limit } = request.query;
-      const results = await monitorResults(ctx.store.db, link, request.params.id, { since: parseTime(since, 'since'), until: parseTime(until, 'until'), ...(status ? { status } : {}), limit });
+      const results = await monitorResults(ctx.store.db, link, request.params.id, { since: parseTimeParam(since, 'since'), until: parseTimeParam(until, 'until'), ...(status ? { status } : {}), limit });
       if (!results) throw notFound(`monitor ${request.params.id} not found`);
       return { results };
     },
@@ -112,8 +107,8 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (request) => {
-      const until = parseTime(request.query.until, 'until') ?? ctx.clock.now();
-      const since = parseTime(request.query.since, 'since') ?? until - 24 * 3_600_000;
+      const until = parseTimeParam(request.query.until, 'until') ?? ctx.clock.now();
+      const since = parseTimeParam(request.query.since, 'since') ?? until - 24 * 3_600_000;
       if (since >= until) throw badRequest('since must be before until');
       const exists = await ctx.store.db.selectFrom('monitors').select('id').where('id', '=', request.params.id).executeTakeFirst();
       if (!exists) throw notFound(`monitor ${request.params.id} not found`);
