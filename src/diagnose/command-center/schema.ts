@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deploymentSchema } from '../deployments/deployments.js';
 
 /**
  * The command center's answer: everything a responder looks at first, already aggregated and bounded
@@ -31,15 +32,7 @@ const serviceRate = z.object({
 });
 export type ServiceRate = z.infer<typeof serviceRate>;
 
-const deployment = z.object({
-  id: z.number(),
-  service: z.string(),
-  version: z.string(),
-  commit: z.string().nullable(),
-  url: z.string().nullable(),
-  actor: z.string(),
-  rollback: z.boolean(),
-  deployedAt: z.number(),
+const deployment = deploymentSchema.omit({ metadata: true }).extend({
   /** Active incidents this deployment is the last change before. */
   justBefore: z.array(z.number()),
 });

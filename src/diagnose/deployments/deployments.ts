@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fromJson, toJson, type Db, type Row } from '../../store/index.js';
 
 /**
@@ -5,17 +6,19 @@ import { fromJson, toJson, type Db, type Row } from '../../store/index.js';
  * `medic deploy`) and recorded by rollbacks; read when an incident opens to name suspects.
  */
 
-export interface Deployment {
-  id: number;
-  service: string;
-  version: string;
-  commit: string | null;
-  url: string | null;
-  actor: string;
-  rollback: boolean;
-  deployedAt: number;
-  metadata: Record<string, unknown>;
-}
+/** A recorded deployment, as the API answers it; the command center lists the same fields. */
+export const deploymentSchema = z.object({
+  id: z.number(),
+  service: z.string(),
+  version: z.string(),
+  commit: z.string().nullable(),
+  url: z.string().nullable(),
+  actor: z.string(),
+  rollback: z.boolean(),
+  deployedAt: z.number(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
 
 export interface NewDeployment {
   service: string;

@@ -1,21 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listDeployments, recordDeployment } from '../../diagnose/index.js';
+import { deploymentSchema, listDeployments, recordDeployment } from '../../diagnose/index.js';
 import type { AppContext } from '../context.js';
 import { parseTimeParam } from '../time-param.js';
 
-export const deploymentSchema = z.object({
-  id: z.number(),
-  service: z.string(),
-  version: z.string(),
-  commit: z.string().nullable(),
-  url: z.string().nullable(),
-  actor: z.string(),
-  rollback: z.boolean(),
-  deployedAt: z.number(),
-  metadata: z.record(z.string(), z.unknown()),
-});
 
 
 export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
