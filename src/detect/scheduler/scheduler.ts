@@ -238,11 +238,8 @@ export class Scheduler {
       }
     } else if ((step.transition === 'degraded' || step.transition === 'undegraded') && monitor.notify_degraded) {
       await degradedChanged(this.deps.incidents, monitor, step.transition === 'degraded', startedAt, outcome).catch((err: unknown) => this.deps.logger.warn({ err, monitor: monitor.name }, 'recording a degraded monitor failed'));
-    } else if (step.state.status === 'down' && step.transition === null && run.streak.status !== 'down') {
-      monitorStatus = run.streak.status;
     }
-    if (monitorStatus === 'pending' && outcome.status !== 'down') monitorStatus = outcome.status;
-    const redact = this.deps.redactor.size > 0 ? (s: string) => this.deps.redactor.redact(s) : (s: string) => s;
+    const redact = (text: string) => (this.deps.redactor.size > 0 ? this.deps.redactor.redact(text) : text);
     const finished: FinishedRun = {
       scheduleId: run.scheduleId,
       monitorId: run.monitorId,
