@@ -36,7 +36,8 @@ describe.each(ENGINES)('deployment correlation on %s', (engine) => {
     await deploy('payment', 'v2.4.1', started - 90 * MIN);
     await deploy('database', 'pg-16.2', started - 30 * MIN);
     await deploy('auth', 'v1.8.0', started - 10 * MIN); // unrelated service
-    await deploy('payment', 'v2.4.2', started + MIN); // after impact began: not a cause
+    await deploy('payment', 'v2.4.2', started + MIN); // well after impact began: not a cause
+    await deploy('payment', 'v2.4.3', started + 5_000); // reported as its rollout finished, just after impact began
     const change = (flag_key: string, at: number) =>
       db.insertInto('flag_changes').values({ flag_key, at, actor: 'alice', reason: 'rollout', incident_id: null, before: toJson({ enabled: false }), after: toJson({ enabled: true }) }).execute();
     await change('new_checkout_flow', started - 20 * MIN);
@@ -46,13 +47,15 @@ describe.each(ENGINES)('deployment correlation on %s', (engine) => {
     const id = await h.ingest([alert({ service: 'payment', startsAt: started })]);
     const suspects = (await h.timeline(id)).filter((e) => e.type === 'deployment_correlated' || e.type === 'flag_changed');
     expect(suspects.map((e) => [e.type, e.payload.version ?? e.payload.flag])).toEqual([
+      ['deployment_correlated', 'v2.4.3'],
       ['flag_changed', 'new_checkout_flow'],
       ['deployment_correlated', 'pg-16.2'],
       ['deployment_correlated', 'v2.4.1'],
     ]);
-    expect(suspects[1]!.payload).toMatchObject({ service: 'database', relation: 'dependency', minutes_before_start: 30, deployed_at: started - 30 * MIN, commit: 'c-pg-16.2' });
-    expect(suspects[2]!.payload).toMatchObject({ service: 'payment', relation: 'same service', minutes_before_start: 90, url: 'https://ci.example.com/v2.4.1', deployed_by: 'ci' });
-    expect(suspects[0]!.payload).toMatchObject({ correlated: true, flag: 'new_checkout_flow', changed_by: 'alice', before: { enabled: false }, after: { enabled: true } });
+    expect(suspects[0]!.payload).toMatchObject({ version: 'v2.4.3', minutes_before_start: -0.1 });
+    expect(suspects[2]!.payload).toMatchObject({ service: 'database', relation: 'dependency', minutes_before_start: 30, deployed_at: started - 30 * MIN, commit: 'c-pg-16.2' });
+    expect(suspects[3]!.payload).toMatchObject({ service: 'payment', relation: 'same service', minutes_before_start: 90, url: 'https://ci.example.com/v2.4.1', deployed_by: 'ci' });
+    expect(suspects[1]!.payload).toMatchObject({ correlated: true, flag: 'new_checkout_flow', changed_by: 'alice', before: { enabled: false }, after: { enabled: true } });
     // Suspects are not fixes.
     expect(suspects.every((e) => e.payload.fix === undefined)).toBe(true);
     expect((await h.core.rt.store.db.selectFrom('incidents').select('resolved_at').executeTakeFirstOrThrow()).resolved_at).toBeNull();

@@ -9,7 +9,12 @@ import { listDeployments } from './deployments.js';
  * `incidents.correlation_window` before the incident's `started_at`. Each becomes an event on the
  * timeline (`deployment_correlated`, or `flag_changed` with `correlated: true`), newest first: the most
  * recent change is the likeliest cause. Written in the transaction that opened the incident.
+ *
+ * A change recorded up to REPORT_LAG_MS after `started_at` still counts: a deploy is usually reported
+ * when its rollout finishes, after its first pods already served, and a check request sent just before
+ * the change was recorded can come back failing because of it.
  */
+const REPORT_LAG_MS = 15_000;
 
 type CorrelationConfig = Pick<MedicConfig, 'services' | 'flags' | 'incidents'>;
 
@@ -27,10 +32,11 @@ export function suspectServices(config: Pick<MedicConfig, 'services'>, service: 
 export async function correlatedChanges(db: Db, config: CorrelationConfig, service: string, startedAt: number): Promise<NewEvent[]> {
   const services = suspectServices(config, service);
   const since = startedAt - config.incidents.correlation_window;
+  const until = startedAt + REPORT_LAG_MS;
   const minutesBefore = (at: number) => Math.round(((startedAt - at) / 60_000) * 10) / 10;
   const suspects: Suspect[] = [];
 
-  for (const d of await listDeployments(db, { services, since, until: startedAt })) {
+  for (const d of await listDeployments(db, { services, since, until })) {
     suspects.push({
       at: d.deployedAt,
       id: d.id,
@@ -60,7 +66,7 @@ export async function correlatedChanges(db: Db, config: CorrelationConfig, servi
       .selectAll()
       .where('flag_key', 'in', [...flagService.keys()])
       .where('at', '>=', since)
-      .where('at', '<=', startedAt)
+      .where('at', '<=', until)
       // A flag coming into existence (first start, a new config entry) changed no behaviour anyone relied on.
       .where('before', '<>', 'null')
       .orderBy('at', 'desc')
