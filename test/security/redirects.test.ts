@@ -4,6 +4,7 @@ import { runCheck } from '../../src/detect/checks/index.js';
 import { runStep } from '../../src/diagnose/steps/index.js';
 import { buildNotificationMessage, sendNotification } from '../../src/notify/index.js';
 import { executeAction } from '../../src/resolve/actions/index.js';
+import { redirectRequest } from '../../src/shared/redirect.js';
 import { checkContext } from '../helpers/monitors.js';
 import { startRecordingServer, type RecordedRequest, type RecordingServer } from '../helpers/recording-server.js';
 import { context as stepContext } from '../diagnose/helpers.js';
@@ -171,5 +172,31 @@ notifications:
     expect(sent.outcome).toBe('permanent');
     expect(origin.requests).toHaveLength(3);
     expect(other.requests).toHaveLength(0);
+  });
+});
+
+describe('the redirect policy', () => {
+  const from = (url: string) => ({ url: new URL(url), method: 'GET', headers: { 'X-Api-Key': 'k', authorization: 'Bearer t' }, body: undefined });
+  const headersAfter = (url: string, location: string) => {
+    const d = redirectRequest(from(url), 302, location);
+    if ('error' in d) throw new Error(d.error);
+    return d.next.headers;
+  };
+
+  it('counts scheme, host and port as the origin, with default ports made explicit or not', () => {
+    const kept = { 'X-Api-Key': 'k', authorization: 'Bearer t' };
+    expect(headersAfter('https://api.example/a', '/b')).toEqual(kept);
+    expect(headersAfter('https://api.example/a', 'https://api.example:443/b')).toEqual(kept);
+    expect(headersAfter('http://api.example/a', 'http://api.example:80/b')).toEqual(kept);
+    expect(headersAfter('https://api.example/a', 'http://api.example/b')).toEqual({});
+    expect(headersAfter('https://api.example/a', 'https://evil.example/b')).toEqual({});
+    expect(headersAfter('https://api.example/a', 'https://sub.api.example/b')).toEqual({});
+    expect(headersAfter('https://api.example/a', 'https://api.example:8443/b')).toEqual({});
+    expect(headersAfter('https://api.example/a', '//evil.example/b')).toEqual({});
+  });
+
+  it('refuses what is not an HTTP URL', () => {
+    expect(redirectRequest(from('https://api.example/a'), 302, 'javascript:alert(1)')).toEqual({ error: 'redirect to a non-HTTP URL "javascript:alert(1)"' });
+    expect(redirectRequest(from('https://api.example/a'), 302, 'http://[::1')).toEqual({ error: 'redirect to an invalid URL "http://[::1"' });
   });
 });
