@@ -75,10 +75,18 @@ export class Redactor {
   }
 }
 
+const URL_ENCODINGS: Array<(s: string) => string> = [encodeURIComponent, encodeURI, (s) => new URLSearchParams({ s }).toString().slice(2)];
+
 /** The forms text carries a secret in. */
 function secretForms(secret: string): Literal[] {
   const out: Literal[] = [{ text: secret }, { text: JSON.stringify(secret).slice(1, -1) }];
-  for (const encoded of [encodeURIComponent(secret), encodeURI(secret), new URLSearchParams({ s: secret }).toString().slice(2)]) {
+  for (const encode of URL_ENCODINGS) {
+    let encoded: string;
+    try {
+      encoded = encode(secret);
+    } catch {
+      continue; // a lone surrogate, which no URL can carry
+    }
     out.push({ text: encoded });
     // Some clients write %2f where encodeURI writes %2F.
     const lower = encoded.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());

@@ -45,6 +45,11 @@ describe('redactor', () => {
     expect(r.redact(`${b64('hunter2-pasS')} 73910462835 ab c/def`)).toBe(`${b64('hunter2-pasS')} 73910462835 ab c/def`);
   });
 
+  it('takes a value no URL can carry (a lone surrogate) without failing', () => {
+    const odd = new Redactor(['abc\uD800def']);
+    expect(odd.redact('x abc\uD800def y')).toBe(`x ${REDACTED} y`);
+  });
+
   it('learns new secrets after it has been used (a reload)', () => {
     const x = new Redactor(['first-secret']);
     expect(x.redact('first-secret second-secret')).toBe(`${REDACTED} second-secret`);
