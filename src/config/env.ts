@@ -12,22 +12,27 @@
 
 const PATTERN = /\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^}\\]|\\.)*))?\}/g;
 
+export interface EnvValue {
+  name: string;
+  value: string;
+}
+
 export interface Substitution {
   value: string;
-  /** Values that came from the environment (not defaults). */
-  secrets: string[];
+  /** Values that came from the environment (not defaults), with the variable each came from. */
+  secrets: EnvValue[];
   /** Variables referenced without a default and not set. */
   missing: string[];
 }
 
 export function substituteEnv(text: string, env: NodeJS.ProcessEnv): Substitution {
-  const secrets: string[] = [];
+  const secrets: EnvValue[] = [];
   const missing: string[] = [];
   const value = text.replace(PATTERN, (whole, escaped: string | undefined, name: string, fallback: string | undefined) => {
     if (escaped) return whole.slice(1);
     const fromEnv = env[name];
     if (fromEnv !== undefined && (fromEnv !== '' || fallback === undefined)) {
-      secrets.push(fromEnv);
+      secrets.push({ name, value: fromEnv });
       return fromEnv;
     }
     if (fallback !== undefined) return fallback.replace(/\\(.)/g, '$1');

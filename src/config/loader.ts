@@ -5,7 +5,7 @@ import { isWholeReference, substituteEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.js';
 import { friendlyIssues } from './issues.js';
 import { configSchema, type MedicConfig } from './schema/index.js';
-import { Redactor } from './secrets.js';
+import { isRedactable, MIN_SECRET_LENGTH, Redactor } from './secrets.js';
 
 /** A loaded config: the typed values, where they came from, and the secrets they hold. */
 export interface LoadedConfig {
@@ -15,6 +15,8 @@ export interface LoadedConfig {
   /** Folder that relative paths in the config (scripts, sqlite files) are resolved against. */
   baseDir: string;
   redactor: Redactor;
+  /** What is valid but worth telling (`medic validate` prints them): `${ENV}` values too short to redact. */
+  warnings: ConfigProblem[];
 }
 
 export interface LoadOptions {
@@ -51,7 +53,15 @@ export function loadConfigText(text: string, options: LoadOptions = {}): LoadedC
   if (problems.length > 0) throw new ConfigError(problems);
 
   const redactor = new Redactor();
-  substituteInDocument(doc, env, redactor, (node, message) => problems.push({ file, ...at(node.range?.[0]), path: pathOf(doc, node), message }));
+  const warnings: ConfigProblem[] = [];
+  const locate = (node: Node, message: string): ConfigProblem => ({ file, ...at(node.range?.[0]), path: pathOf(doc, node), message });
+  substituteInDocument(
+    doc,
+    env,
+    redactor,
+    (node, message) => problems.push(locate(node, message)),
+    (node, message) => warnings.push(locate(node, message)),
+  );
   if (problems.length > 0) throw new ConfigError(problems);
 
   let raw: unknown;
@@ -71,18 +81,26 @@ export function loadConfigText(text: string, options: LoadOptions = {}): LoadedC
     throw new ConfigError(problems);
   }
   for (const t of parsed.data.auth.tokens) redactor.add(t.token);
-  return { config: parsed.data, file, baseDir: options.baseDir ?? process.cwd(), redactor };
+  return { config: parsed.data, file, baseDir: options.baseDir ?? process.cwd(), redactor, warnings };
 }
 
 /** Replaces `${ENV}` in every scalar, in place, so positions stay those of the file. */
-function substituteInDocument(doc: Document, env: NodeJS.ProcessEnv, redactor: Redactor, report: (node: Node, message: string) => void) {
+function substituteInDocument(doc: Document, env: NodeJS.ProcessEnv, redactor: Redactor, report: (node: Node, message: string) => void, warn: (node: Node, message: string) => void) {
+  const warned = new Set<string>();
   visit(doc, {
     Scalar(key, node) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const original = node.value;
       const result = substituteEnv(original, env);
       for (const name of result.missing) report(node, `environment variable ${name} is not set (use \${${name}:-default} for a default)`);
-      for (const secret of result.secrets) redactor.add(secret);
+      for (const { name, value } of result.secrets) {
+        redactor.add(value);
+        // Named, never shown: the value is the secret the warning is about. Once per variable.
+        if (value !== '' && !isRedactable(value) && !warned.has(name)) {
+          warned.add(name);
+          warn(node, `\${${name}} is shorter than ${MIN_SECRET_LENGTH} characters, so it is not redacted from logs, timelines and notifications (fine for a port or a name, not for a secret)`);
+        }
+      }
       if (result.value === original) return;
       // An unquoted `port: ${PORT}` should give a number, as if the value had been written there.
       if (node.type === 'PLAIN' && isWholeReference(original)) {

@@ -1,30 +1,45 @@
+import { LiteralMatcher, WINDOW, type Literal } from './literal-matcher.js';
+
 /**
  * Secret values known to this process (from `${ENV}` substitution, config tokens, …) and the one function
  * that removes them from text before it reaches a log, a timeline event, a notification or an API answer.
+ *
+ * A secret is removed in every form text usually carries it in (see README, "Environment variables and
+ * secrets"): as written; URL-encoded, both as encodeURIComponent and as encodeURI write it (a secret in a
+ * URL path keeps its `/`), and as a query string writes it (a space as `+`), with %XX in upper or lower
+ * case; JSON-escaped; and base64 (standard and URL-safe), also when it is only a part of what was
+ * encoded, as in `Authorization: Basic base64(user:secret)`.
  */
 
 export const REDACTED = '[REDACTED]';
 
-/** Too short to redact without mangling ordinary text ("1", "on", a port number). */
-const MIN_SECRET_LENGTH = 4;
+/**
+ * Shorter values are not redacted: they would mangle ordinary text (a port, "true", a name), and they are
+ * too short to be secrets. `medic validate` warns about each `${ENV}` value that is shorter.
+ */
+export const MIN_SECRET_LENGTH = WINDOW;
+
+/** True when a value is long enough to be redacted. */
+export function isRedactable(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH;
+}
 
 export class Redactor {
   private readonly secrets = new Set<string>();
-  private pattern: RegExp | undefined;
+  /** Every form of every secret, by its text. */
+  private readonly forms = new Map<string, Literal>();
+  /** One matcher of all forms, built once after the secrets change (not per form, not per call). */
+  private matcher: LiteralMatcher | undefined;
 
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.add(s);
   }
 
   add(secret: string): void {
-    if (secret.length < MIN_SECRET_LENGTH || /^\d+$/.test(secret) || /^(true|false)$/i.test(secret)) return;
-    if (this.secrets.has(secret)) return;
+    if (!isRedactable(secret) || this.secrets.has(secret)) return;
     this.secrets.add(secret);
-    // Also the forms a secret takes inside URLs and JSON, so `https://user:p%40ss@host` is caught too.
-    for (const form of [encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
-      if (form !== secret && form.length >= MIN_SECRET_LENGTH) this.secrets.add(form);
-    }
-    this.pattern = undefined;
+    for (const form of secretForms(secret)) if (!this.forms.has(form.text) || form.tail) this.forms.set(form.text, form);
+    this.matcher = undefined;
   }
 
   /** Learns another redactor's secrets (a reloaded config's new `${ENV}` values). */
@@ -38,14 +53,8 @@ export class Redactor {
 
   redact(text: string): string {
     if (this.secrets.size === 0 || text.length === 0) return text;
-    this.pattern ??= new RegExp(
-      [...this.secrets]
-        .sort((a, b) => b.length - a.length)
-        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('|'),
-      'g',
-    );
-    return text.replace(this.pattern, REDACTED);
+    this.matcher ??= new LiteralMatcher(this.forms.values());
+    return this.matcher.replace(text, REDACTED);
   }
 
   /** Redacts every string inside a JSON-like value, returning a copy. */
@@ -64,4 +73,61 @@ export class Redactor {
     }
     return value;
   }
+}
+
+const URL_ENCODINGS: Array<(s: string) => string> = [encodeURIComponent, encodeURI, (s) => new URLSearchParams({ s }).toString().slice(2)];
+
+/** The forms text carries a secret in. */
+function secretForms(secret: string): Literal[] {
+  const out: Literal[] = [{ text: secret }, { text: JSON.stringify(secret).slice(1, -1) }];
+  for (const encode of URL_ENCODINGS) {
+    let encoded: string;
+    try {
+      encoded = encode(secret);
+    } catch {
+      continue; // a lone surrogate, which no URL can carry
+    }
+    out.push({ text: encoded });
+    // Some clients write %2f where encodeURI writes %2F.
+    const lower = encoded.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+    if (lower !== encoded) out.push({ text: lower });
+  }
+  out.push(...base64Forms(Buffer.from(secret, 'utf8')));
+  return out;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const toUrlSafe = (s: string) => s.replace(/\+/g, '-').replace(/\//g, '_');
+
+/**
+ * Where a secret sits inside encoded data (`user:secret`), its base64 depends on its offset in its
+ * 3-byte group: so one form per offset (0, 1, 2), each in the standard and the URL-safe alphabet. A form
+ * is the characters made only of the secret's bits; the character after them, which also holds bits of
+ * what follows, is its `tail`: any of the characters it can be. The character before, shared with what
+ * precedes, holds 2 or 4 bits of the secret and is left as it is; a form holds at least 42.
+ */
+function base64Forms(bytes: Buffer): Literal[] {
+  const forms: Literal[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const first = offset * 8;
+    const end = first + bytes.length * 8;
+    const secretBit = (bit: number) => (bytes[(bit - first) >> 3]! >> (7 - ((bit - first) & 7))) & 1;
+    let text = '';
+    let tail: string | undefined;
+    for (let c = Math.ceil(first / 6); c * 6 < end; c++) {
+      let known = 0;
+      let mask = 0;
+      for (let b = 0; b < 6; b++) {
+        const bit = c * 6 + b;
+        if (bit >= end) continue;
+        mask |= 1 << (5 - b);
+        known |= secretBit(bit) << (5 - b);
+      }
+      if (mask === 63) text += BASE64[known];
+      else tail = [...BASE64].filter((_, v) => (v & mask) === known).join('');
+    }
+    forms.push({ text, ...(tail ? { tail } : {}) });
+    if (toUrlSafe(text) !== text || (tail && toUrlSafe(tail) !== tail)) forms.push({ text: toUrlSafe(text), ...(tail ? { tail: toUrlSafe(tail) } : {}) });
+  }
+  return forms;
 }

@@ -10,7 +10,8 @@ import { urlSecrets, withSecrets } from './redaction.js';
  *   the client refuses to make (bad URL or header) → permanent
  *
  * Redirects are not followed: a webhook URL that redirects is a config error to fix, and following it
- * would send the body (and its signature) somewhere the config never named.
+ * would send the body (and its signature) somewhere the config never named (see ../shared/redirect.ts
+ * for what any redirect that is followed may carry).
  */
 
 export const USER_AGENT = 'Medic';

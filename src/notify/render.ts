@@ -46,10 +46,6 @@ export function headline(message: NotificationMessage): string {
   return `${EVENT_EMOJI[message.event]} ${message.incident.severity} · ${message.incident.title}`;
 }
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 /** Headers that let a receiver route and dedup deliveries. */
 export function medicHeaders(message: NotificationMessage): Record<string, string> {
   return { 'x-medic-event': message.event, 'x-medic-delivery': message.idempotencyKey };

@@ -4,8 +4,9 @@ import { OutputBuffer } from './output.js';
 
 /**
  * One outbound HTTP request with a bounded body read and a deadline, shared by runbook `http` steps,
- * `prometheus` steps and `webhook` actions. Redirects are not followed: what a step shows is what the
- * URL answered.
+ * `prometheus` steps and `webhook` actions. Redirects are not followed (undici's `request` never does):
+ * what a step shows is what the URL answered. A caller that ever needs to follow one goes through
+ * ./redirect.ts, the one policy for what a redirect may carry to another origin.
  */
 
 export interface OutboundRequest {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { channel, Redactor, type ChannelConfig } from '../../src/config/index.js';
 import { sendNotification } from '../../src/notify/index.js';
-import { message } from './fixtures.js';
+import { incidentRow, message } from './fixtures.js';
 import { context, startSink, type Sink } from './sink.js';
 
 const cfg = (c: unknown): ChannelConfig => channel.parse(c);
@@ -35,9 +35,9 @@ describe('slack channel', () => {
     expect([req.method, req.path]).toEqual(['POST', '/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX']);
     commonHeaders(req.headers);
     expect(req.json).toStrictEqual({
-      text: TEXT,
+      text: '[P1] Incident #12 opened: payment_error_rate &gt; 5% for 5 minutes (payment-service)',
       blocks: [
-        { type: 'header', text: { type: 'plain_text', text: '🔴 P1 · payment_error_rate > 5% for 5 minutes', emoji: true } },
+        { type: 'header', text: { type: 'plain_text', text: '🔴 P1 · payment_error_rate &gt; 5% for 5 minutes', emoji: true } },
         {
           type: 'section',
           text: { type: 'mrkdwn', text: '[P1] Incident #12 opened: payment_error_rate &gt; 5% for 5 minutes (payment-service)' },
@@ -66,7 +66,48 @@ describe('slack channel', () => {
     const blocks = (sink.received[0]!.json as { blocks: { type: string; text?: { text: string } }[] }).blocks;
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
     expect(blocks[2]!.text!.text).toBe('*Cause:* pods &lt;crashlooping&gt;\nRestarted payment-service: 3/3 pods ready');
-    expect(blocks[0]!.text!.text).toBe('🛠️ P1 · payment_error_rate > 5% for 5 minutes');
+    expect(blocks[0]!.text!.text).toBe('🛠️ P1 · payment_error_rate &gt; 5% for 5 minutes');
+  });
+
+  it('escapes &, < and > in every field, the fallback text included, so alert text cannot mention anyone', async () => {
+    const config = cfg({ name: 's', type: 'slack', webhook_url: `${sink.url}/hook`, username: 'Medic <bot>' });
+    const m = message({
+      incident: incidentRow({ title: '<!channel> checkout down & <@U024BE7LH>', service: '<!here>', cause: 'see <https://evil.example|the fix>' }),
+      details: ['<!subteam^S012345> paged & <#C024BE7LR>'],
+    });
+    await sendNotification(config, m, context());
+    const body = sink.received[0]!.json as { text: string; blocks: unknown[]; username: string };
+    expect(body.text).toBe('[P1] Incident #12 opened: &lt;!channel&gt; checkout down &amp; &lt;@U024BE7LH&gt; (&lt;!here&gt;)');
+    expect(body.username).toBe('Medic &lt;bot&gt;');
+    // Every text Slack shows, wherever it sits in the payload: none keeps a raw < or > but Medic's own
+    // date token, and none is escaped twice.
+    const texts: string[] = [];
+    const walk = (v: unknown, key = ''): void => {
+      if (typeof v === 'string') {
+        if (key !== 'url') texts.push(v);
+      } else if (Array.isArray(v)) v.forEach((x) => walk(x));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+    };
+    walk(body);
+    expect(texts.join('\n')).toContain('&lt;!channel&gt;');
+    for (const t of texts) {
+      expect(t.replace(/<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>]*>/g, '')).not.toMatch(/[<>]/);
+      expect(t).not.toContain('&amp;lt;');
+      expect(t.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+    }
+    const header = (body.blocks[0] as { text: { text: string } }).text.text;
+    expect(header).toBe('🔴 P1 · &lt;!channel&gt; checkout down &amp; &lt;@U024BE7LH&gt;');
+  });
+
+  it('cuts long escaped text without leaving half an entity', async () => {
+    const config = cfg({ name: 's', type: 'slack', webhook_url: `${sink.url}/hook` });
+    // The header limit (150) falls inside an escaped "&": the cut must not leave "&am".
+    const m = message({ incident: incidentRow({ title: `${'x'.repeat(138)}&&&&&&&&` }) });
+    await sendNotification(config, m, context());
+    const header = ((sink.received[0]!.json as { blocks: { text: { text: string } }[] }).blocks[0]!.text.text);
+    expect(header.length).toBeLessThanOrEqual(150);
+    expect(header.endsWith('…')).toBe(true);
+    expect(header.slice(0, -1).replace(/&amp;/g, '')).not.toContain('&');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatProblem } from '../../config/index.js';
 import { EXIT, reportConfigError, type Output } from '../output.js';
 import { loadConfigOption } from '../config-path.js';
 
@@ -10,7 +11,7 @@ export function validateCommand(program: Command, io: Output, setExit: (code: nu
     .option('--json', 'print the summary as JSON')
     .action((opts: { config: string; json?: boolean }) => {
       try {
-        const { config, file } = loadConfigOption(opts.config);
+        const { config, file, warnings } = loadConfigOption(opts.config);
         const counts = {
           services: config.services.length,
           monitors: config.monitors.length,
@@ -20,10 +21,12 @@ export function validateCommand(program: Command, io: Output, setExit: (code: nu
           flags: config.flags.length,
           channels: config.notifications.length,
         };
-        if (opts.json) io.out(JSON.stringify({ file, valid: true, ...counts }));
+        if (opts.json) io.out(JSON.stringify({ file, valid: true, ...counts, warnings: warnings.map(formatProblem) }));
         else {
           io.out(`✓ ${file} is valid`);
           for (const [k, v] of Object.entries(counts)) io.out(`  ${k.replace('_', ' ').padEnd(18)} ${v}`);
+          // Warnings do not make the config invalid: the exit code stays 0.
+          for (const w of warnings) io.err(`warning: ${formatProblem(w)}`);
         }
         setExit(EXIT.ok);
       } catch (err) {

@@ -68,7 +68,7 @@ export const httpRequestFields = {
   headers: headers.default({}).describe('Request headers.'),
   query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe('A string is sent as is; an object or list is sent as JSON.'),
-  follow_redirects: z.boolean().default(true).describe('Follow redirects (up to max_redirects).'),
+  follow_redirects: z.boolean().default(true).describe('Follow redirects (up to max_redirects); one to another origin drops the configured headers and credentials.'),
   max_redirects: z.number().int().min(0).max(20).default(5),
   verify_tls: z.boolean().default(true).describe('Verify the server\'s TLS certificate (turn off only for self-signed internal targets).'),
 } as const;

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { REDIRECT_STATUSES, redirectRequest } from '../../shared/redirect.js';
 import { ResponseBody } from './body.js';
 import { ms, type Timings } from './check.js';
 import { isDeadlineError, describeError } from './errors.js';
@@ -46,12 +47,7 @@ export interface HttpExchange {
 /** Enough for any health or API answer; a check never holds more than this per response. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'medic-check/0.1';
-/** Dropped when a redirect leaves the origin, as browsers do, so a token never leaks to another host. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-/** Dropped when a redirect turns the request into a GET without a body. */
-const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding']);
 
 /** Marks the abort that stops reading at the size cap, so it is not reported as an error. */
 const BODY_CAP_REACHED = new Error('body size cap reached');
@@ -174,8 +170,7 @@ export async function sendHttp(spec: HttpRequestSpec, signal: AbortSignal): Prom
   }
   const agent = agentFor(spec.verifyTls);
   const maxBody = spec.maxBodyBytes ?? MAX_BODY_BYTES;
-  let { method, body } = spec;
-  let headers = spec.headers;
+  let { method, body, headers } = spec;
 
   for (;;) {
     const hop = await sendOnce(agent, { url, method, headers, body, traceId: spec.traceId }, signal, maxBody);
@@ -195,24 +190,11 @@ export async function sendHttp(spec: HttpRequestSpec, signal: AbortSignal): Prom
     if (redirects >= spec.maxRedirects) {
       return result({ ...base, error: `too many redirects: ${status} to ${location} after ${redirects} redirect${redirects === 1 ? '' : 's'} (max_redirects: ${spec.maxRedirects})` }, hop.firstByteAt);
     }
-    let next: URL;
-    try {
-      next = new URL(location, url);
-    } catch {
-      return result({ ...base, error: `redirect to an invalid URL ${JSON.stringify(location)}` }, hop.firstByteAt);
-    }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      return result({ ...base, error: `redirect to a non-HTTP URL ${JSON.stringify(next.href)}` }, hop.firstByteAt);
-    }
+    // What a redirect keeps, drops or refuses (headers and body to another origin) is decided there, for every caller.
+    const decision = redirectRequest({ url, method, headers, body }, status, location);
+    if ('error' in decision) return result({ ...base, error: decision.error }, hop.firstByteAt);
     redirects++;
-    // RFC 9110 §15.4: 303 always becomes GET; 301/302 after POST do too, as every client does in practice.
-    if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
-      method = 'GET';
-      body = undefined;
-      headers = without(headers, BODY_HEADERS);
-    }
-    if (next.origin !== url.origin) headers = without(headers, CREDENTIAL_HEADERS);
-    url = next;
+    ({ url, method, headers, body } = decision.next);
   }
 }
 
@@ -228,12 +210,6 @@ function requestHeaders(headers: Record<string, string>, traceId: string, spanId
   }
   if (!userAgent) out['user-agent'] = USER_AGENT;
   out.traceparent = traceparent(traceId, spanId);
-  return out;
-}
-
-function without(headers: Record<string, string>, names: Set<string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (!names.has(name.toLowerCase())) out[name] = value;
   return out;
 }
 
