@@ -62,7 +62,8 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
       return deny(reply, 401, 'unknown or revoked token');
     }
     if (!roleAllows(info.role, access)) {
-      return deny(reply, 403, `this needs the ${access} role; token "${info.name}" has ${info.role}`);
+      const why = info.role === 'flags' ? 'a flags token may only evaluate flags (OFREP)' : `token "${info.name}" has ${info.role}`;
+      return deny(reply, 403, `this needs the ${access} role; ${why}`);
     }
     request.principal = { tokenId: info.id, name: info.name, role: info.role };
   });

@@ -47,6 +47,10 @@ export function SessionProvider({ children, signIn }: { children: ReactNode; sig
       if (err instanceof ApiError && err.status === 401) {
         setToken(null);
         setError('That token is not valid (any more).');
+      } else if (err instanceof ApiError && err.status === 403) {
+        // A flags token (for applications) may evaluate flags and nothing else: it cannot sign in here.
+        setToken(null);
+        setError(`That token cannot sign in here: ${err.message}.`);
       } else setError((err as Error).message);
       setMe(null);
     }
