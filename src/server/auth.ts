@@ -46,20 +46,18 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
     const access: Access | undefined = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
     const now = ctx.clock.now();
-    const wait = failures.blockedFor(request.ip, now);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      return reply.code(429).send({ error: 'Too Many Requests', message: 'too many failed authentications from this address; try again later' });
-    }
     const token = tokenFrom(request, request.routeOptions.config?.queryToken === true);
-    if (!token) {
-      failures.record(request.ip, now);
-      return deny(reply, 401, 'a token is required: send Authorization: Bearer <token>');
-    }
-    const info = await lookup(token);
+    const info = token ? await lookup(token) : undefined;
     if (!info) {
+      // Only failures meet the limiter, after the token was checked: a valid token is never refused
+      // because others failed from the same address (everyone behind one proxy or NAT).
+      const wait = failures.blockedFor(request.ip, now);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        return reply.code(429).send({ error: 'Too Many Requests', message: 'too many failed authentications from this address; try again later' });
+      }
       failures.record(request.ip, now);
-      return deny(reply, 401, 'unknown or revoked token');
+      return deny(reply, 401, token ? 'unknown or revoked token' : 'a token is required: send Authorization: Bearer <token>');
     }
     if (!roleAllows(info.role, access)) {
       const why = info.role === 'flags' ? 'a flags token may only evaluate flags (OFREP)' : `token "${info.name}" has ${info.role}`;
@@ -100,7 +98,8 @@ declare module 'fastify' {
 
 /**
  * Failed authentications per client address in a one-minute window: past the limit, the address gets
- * 429 until its window ends, so guessing tokens is slow. Successful requests never count.
+ * 429 until its window ends, so guessing tokens is slow. Successful requests never count, and are never
+ * refused by it.
  */
 export class FailedAuthLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();

@@ -93,15 +93,16 @@ describe('failed authentication is rate limited', () => {
   });
   afterAll(async () => t?.close());
 
-  it('answers 429 after too many failures from one address, until the minute is over', async () => {
+  it('answers 429 to failures from one address past the limit, until the minute is over; never to a valid token', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await t.app.inject({ method: 'GET', url: '/api/incidents', headers: { authorization: `Bearer guess-${i}` } })).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
-    const blocked = await t.app.inject({ method: 'GET', url: '/api/incidents', headers: t.as('viewer') });
+    const blocked = await t.app.inject({ method: 'GET', url: '/api/incidents' });
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    t.clock.advance(61_000);
     expect((await t.app.inject({ method: 'GET', url: '/api/incidents', headers: t.as('viewer') })).statusCode).toBe(200);
+    t.clock.advance(61_000);
+    expect((await t.app.inject({ method: 'GET', url: '/api/incidents', headers: { authorization: 'Bearer guess-7' } })).statusCode).toBe(401);
   });
 
   it('never counts open routes or successful requests', async () => {
