@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { findToken, touchToken, type TokenInfo } from '../store/index.js';
 import type { AppContext } from './context.js';
 import { roleAllows, type Access } from './roles.js';
+import { StreamGuard } from './stream-guard.js';
 
 /**
  * Bearer-token authentication with roles. Every route must declare `config.access`; a route that
@@ -10,12 +11,17 @@ import { roleAllows, type Access } from './roles.js';
  * `X-API-Key` (what OFREP clients send), or from `?token=` on the routes that allow it.
  */
 
-/** Lookups are cached briefly: OFREP evaluation is a hot path and must not hit the database. */
-const CACHE_MS = 5000;
+/**
+ * Lookups are cached briefly: OFREP evaluation is a hot path and must not hit the database. The cache
+ * is also how long a revoked token may still work in a process that did not revoke it (another API
+ * process on the same database, or a config reload): keep it to a couple of seconds.
+ */
+export const CACHE_MS = 2000;
 
 export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   const cache = new Map<string, { info: TokenInfo | undefined; until: number }>();
   const failures = new FailedAuthLimiter(ctx.loaded.config.auth.failed_auth_per_minute);
+  const streams = new StreamGuard(ctx.store.db, ctx.logger);
 
   const table: { method: string; url: string; access: Access }[] = [];
   app.decorate('accessTable', table);
@@ -29,6 +35,12 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   });
 
   app.decorate('forgetTokens', () => cache.clear());
+  app.decorate('guardStream', (request: FastifyRequest, end: () => void) => {
+    const access = request.routeOptions.config?.access;
+    if (!request.principal || access === undefined || access === 'public') return () => {};
+    return streams.add(request.principal.tokenId, access, end);
+  });
+  app.addHook('preClose', async () => streams.endAll());
 
   const lookup = async (token: string): Promise<TokenInfo | undefined> => {
     const now = ctx.clock.now();
@@ -42,13 +54,20 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
     return info;
   };
 
+  /** The caller's token, or why there is none. */
+  const authenticate = async (request: FastifyRequest): Promise<TokenInfo | string> => {
+    const config = request.routeOptions.config;
+    const token = tokenFrom(request, config?.queryToken === true);
+    if (token) return (await lookup(token)) ?? 'unknown or revoked token';
+    return 'a token is required: send Authorization: Bearer <token>';
+  };
+
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access: Access | undefined = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
     const now = ctx.clock.now();
-    const token = tokenFrom(request, request.routeOptions.config?.queryToken === true);
-    const info = token ? await lookup(token) : undefined;
-    if (!info) {
+    const info = await authenticate(request);
+    if (typeof info === 'string') {
       // Only failures meet the limiter, after the token was checked: a valid token is never refused
       // because others failed from the same address (everyone behind one proxy or NAT).
       const wait = failures.blockedFor(request.ip, now);
@@ -57,7 +76,7 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
         return reply.code(429).send({ error: 'Too Many Requests', message: 'too many failed authentications from this address; try again later' });
       }
       failures.record(request.ip, now);
-      return deny(reply, 401, token ? 'unknown or revoked token' : 'a token is required: send Authorization: Bearer <token>');
+      return deny(reply, 401, info);
     }
     if (!roleAllows(info.role, access)) {
       const why = info.role === 'flags' ? 'a flags token may only evaluate flags (OFREP)' : `token "${info.name}" has ${info.role}`;
@@ -67,6 +86,11 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   });
 });
 
+function queryParam(request: FastifyRequest, name: string): string | undefined {
+  const v = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
 function tokenFrom(request: FastifyRequest, allowQuery: boolean): string | undefined {
   const header = request.headers.authorization;
   if (header) {
@@ -75,11 +99,7 @@ function tokenFrom(request: FastifyRequest, allowQuery: boolean): string | undef
   }
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey) return apiKey;
-  if (allowQuery) {
-    const q = (request.query as Record<string, unknown> | undefined)?.token;
-    if (typeof q === 'string' && q) return q;
-  }
-  return undefined;
+  return allowQuery ? queryParam(request, 'token') : undefined;
 }
 
 function deny(reply: FastifyReply, status: 401 | 403, message: string) {
@@ -91,6 +111,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Drops cached token lookups (after a token is deleted). */
     forgetTokens(): void;
+    /**
+     * Ends a long-lived answer (the event stream) when the token it was opened with is revoked or loses
+     * the role the route needs; returns the function to call when the stream ends by itself.
+     */
+    guardStream(request: FastifyRequest, end: () => void): () => void;
     /** Every route that declared its access level, as registered. */
     accessTable: { method: string; url: string; access: Access }[];
   }

@@ -49,7 +49,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const loaded = loadConfigText(text, { file, baseDir: DEMO_DIR });
 
   const rt = await openRuntime(loaded, { role: 'demo', ...(options.logger ? { logger: options.logger } : {}) });
-  const server = await startAllInOne(rt, { port: options.port, host: '127.0.0.1' });
+  // No reloads: the file written above is a copy to read, without the tokens; reloading it would revoke them.
+  const server = await startAllInOne(rt, { port: options.port, host: '127.0.0.1', watchConfig: false });
   const shop = await startShop({ port: shopPort, medicUrl: server.url, token });
   const scenario = playScenario({
     shop,

@@ -6,15 +6,11 @@ import type { AppContext } from '../context.js';
 
 /**
  * Who the caller is (the dashboard hides what a role may not do), and a stream of server-sent events
- * that tells dashboards something changed so they refetch instead of polling.
+ * that tells dashboards something changed so they refetch instead of polling. A stream ends when its
+ * token is revoked (see stream-guard.ts) or the server closes.
  */
 export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  // Open streams end when the server closes, or shutdown would wait on them.
-  const streams = new Set<{ end(): void }>();
-  app.addHook('preClose', async () => {
-    for (const s of streams) s.end();
-  });
 
   r.get(
     '/api/me',
@@ -37,11 +33,12 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const unsubscribe = ctx.changes.subscribe((kind) => res.write(`event: change\ndata: ${kind}\n\n`));
       // A comment line every 20 s keeps proxies from closing an idle stream.
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
-      streams.add(res);
+      // Ended when its token is revoked, and when the server closes (or shutdown would wait on it).
+      const unguard = app.guardStream(request, () => res.end());
       request.raw.on('close', () => {
         clearInterval(keepAlive);
         unsubscribe();
-        streams.delete(res);
+        unguard();
       });
     },
   );
