@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { findToken, touchToken, type TokenInfo } from '../store/index.js';
+import { findToken, findTokenById, touchToken, type TokenInfo } from '../store/index.js';
 import type { AppContext } from './context.js';
 import { roleAllows, type Access } from './roles.js';
 import { StreamGuard } from './stream-guard.js';
+import { readStreamTicket } from './stream-ticket.js';
 
 /**
  * Bearer-token authentication with roles. Every route must declare `config.access`; a route that
  * forgets is a startup error, not an open endpoint. Tokens come from `Authorization: Bearer`, from
- * `X-API-Key` (what OFREP clients send), or from `?token=` on the routes that allow it.
+ * `X-API-Key` (what OFREP clients send), or from `?token=` on the routes that allow it; the event stream
+ * also takes a stream ticket (`?ticket=`, see stream-ticket.ts).
  */
 
 /**
@@ -55,10 +57,16 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   };
 
   /** The caller's token, or why there is none. */
-  const authenticate = async (request: FastifyRequest): Promise<TokenInfo | string> => {
+  const authenticate = async (request: FastifyRequest, now: number): Promise<TokenInfo | string> => {
     const config = request.routeOptions.config;
     const token = tokenFrom(request, config?.queryToken === true);
     if (token) return (await lookup(token)) ?? 'unknown or revoked token';
+    const ticket = config?.streamTicket === true ? queryParam(request, 'ticket') : undefined;
+    if (ticket) {
+      const claims = readStreamTicket(ticket, now);
+      const found = claims && (await findTokenById(ctx.store.db, claims.tokenId));
+      return found && claims.signedWith(found.hash) ? found.info : 'unknown, expired or revoked stream ticket';
+    }
     return 'a token is required: send Authorization: Bearer <token>';
   };
 
@@ -66,7 +74,7 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
     const access: Access | undefined = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
     const now = ctx.clock.now();
-    const info = await authenticate(request);
+    const info = await authenticate(request, now);
     if (typeof info === 'string') {
       // Only failures meet the limiter, after the token was checked: a valid token is never refused
       // because others failed from the same address (everyone behind one proxy or NAT).

@@ -26,6 +26,8 @@ declare module 'fastify' {
     access?: Access;
     /** Accept `?token=` for tools that cannot set headers (ingest webhooks). */
     queryToken?: boolean;
+    /** Accept `?ticket=` (a stream ticket, see stream-ticket.ts) instead of a token: the event stream. */
+    streamTicket?: boolean;
   }
   interface FastifyRequest {
     /** The caller, once authenticated. */

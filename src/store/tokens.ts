@@ -68,6 +68,16 @@ export async function deleteToken(db: Db, id: number): Promise<boolean> {
   return Number(r.numDeletedRows) === 1;
 }
 
+/** A token by id, with the hash stream tickets are signed with (see server/stream-ticket.ts). */
+export async function findTokenById(db: Db, id: number): Promise<{ info: TokenInfo; hash: string } | undefined> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'role', 'source', 'created_at', 'last_used_at', 'token_hash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? { info: toInfo(row), hash: row.token_hash } : undefined;
+}
+
 export interface TokenSync {
   added: string[];
   changed: string[];

@@ -20,8 +20,8 @@ const A = 'token-a-removed-at-sighup-0123456789';
 const B = 'token-b-removed-by-editing-0123456789';
 
 /** An open /api/stream, read until the server ends it. */
-async function openStream(baseUrl: string, token: string) {
-  const res = await fetch(`${baseUrl}/api/stream`, { headers: { authorization: `Bearer ${token}` } });
+async function openStream(baseUrl: string, token: string, query = '') {
+  const res = await fetch(`${baseUrl}/api/stream${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   let open = true;
@@ -108,13 +108,18 @@ describe('api processes on one PostgreSQL database', () => {
     // Used on the second process: its lookup is now cached there.
     expect(await status(two, token)).toBe(200);
     const stream = await openStream(two, token);
+    // A stream ticket asked for on one process opens the stream on the other (as behind a load balancer).
+    const { ticket } = (await apiClient(one, token).post<{ ticket: string }>('/api/stream/ticket')).body;
+    const byTicket = await openStream(`${two}`, '', `?ticket=${encodeURIComponent(ticket)}`);
 
     const deleted = await fetch(`${one}/api/tokens/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     expect(deleted.status).toBe(204);
     expect(await status(one, token)).toBe(401);
     // The second process never heard of the deletion: its cache may hold the token for CACHE_MS (2 s).
     await eventually('the other process refusing the deleted token', () => status(two, token), (s) => s === 401, 4_000, 50);
-    await eventually('its stream on the other process closed', async () => stream.isOpen(), (open) => !open, 4_000, 50);
+    await eventually('its streams on the other process closed', async () => [stream.isOpen(), byTicket.isOpen()], (v) => v.every((open) => !open), 4_000, 50);
+    // The ticket died with its token.
+    expect((await fetch(`${two}/api/stream?ticket=${encodeURIComponent(ticket)}`)).status).toBe(401);
   }, 90_000);
 });
 
