@@ -28,9 +28,15 @@ export const storage = z.strictObject({
 
 export const auth = z.strictObject({
   tokens: z
-    .array(z.strictObject({ name: name(), role, token: z.string().min(16, 'a token needs at least 16 characters') }))
+    .array(
+      z.strictObject({
+        name: name(),
+        role: role.describe('viewer, responder or admin (each may do what the ones before it may), or flags: OFREP flag evaluation and nothing else.'),
+        token: z.string().min(16, 'a token needs at least 16 characters'),
+      }),
+    )
     .default([])
-    .describe('API tokens defined in config (use ${ENV} for the value); hashed at start, never stored in plain text.'),
+    .describe('API tokens defined in config (use ${ENV} for the value); hashed at start, never stored in plain text. Applied again at every reload: a token taken out is revoked.'),
   failed_auth_per_minute: z.number().int().min(1).default(30).describe('Failed authentications allowed per client address per minute; past it, that address gets 429 for the rest of the minute (a valid token is never refused).'),
 });
 
