@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The demo's shop: a tiny web service with login, checkout and payment endpoints, Prometheus metrics,
 // and faults the demo scenario switches on. Plain JavaScript with no dependencies, so `node` runs it
-// anywhere Medic runs. Usage: node shop.mjs --port 3900 [--medic http://127.0.0.1:8080 --token T]
+// anywhere Medic runs. Usage: MEDIC_TOKEN=<a flags token> node shop.mjs --port 3900 [--medic http://127.0.0.1:8080]
+// (the token comes from the environment: a command line is readable by every local user).
 import { createServer } from 'node:http';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, v, i, all) => (v.startsWith('--') ? [...acc, [v.slice(2), all[i + 1]]] : acc), []));
 const port = Number(args.port ?? 3900);
 const medic = args.medic;
-const token = args.token;
+const token = process.env.MEDIC_TOKEN;
 
 /** What is wrong right now, and which release of each part is running. */
 const state = {

@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import type { AppContext } from '../server/context.js';
 import type { Runtime } from './bootstrap.js';
+import { watchLoadedConfig } from './config-watch.js';
 import { buildCore, type Core } from './core.js';
 import type { Monitoring } from './monitoring.js';
+import { reloadTokens } from './reload-tokens.js';
 
 /**
  * `medic start --role api`: the REST API, the UI and the ingest endpoints. It writes events and enqueues
@@ -53,14 +55,17 @@ export async function startHttp(core: Core, options: HttpOptions = {}): Promise<
   };
 }
 
-export async function startApi(rt: Runtime, options: HttpOptions = {}): Promise<RunningServer> {
+export async function startApi(rt: Runtime, options: HttpOptions & { watchConfig?: boolean } = {}): Promise<RunningServer> {
   const core = await buildCore(rt);
   // Flag changes made by other processes (workers' remediations, the CLI, other API servers) reach this one.
   core.flags.start();
   const http = await startHttp(core, options);
+  // A reload of medic.yaml (file change, SIGHUP) applies its tokens here too; monitors are the workers'.
+  const unwatch = watchLoadedConfig(rt.loaded, rt.logger, options.watchConfig, (loaded) => reloadTokens(rt, loaded));
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      unwatch();
       await http.close();
       await core.flags.stop();
       await rt.store.close();

@@ -49,3 +49,8 @@ export function watchConfig(file: string, logger: Logger, apply: (loaded: Loaded
     watcher?.close();
   };
 }
+
+/** Watches the config a process loaded, when it came from a file (not inline text) and watching is not turned off. */
+export function watchLoadedConfig(loaded: LoadedConfig, logger: Logger, enabled: boolean | undefined, apply: (loaded: LoadedConfig) => Promise<void>): () => void {
+  return enabled === false || loaded.file === '<inline>' ? () => {} : watchConfig(loaded.file, logger, apply);
+}

@@ -1,9 +1,10 @@
 import type { Runtime } from './bootstrap.js';
 import { buildCore, type Core } from './core.js';
-import { watchConfig } from './config-watch.js';
+import { watchLoadedConfig } from './config-watch.js';
 import { JobRunner } from './job-runner.js';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
 import { startMonitoring, type Monitoring } from './monitoring.js';
+import { reloadTokens } from './reload-tokens.js';
 
 /**
  * `medic worker` (= `medic start --role worker`): the work behind the API — the job runner (runbooks,
@@ -20,7 +21,7 @@ export interface BackgroundWorkOptions {
   location: string;
   /** Jobs in flight at once, and checks in flight at once. */
   concurrency: number;
-  /** Reload monitors and alert rules when medic.yaml changes or on SIGHUP (default: when loaded from a file). */
+  /** Reload tokens, monitors and alert rules when medic.yaml changes or on SIGHUP (default: when loaded from a file). */
   watchConfig?: boolean;
 }
 
@@ -52,7 +53,11 @@ export async function startBackgroundWork(core: Core, options: BackgroundWorkOpt
     await runner.stop();
     throw err;
   }
-  const unwatch = options.watchConfig === false || rt.loaded.file === '<inline>' ? () => {} : watchConfig(rt.loaded.file, rt.logger, (loaded) => monitoring.reload(loaded));
+  // A reload revokes the tokens taken out of the file first, then applies monitors and alert rules.
+  const unwatch = watchLoadedConfig(rt.loaded, rt.logger, options.watchConfig, async (loaded) => {
+    await reloadTokens(rt, loaded);
+    await monitoring.reload(loaded);
+  });
   return {
     runner,
     monitoring,

@@ -22,7 +22,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // One line per request is too much at thousands of alerts a second; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.loaded.config.server.body_limit,
-    trustProxy: false,
+    // X-Forwarded-For is believed only from the listed proxies (Fastify walks the header from the right,
+    // stopping at the first address that is not one): the client address the failed-auth limit counts.
+    trustProxy: ctx.loaded.config.server.trust_proxy.length > 0 ? ctx.loaded.config.server.trust_proxy : false,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -1,21 +1,29 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { findToken, touchToken, type TokenInfo } from '../store/index.js';
+import { findToken, findTokenById, touchToken, type TokenInfo } from '../store/index.js';
 import type { AppContext } from './context.js';
 import { roleAllows, type Access } from './roles.js';
+import { StreamGuard } from './stream-guard.js';
+import { readStreamTicket } from './stream-ticket.js';
 
 /**
  * Bearer-token authentication with roles. Every route must declare `config.access`; a route that
  * forgets is a startup error, not an open endpoint. Tokens come from `Authorization: Bearer`, from
- * `X-API-Key` (what OFREP clients send), or from `?token=` on the routes that allow it.
+ * `X-API-Key` (what OFREP clients send), or from `?token=` on the routes that allow it; the event stream
+ * also takes a stream ticket (`?ticket=`, see stream-ticket.ts).
  */
 
-/** Lookups are cached briefly: OFREP evaluation is a hot path and must not hit the database. */
-const CACHE_MS = 5000;
+/**
+ * Lookups are cached briefly: OFREP evaluation is a hot path and must not hit the database. The cache
+ * is also how long a revoked token may still work in a process that did not revoke it (another API
+ * process on the same database, or a config reload): keep it to a couple of seconds.
+ */
+export const CACHE_MS = 2000;
 
 export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   const cache = new Map<string, { info: TokenInfo | undefined; until: number }>();
   const failures = new FailedAuthLimiter(ctx.loaded.config.auth.failed_auth_per_minute);
+  const streams = new StreamGuard(ctx.store.db, ctx.logger);
 
   const table: { method: string; url: string; access: Access }[] = [];
   app.decorate('accessTable', table);
@@ -29,6 +37,12 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   });
 
   app.decorate('forgetTokens', () => cache.clear());
+  app.decorate('guardStream', (request: FastifyRequest, end: () => void) => {
+    const access = request.routeOptions.config?.access;
+    if (!request.principal || access === undefined || access === 'public') return () => {};
+    return streams.add(request.principal.tokenId, access, end);
+  });
+  app.addHook('preClose', async () => streams.endAll());
 
   const lookup = async (token: string): Promise<TokenInfo | undefined> => {
     const now = ctx.clock.now();
@@ -42,31 +56,48 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
     return info;
   };
 
+  /** The caller's token, or why there is none. */
+  const authenticate = async (request: FastifyRequest, now: number): Promise<TokenInfo | string> => {
+    const config = request.routeOptions.config;
+    const token = tokenFrom(request, config?.queryToken === true);
+    if (token) return (await lookup(token)) ?? 'unknown or revoked token';
+    const ticket = config?.streamTicket === true ? queryParam(request, 'ticket') : undefined;
+    if (ticket) {
+      const claims = readStreamTicket(ticket, now);
+      const found = claims && (await findTokenById(ctx.store.db, claims.tokenId));
+      return found && claims.signedWith(found.hash) ? found.info : 'unknown, expired or revoked stream ticket';
+    }
+    return 'a token is required: send Authorization: Bearer <token>';
+  };
+
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access: Access | undefined = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
     const now = ctx.clock.now();
-    const wait = failures.blockedFor(request.ip, now);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      return reply.code(429).send({ error: 'Too Many Requests', message: 'too many failed authentications from this address; try again later' });
-    }
-    const token = tokenFrom(request, request.routeOptions.config?.queryToken === true);
-    if (!token) {
+    const info = await authenticate(request, now);
+    if (typeof info === 'string') {
+      // Only failures meet the limiter, after the token was checked: a valid token is never refused
+      // because others failed from the same address (everyone behind one proxy or NAT).
+      const wait = failures.blockedFor(request.ip, now);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        return reply.code(429).send({ error: 'Too Many Requests', message: 'too many failed authentications from this address; try again later' });
+      }
       failures.record(request.ip, now);
-      return deny(reply, 401, 'a token is required: send Authorization: Bearer <token>');
-    }
-    const info = await lookup(token);
-    if (!info) {
-      failures.record(request.ip, now);
-      return deny(reply, 401, 'unknown or revoked token');
+      return deny(reply, 401, info);
     }
     if (!roleAllows(info.role, access)) {
-      return deny(reply, 403, `this needs the ${access} role; token "${info.name}" has ${info.role}`);
+      const why = info.role === 'flags' ? 'a flags token may only evaluate flags (OFREP)' : `token "${info.name}" has ${info.role}`;
+      return deny(reply, 403, `this needs the ${access} role; ${why}`);
     }
     request.principal = { tokenId: info.id, name: info.name, role: info.role };
   });
 });
+
+function queryParam(request: FastifyRequest, name: string): string | undefined {
+  const v = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' && v ? v : undefined;
+}
 
 function tokenFrom(request: FastifyRequest, allowQuery: boolean): string | undefined {
   const header = request.headers.authorization;
@@ -76,11 +107,7 @@ function tokenFrom(request: FastifyRequest, allowQuery: boolean): string | undef
   }
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey) return apiKey;
-  if (allowQuery) {
-    const q = (request.query as Record<string, unknown> | undefined)?.token;
-    if (typeof q === 'string' && q) return q;
-  }
-  return undefined;
+  return allowQuery ? queryParam(request, 'token') : undefined;
 }
 
 function deny(reply: FastifyReply, status: 401 | 403, message: string) {
@@ -92,6 +119,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Drops cached token lookups (after a token is deleted). */
     forgetTokens(): void;
+    /**
+     * Ends a long-lived answer (the event stream) when the token it was opened with is revoked or loses
+     * the role the route needs; returns the function to call when the stream ends by itself.
+     */
+    guardStream(request: FastifyRequest, end: () => void): () => void;
     /** Every route that declared its access level, as registered. */
     accessTable: { method: string; url: string; access: Access }[];
   }
@@ -99,7 +131,8 @@ declare module 'fastify' {
 
 /**
  * Failed authentications per client address in a one-minute window: past the limit, the address gets
- * 429 until its window ends, so guessing tokens is slow. Successful requests never count.
+ * 429 until its window ends, so guessing tokens is slow. Successful requests never count, and are never
+ * refused by it.
  */
 export class FailedAuthLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();

@@ -68,17 +68,44 @@ export async function deleteToken(db: Db, id: number): Promise<boolean> {
   return Number(r.numDeletedRows) === 1;
 }
 
+/** A token by id, with the hash stream tickets are signed with (see server/stream-ticket.ts). */
+export async function findTokenById(db: Db, id: number): Promise<{ info: TokenInfo; hash: string } | undefined> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'role', 'source', 'created_at', 'last_used_at', 'token_hash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? { info: toInfo(row), hash: row.token_hash } : undefined;
+}
+
+export interface TokenSync {
+  added: string[];
+  changed: string[];
+  /** Config tokens that are no longer in the config: deleted, so they stop working. */
+  revoked: string[];
+}
+
 /**
  * Makes the config's `auth.tokens` the set of config-sourced tokens: new ones added, changed ones
- * replaced, removed ones deleted. Tokens created by the CLI or API are left alone.
+ * updated in place (the token never stops working while its role or name changes), removed ones
+ * deleted — at start and at every reload, so a token taken out of medic.yaml is revoked without a
+ * restart. Tokens created by the CLI or API are left alone. Every statement is idempotent, so processes
+ * that reload the same file at once end in the same state.
  */
-export async function syncConfigTokens(db: Db, tokens: { name: string; role: Role; token: string }[], now: number): Promise<void> {
+export async function syncConfigTokens(db: Db, tokens: { name: string; role: Role; token: string }[], now: number): Promise<TokenSync> {
+  const summary: TokenSync = { added: [], changed: [], revoked: [] };
   const existing = await db.selectFrom('api_tokens').select(['id', 'token_hash', 'role', 'name']).where('source', '=', 'config').execute();
   const wanted = new Map(tokens.map((t) => [hashToken(t.token), t]));
   for (const row of existing) {
     const want = wanted.get(row.token_hash);
-    if (!want || want.role !== row.role || want.name !== row.name) await db.deleteFrom('api_tokens').where('id', '=', row.id).execute();
-    else wanted.delete(row.token_hash);
+    wanted.delete(row.token_hash);
+    if (!want) {
+      await db.deleteFrom('api_tokens').where('id', '=', row.id).execute();
+      summary.revoked.push(row.name);
+    } else if (want.role !== row.role || want.name !== row.name) {
+      await db.updateTable('api_tokens').set({ name: want.name, role: want.role }).where('id', '=', row.id).execute();
+      summary.changed.push(want.name);
+    }
   }
   for (const t of wanted.values()) {
     await db
@@ -86,5 +113,7 @@ export async function syncConfigTokens(db: Db, tokens: { name: string; role: Rol
       .values({ name: t.name, role: t.role, source: 'config', token_hash: hashToken(t.token), created_at: now })
       .onConflict((oc) => oc.column('token_hash').doUpdateSet({ name: t.name, role: t.role, source: 'config' }))
       .execute();
+    summary.added.push(t.name);
   }
+  return summary;
 }

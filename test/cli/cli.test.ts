@@ -77,9 +77,24 @@ describe('medic token create', () => {
     }
   });
 
+  it('creates a flags token for applications', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'medic.yaml');
+    writeFileSync(file, `storage: { url: "sqlite://${path.join(dir, 'medic.db')}" }\n`);
+    const r = await runCli(['token', 'create', '--role', 'flags', '--name', 'shop', '-c', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/created flags token "shop"/);
+    const store = await Store.open({ url: `sqlite://${path.join(dir, 'medic.db')}` });
+    try {
+      expect(await findToken(store.db, r.stdout.trim())).toMatchObject({ name: 'shop', role: 'flags', source: 'cli' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rejects an unknown role with exit 2', async () => {
     const r = await runCli(['token', 'create', '--role', 'root']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--role must be one of viewer, responder, admin/);
+    expect(r.stderr).toMatch(/--role must be one of viewer, responder, admin, flags/);
   });
 });

@@ -4,8 +4,35 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_ROOT } from '../../src/server/routes/ui.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { createToken } from '../../src/store/index.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
+
+/**
+ * Records, in the page, the address at each render of #root, each fetch and each EventSource, from
+ * before the page's own scripts run: what a sign-in link's token must be gone by. And the length of
+ * the history when the page started.
+ */
+const WATCH_LOCATION = `(() => {
+  window.__historyAtStart = history.length;
+  const seen = (window.__seen = []);
+  const note = (what) => seen.push([what, location.href]);
+  const fetch0 = window.fetch;
+  window.fetch = function (input, init) {
+    note('fetch ' + (typeof input === 'string' ? input : input.url));
+    return fetch0.call(this, input, init);
+  };
+  const Source = window.EventSource;
+  window.EventSource = class extends Source {
+    constructor(u, o) {
+      note('eventsource ' + u);
+      super(u, o);
+    }
+  };
+  new MutationObserver((changes) => {
+    if (changes.some((c) => c.target.id === 'root')) note('render');
+  }).observe(document, { childList: true, subtree: true });
+})();`;
 
 /** The dashboard in a real browser against a real server. Needs the built UI (npm install builds it). */
 describe('dashboard in Chromium', () => {
@@ -49,14 +76,61 @@ describe('dashboard in Chromium', () => {
     await screenshot(page, 'incident');
   });
 
-  it('signs in from a ?token= link, and hides actions from a viewer', async () => {
+  it('signs in from a ?token= link: the token leaves the address bar and history before anything renders or fetches, and no URL carries it again', async () => {
     const viewer = await browser.newPage();
+    await viewer.addInitScript(WATCH_LOCATION);
+    const urls: string[] = [];
+    viewer.on('request', (r) => urls.push(r.url()));
     await viewer.goto(`${url}/?token=${t.tokens.viewer}#/incidents`);
+    await viewer.getByRole('cell', { name: /PaymentErrors/ }).first().waitFor();
+    // The address bar lost the token, and the history holds no entry with it: the link's entry was
+    // replaced, not followed by a new one.
+    expect(viewer.url()).toBe(`${url}/#/incidents`);
+    expect(await viewer.evaluate('history.length')).toBe(await viewer.evaluate('window.__historyAtStart'));
     await viewer.getByRole('cell', { name: /PaymentErrors/ }).first().click();
     await viewer.getByRole('heading', { name: /PaymentErrors/ }).waitFor();
     expect(await viewer.getByRole('button', { name: 'Record cause' }).count()).toBe(0);
-    expect(new URL(viewer.url()).searchParams.get('token')).toBeNull();
+    await expect.poll(() => urls.some((u) => u.includes('/api/stream?')), { timeout: 10_000 }).toBe(true);
+
+    // …and it was gone before the first render, fetch or stream.
+    const seen = (await viewer.evaluate('window.__seen')) as [string, string][];
+    expect(seen.map(([what]) => what)).toEqual(expect.arrayContaining(['render', 'fetch /api/me', expect.stringMatching(/^eventsource \/api\/stream\?ticket=/)]));
+    for (const [what, href] of seen) expect(href, what).not.toContain('token');
+
+    // The link itself was the only URL with the token: the stream opens with a short-lived ticket.
+    expect(urls[0]).toContain(`token=${t.tokens.viewer}`);
+    for (const u of urls.slice(1)) expect(u).not.toContain(t.tokens.viewer);
+    const stream = new URL(urls.find((u) => u.includes('/api/stream?'))!);
+    expect([...stream.searchParams.keys()]).toEqual(['ticket']);
+    expect(stream.searchParams.get('ticket')).not.toContain(t.tokens.viewer);
     await viewer.close();
+  });
+
+  it('signs out a page whose token is revoked', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/tokens', headers: t.as('admin'), payload: { name: 'browser', role: 'viewer' } });
+    const { id, token } = created.json() as { id: number; token: string };
+    const tab = await browser.newPage();
+    const streams: string[] = [];
+    tab.on('request', (r) => r.url().includes('/api/stream?') && streams.push(r.url()));
+    await tab.goto(`${url}/?token=${token}#/incidents`);
+    await tab.getByRole('cell', { name: /PaymentErrors/ }).first().waitFor();
+    await expect.poll(() => streams.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: t.as('admin') })).statusCode).toBe(204);
+    // The server closes the stream; asking for a new ticket is refused; the page signs out.
+    await tab.getByRole('alert').getByText('That token is not valid (any more).').waitFor({ timeout: 15_000 });
+    expect(await tab.evaluate('localStorage.getItem("medic.token")')).toBeNull();
+    await tab.close();
+  });
+
+  it('does not sign in with a flags token, and says why', async () => {
+    const flags = (await createToken(t.rt.store.db, { name: 'web-app', role: 'flags', source: 'cli' }, Date.now())).token;
+    const tab = await browser.newPage();
+    await tab.goto(url);
+    await tab.getByLabel('Token').fill(flags);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await expect(tab.getByRole('alert').innerText()).resolves.toMatch(/a flags token may only evaluate flags/);
+    expect(await tab.evaluate('localStorage.getItem("medic.token")')).toBeNull();
+    await tab.close();
   });
 
   it('works on a phone-sized screen', async () => {

@@ -9,7 +9,7 @@ import { kill, spawnMedic } from '../helpers/process.js';
 
 /**
  * End to end, as an application sees Medic: a real `medic start` process on 127.0.0.1:0 and the official
- * OpenFeature server SDK with its OFREP provider, authenticated by a viewer token from medic.yaml. The
+ * OpenFeature server SDK with its OFREP provider, authenticated by a `flags` token from medic.yaml (the role for applications). The
  * kill switch is pulled from another process, `medic flags disable` (the CLI, here in the test process),
  * and the application sees it within a few seconds; then a responder switches it back through the API.
  *
@@ -17,7 +17,7 @@ import { kill, spawnMedic } from '../helpers/process.js';
  * waits for is Medic noticing a change made by another process (its 500 ms poll), nothing client-side.
  */
 
-const VIEWER = 'viewer-token-for-the-shop-app';
+const APP = 'flags-token-for-the-shop-app';
 const RESPONDER = 'responder-token-for-the-oncall';
 const DOMAIN = 'medic-e2e';
 
@@ -27,7 +27,7 @@ describe('OpenFeature SDK with the OFREP provider against a running Medic', () =
   let url: string;
   let medic: ReturnType<typeof spawnMedic>;
   let client: Client;
-  const env = { MEDIC_APP_TOKEN: VIEWER, MEDIC_ONCALL_TOKEN: RESPONDER };
+  const env = { MEDIC_APP_TOKEN: APP, MEDIC_ONCALL_TOKEN: RESPONDER };
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'medic-ofrep-'));
@@ -38,7 +38,7 @@ describe('OpenFeature SDK with the OFREP provider against a running Medic', () =
 storage: { url: "sqlite://${dir}/medic.db" }
 auth:
   tokens:
-    - { name: shop-app, role: viewer, token: "\${MEDIC_APP_TOKEN}" }
+    - { name: shop-app, role: flags, token: "\${MEDIC_APP_TOKEN}" }
     - { name: oncall, role: responder, token: "\${MEDIC_ONCALL_TOKEN}" }
 flags:
   - { key: new_checkout_flow, rollout: 25%, service: checkout, rules: [{ when: 'plan == "pro"' }] }
@@ -56,7 +56,7 @@ flags:
     medic = spawnMedic(['start', '-c', file, '--port', '0'], { env });
     await medic.waitFor(/Medic is running on http:\/\/\S+/);
     url = /Medic is running on (http:\/\/\S+)/.exec(medic.output())![1]!;
-    await OpenFeature.setProviderAndWait(DOMAIN, new OFREPProvider({ baseUrl: url, headers: { 'X-API-Key': VIEWER } }));
+    await OpenFeature.setProviderAndWait(DOMAIN, new OFREPProvider({ baseUrl: url, headers: { 'X-API-Key': APP } }));
     client = OpenFeature.getClient(DOMAIN);
   }, 60_000);
 
@@ -85,6 +85,13 @@ flags:
     const on = values.filter(Boolean).length;
     expect(on).toBeGreaterThan(20);
     expect(on).toBeLessThan(80);
+  });
+
+  it("the application's flags token reads nothing but flag evaluations", async () => {
+    for (const path of ['/api/incidents', '/api/flags', '/api/deployments', '/api/monitors', '/api/me']) {
+      const res = await fetch(`${url}${path}`, { headers: { 'x-api-key': APP } });
+      expect(res.status, path).toBe(403);
+    }
   });
 
   it('falls back to the default value with the error code OFREP answered', async () => {

@@ -40,11 +40,47 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return data as T;
 }
 
-/** Server-sent events: the server says something changed; pages refetch what they show. */
-export function subscribe(onChange: (kind: string) => void): () => void {
-  const token = getToken();
-  if (!token) return () => {};
-  const source = new EventSource(`/api/stream?token=${encodeURIComponent(token)}`);
-  source.addEventListener('change', (e) => onChange((e as MessageEvent).data as string));
-  return () => source.close();
+/**
+ * Server-sent events: the server says something changed; pages refetch what they show. EventSource
+ * cannot send headers and a token never goes in a URL, so the stream opens with a stream ticket asked
+ * for with the token (it opens the stream only, within 30 s). When the stream breaks (a restart, a lost
+ * connection, the token revoked) a new ticket is asked for; EventSource's own retry would reuse the
+ * old one. `onUnauthorized`: the token is no longer valid.
+ */
+export function subscribe(onChange: (kind: string) => void, onUnauthorized: () => void): () => void {
+  let source: EventSource | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let opened = 0;
+  const again = () => {
+    if (!stopped) retry = setTimeout(() => void open(), 3000);
+  };
+  const open = async () => {
+    let ticket: string;
+    try {
+      ({ ticket } = await api<{ ticket: string }>('/api/stream/ticket', { method: 'POST' }));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) onUnauthorized();
+      else again();
+      return;
+    }
+    if (stopped) return;
+    const s = new EventSource(`/api/stream?ticket=${encodeURIComponent(ticket)}`);
+    source = s;
+    s.addEventListener('change', (e) => onChange((e as MessageEvent).data as string));
+    // After a break, changes may have been missed: refetch once.
+    s.addEventListener('open', () => {
+      if (opened++ > 0) onChange('reconnected');
+    });
+    s.addEventListener('error', () => {
+      s.close();
+      if (source === s) again();
+    });
+  };
+  void open();
+  return () => {
+    stopped = true;
+    clearTimeout(retry);
+    source?.close();
+  };
 }

@@ -23,16 +23,6 @@ export function useSession(): Session {
   return s;
 }
 
-/** A `?token=` in the address (the demo's sign-in link) signs in and is removed from the address bar. */
-function takeTokenFromUrl(): void {
-  const url = new URL(window.location.href);
-  const token = url.searchParams.get('token');
-  if (!token) return;
-  setToken(token);
-  url.searchParams.delete('token');
-  window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-}
-
 export function SessionProvider({ children, signIn }: { children: ReactNode; signIn: (onToken: (t: string) => void, error?: string) => ReactNode }) {
   const [me, setMe] = useState<{ name: string; role: Role } | null | undefined>(undefined);
   const [error, setError] = useState<string>();
@@ -47,13 +37,17 @@ export function SessionProvider({ children, signIn }: { children: ReactNode; sig
       if (err instanceof ApiError && err.status === 401) {
         setToken(null);
         setError('That token is not valid (any more).');
+      } else if (err instanceof ApiError && err.status === 403) {
+        // A flags token (for applications) may evaluate flags and nothing else: it cannot sign in here.
+        setToken(null);
+        setError(`That token cannot sign in here: ${err.message}.`);
       } else setError((err as Error).message);
       setMe(null);
     }
   }, []);
 
+  // A ?token= sign-in link was taken out of the address before the first render (sign-in-link.ts).
   useEffect(() => {
-    takeTokenFromUrl();
     void load();
   }, [load]);
 
@@ -61,12 +55,20 @@ export function SessionProvider({ children, signIn }: { children: ReactNode; sig
     if (!me) return;
     // Coalesce bursts of changes (an alert storm) into one refresh a second at most.
     let pending: ReturnType<typeof setTimeout> | undefined;
-    const unsubscribe = subscribe(() => {
-      pending ??= setTimeout(() => {
-        pending = undefined;
-        setTick((t) => t + 1);
-      }, 1000);
-    });
+    const unsubscribe = subscribe(
+      () => {
+        pending ??= setTimeout(() => {
+          pending = undefined;
+          setTick((t) => t + 1);
+        }, 1000);
+      },
+      () => {
+        // The token was revoked: back to the sign-in form, saying why.
+        setToken(null);
+        setError('That token is not valid (any more).');
+        setMe(null);
+      },
+    );
     return () => {
       unsubscribe();
       if (pending) clearTimeout(pending);

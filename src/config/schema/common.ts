@@ -9,7 +9,8 @@ export const severity = z.enum(SEVERITIES, {
 });
 export type Severity = z.infer<typeof severity>;
 
-export const ROLES = ['viewer', 'responder', 'admin'] as const;
+/** viewer < responder < admin is a ladder; `flags` stands apart: it may only evaluate flags (OFREP). */
+export const ROLES = ['viewer', 'responder', 'admin', 'flags'] as const;
 export const role = z.enum(ROLES);
 export type Role = z.infer<typeof role>;
 

@@ -9,6 +9,12 @@ export const server = z.strictObject({
   host: z.string().default('0.0.0.0').describe('Address to listen on.'),
   public_url: z.string().optional().describe('URL people and tools reach Medic at (links in notifications, heartbeat push URLs).'),
   body_limit: size().prefault('1mb').describe('Largest request body accepted.'),
+  trust_proxy: z
+    .array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'expected an IP address or a CIDR range such as 10.0.0.0/8' }))
+    .default([])
+    .describe(
+      'Addresses or CIDR ranges of reverse proxies in front of Medic. Only a request that comes from one of them has its client address taken from X-Forwarded-For (for the failed-authentication limit); empty (the default) trusts no header.',
+    ),
 });
 
 export const storage = z.strictObject({
@@ -22,10 +28,16 @@ export const storage = z.strictObject({
 
 export const auth = z.strictObject({
   tokens: z
-    .array(z.strictObject({ name: name(), role, token: z.string().min(16, 'a token needs at least 16 characters') }))
+    .array(
+      z.strictObject({
+        name: name(),
+        role: role.describe('viewer, responder or admin (each may do what the ones before it may), or flags: OFREP flag evaluation and nothing else.'),
+        token: z.string().min(16, 'a token needs at least 16 characters'),
+      }),
+    )
     .default([])
-    .describe('API tokens defined in config (use ${ENV} for the value); hashed at start, never stored in plain text.'),
-  failed_auth_per_minute: z.number().int().min(1).default(30).describe('Failed authentications allowed per client address per minute before 429.'),
+    .describe('API tokens defined in config (use ${ENV} for the value); hashed at start, never stored in plain text. Applied again at every reload: a token taken out is revoked.'),
+  failed_auth_per_minute: z.number().int().min(1).default(30).describe('Failed authentications allowed per client address per minute; past it, that address gets 429 for the rest of the minute (a valid token is never refused).'),
 });
 
 export const workers = z.strictObject({

@@ -28,29 +28,35 @@ export interface RunningDemo {
   url: string;
   token: string;
   shopUrl: string;
+  /** The shop's process id. */
+  shopPid: number;
   stop(): Promise<void>;
 }
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  // A fresh admin token per run: printed once, in the sign-in link.
+  // Fresh tokens per run, each with the least role it needs: the sign-in link's (printed once) is a
+  // responder's — enough to approve remediations and pull the kill switch, not to manage tokens; the
+  // shop reads its flag over OFREP with a flags token.
   const token = `mdk_demo_${randomBytes(18).toString('base64url')}`;
+  const shopToken = `mdk_shop_${randomBytes(18).toString('base64url')}`;
   const shopPort = await freeLoopbackPort(3900);
   const shopUrl = `http://127.0.0.1:${shopPort}`;
 
   const template = readFileSync(path.join(DEMO_DIR, 'medic.demo.yaml'), 'utf8');
   const text =
     template.replaceAll('{{SHOP}}', shopUrl).replaceAll('{{SHOP_HOSTPORT}}', `127.0.0.1:${shopPort}`).replaceAll('{{DATA}}', dataDir) +
-    `\nserver: { port: ${options.port}, host: 127.0.0.1 }\nauth:\n  tokens:\n    - { name: demo, role: admin, token: "${token}" }\n`;
-  // Written out so a visitor can read the config the demo runs (and copy from it); the token is not.
+    `\nserver: { port: ${options.port}, host: 127.0.0.1 }\nauth:\n  tokens:\n    - { name: demo, role: responder, token: "${token}" }\n    - { name: demo-shop, role: flags, token: "${shopToken}" }\n`;
+  // Written out so a visitor can read the config the demo runs (and copy from it); the tokens are not.
   const file = path.join(dataDir, 'demo-medic.yaml');
-  writeFileSync(file, text.replace(token, '<the token in the sign-in link>'));
+  writeFileSync(file, text.replace(token, '<the token in the sign-in link>').replace(shopToken, "<the shop's token>"));
   const loaded = loadConfigText(text, { file, baseDir: DEMO_DIR });
 
   const rt = await openRuntime(loaded, { role: 'demo', ...(options.logger ? { logger: options.logger } : {}) });
-  const server = await startAllInOne(rt, { port: options.port, host: '127.0.0.1' });
-  const shop = await startShop({ port: shopPort, medicUrl: server.url, token });
+  // No reloads: the file written above is a copy to read, without the tokens; reloading it would revoke them.
+  const server = await startAllInOne(rt, { port: options.port, host: '127.0.0.1', watchConfig: false });
+  const shop = await startShop({ port: shopPort, medicUrl: server.url, token: shopToken });
   const scenario = playScenario({
     shop,
     logger: rt.logger,
@@ -69,6 +75,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     url: server.url,
     token,
     shopUrl,
+    shopPid: shop.pid,
     async stop() {
       scenario.stop();
       await shop.stop();

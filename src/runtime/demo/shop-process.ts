@@ -24,14 +24,18 @@ export async function freeLoopbackPort(preferred: number): Promise<number> {
 
 export interface ShopProcess {
   url: string;
+  pid: number;
   /** Calls one of the shop's /admin actions (the scenario's way to break things). */
   admin(action: string, query?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startShop(options: { port: number; medicUrl: string; token: string }): Promise<ShopProcess> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(DEMO_DIR, 'shop.mjs'), '--port', String(options.port), '--medic', options.medicUrl, '--token', options.token], {
+  // The token goes in the environment, not on the command line: any local user can read a process's
+  // arguments (ps, /proc/<pid>/cmdline), only its owner its environment.
+  const child: ChildProcess = spawn(process.execPath, [path.join(DEMO_DIR, 'shop.mjs'), '--port', String(options.port), '--medic', options.medicUrl], {
     stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, MEDIC_TOKEN: options.token },
   });
   const url = `http://127.0.0.1:${options.port}`;
   const until = Date.now() + 10_000;
@@ -44,6 +48,7 @@ export async function startShop(options: { port: number; medicUrl: string; token
   }
   return {
     url,
+    pid: child.pid!,
     async admin(action, query = {}) {
       const q = new URLSearchParams(query).toString();
       await fetch(`${url}/admin/${action}${q ? `?${q}` : ''}`, { method: 'POST' });

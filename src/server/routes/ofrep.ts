@@ -20,7 +20,8 @@ import * as s from '../ofrep-schemas.js';
  *
  * Evaluation is the hot path: flags are evaluated from memory, bodies are shared objects whose JSON text
  * is cached, and the routes skip schema validation and serialization (their zod schemas only document
- * them). A viewer token is enough, sent as `X-API-Key` (what OFREP providers send) or a bearer token.
+ * them). A token of the `flags` role is enough (any other role may evaluate too), sent as `X-API-Key`
+ * (what OFREP providers send) or as a bearer token.
  */
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -35,7 +36,7 @@ export async function ofrepRoutes(app: FastifyInstance, ctx: AppContext): Promis
     ofrep.post(
       '/ofrep/v1/evaluate/flags/:key',
       {
-        config: { access: 'viewer' },
+        config: { access: 'flags' },
         validatorCompiler: documentOnly,
         schema: {
           summary: 'Evaluate one flag (OFREP)',
@@ -58,7 +59,7 @@ export async function ofrepRoutes(app: FastifyInstance, ctx: AppContext): Promis
     ofrep.post(
       '/ofrep/v1/evaluate/flags',
       {
-        config: { access: 'viewer' },
+        config: { access: 'flags' },
         validatorCompiler: documentOnly,
         schema: {
           summary: 'Evaluate every flag (OFREP bulk)',
@@ -87,7 +88,7 @@ export async function ofrepRoutes(app: FastifyInstance, ctx: AppContext): Promis
     ofrep.get(
       '/ofrep/v1/configuration',
       {
-        config: { access: 'viewer' },
+        config: { access: 'flags' },
         schema: { summary: 'What this OFREP server supports (polling, caching, flag types)', tags: ['ofrep'], response: { 200: s.ofrepConfigurationResponse } },
       },
       (_request, reply) => send(reply, 200, configuration),

@@ -2,19 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { role } from '../../config/index.js';
+import { findTokenById } from '../../store/index.js';
 import type { AppContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { mintStreamTicket } from '../stream-ticket.js';
 
 /**
  * Who the caller is (the dashboard hides what a role may not do), and a stream of server-sent events
- * that tells dashboards something changed so they refetch instead of polling.
+ * that tells dashboards something changed so they refetch instead of polling. A browser opens the
+ * stream with a short-lived ticket (EventSource cannot send headers, and tokens never go in URLs);
+ * the stream ends when its token is revoked (see stream-guard.ts) or the server closes.
  */
 export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  // Open streams end when the server closes, or shutdown would wait on them.
-  const streams = new Set<{ end(): void }>();
-  app.addHook('preClose', async () => {
-    for (const s of streams) s.end();
-  });
 
   r.get(
     '/api/me',
@@ -22,12 +22,29 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
     async (request) => ({ name: request.principal!.name, role: request.principal!.role }),
   );
 
+  r.post(
+    '/api/stream/ticket',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'A ticket that opens /api/stream?ticket=… for the next 30 s (for EventSource, which cannot send headers)',
+        tags: ['auth'],
+        response: { 200: z.object({ ticket: z.string(), expiresAt: z.number() }) },
+      },
+    },
+    async (request) => {
+      const found = await findTokenById(ctx.store.db, request.principal!.tokenId);
+      if (!found) throw new HttpError(401, 'unknown or revoked token');
+      return mintStreamTicket(found.info.id, found.hash, ctx.clock.now());
+    },
+  );
+
   r.get(
     '/api/stream',
     {
-      // EventSource cannot set headers, so the token may come as ?token= here.
-      config: { access: 'viewer', queryToken: true },
-      schema: { summary: 'Server-sent events: `change` whenever incidents, checks or flags change', tags: ['auth'] },
+      // A bearer token, or a stream ticket as ?ticket= (EventSource cannot set headers); never ?token=.
+      config: { access: 'viewer', streamTicket: true },
+      schema: { summary: 'Server-sent events: `change` whenever incidents, checks, flags or deployments change', tags: ['auth'], querystring: z.object({ ticket: z.string().optional() }) },
     },
     async (request, reply) => {
       reply.hijack();
@@ -37,11 +54,12 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const unsubscribe = ctx.changes.subscribe((kind) => res.write(`event: change\ndata: ${kind}\n\n`));
       // A comment line every 20 s keeps proxies from closing an idle stream.
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
-      streams.add(res);
+      // Ended when its token is revoked, and when the server closes (or shutdown would wait on it).
+      const unguard = app.guardStream(request, () => res.end());
       request.raw.on('close', () => {
         clearInterval(keepAlive);
         unsubscribe();
-        streams.delete(res);
+        unguard();
       });
     },
   );
