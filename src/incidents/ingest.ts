@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { toJson, type Db, type NewRow } from '../store/index.js';
+import { inChunks, insertInChunks, toJson, type Db, type NewRow } from '../store/index.js';
 import type { IncomingAlert } from './alert.js';
 import type { IncidentContext } from './context.js';
 import { dependencyGraph } from './dependencies.js';
@@ -94,10 +94,11 @@ class IngestBatch {
   static async load(db: Db, ctx: IncidentContext, actor: string, alerts: IncomingAlert[]): Promise<IngestBatch> {
     const fps = [...new Set(alerts.map((a) => a.fingerprint))];
     const now = ctx.clock.now();
+    const { dialect } = ctx.store;
     const [silences, activeRows, lastRows] = await Promise.all([
       listSilences(db, { activeAt: now }),
-      db.selectFrom('incidents').selectAll().where('fingerprint', 'in', fps).where('status', '<>', 'closed').execute(),
-      db.selectFrom('alert_states').select(['fingerprint', 'incident_id', 'status', 'starts_at']).where('fingerprint', 'in', fps).execute(),
+      inChunks(dialect, fps, (chunk) => db.selectFrom('incidents').selectAll().where('fingerprint', 'in', chunk).where('status', '<>', 'closed').execute()),
+      inChunks(dialect, fps, (chunk) => db.selectFrom('alert_states').select(['fingerprint', 'incident_id', 'status', 'starts_at']).where('fingerprint', 'in', chunk).execute()),
     ]);
     const active = new Map(activeRows.map((r) => [r.fingerprint, toIncident(r)]));
     const lastSeen = new Map(lastRows.map((r) => [r.fingerprint, { incidentId: r.incident_id === null ? null : Number(r.incident_id), status: r.status, startsAt: r.starts_at }]));
@@ -214,21 +215,25 @@ class IngestBatch {
     this.pendingSeverity.clear();
     if (this.alertRows.length > 0) {
       const rows = this.alertRows.splice(0);
-      await this.db.insertInto('alerts').values(rows).execute();
+      const { dialect } = this.ctx.store;
+      await insertInChunks(dialect, rows, (chunk) => this.db.insertInto('alerts').values(chunk).execute());
       // The last delivery of each fingerprint is its state now.
       const latest = new Map(rows.map((r) => [r.fingerprint, r]));
-      await this.db
-        .insertInto('alert_states')
-        .values([...latest.values()].map((r) => ({ fingerprint: r.fingerprint, incident_id: r.incident_id ?? null, status: r.status, starts_at: r.starts_at, updated_at: r.received_at })))
-        .onConflict((oc) =>
-          oc.column('fingerprint').doUpdateSet((eb) => ({
-            incident_id: eb.ref('excluded.incident_id'),
-            status: eb.ref('excluded.status'),
-            starts_at: eb.ref('excluded.starts_at'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
+      const states = [...latest.values()].map((r) => ({ fingerprint: r.fingerprint, incident_id: r.incident_id ?? null, status: r.status, starts_at: r.starts_at, updated_at: r.received_at }));
+      await insertInChunks(dialect, states, (chunk) =>
+        this.db
+          .insertInto('alert_states')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.column('fingerprint').doUpdateSet((eb) => ({
+              incident_id: eb.ref('excluded.incident_id'),
+              status: eb.ref('excluded.status'),
+              starts_at: eb.ref('excluded.starts_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute(),
+      );
     }
     for (const [id, events] of [...this.pending]) {
       this.pending.delete(id);
