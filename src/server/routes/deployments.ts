@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { deploymentSchema, listDeployments, recordDeployment } from '../../diagnose/index.js';
 import type { AppContext } from '../context.js';
-import { parseTimeParam } from '../time-param.js';
+import { parseTimeParam, timeQuery } from '../time-param.js';
 
 
 
@@ -41,7 +41,7 @@ export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): P
         tags: ['deployments'],
         querystring: z.object({
           service: z.string().min(1).optional(),
-          since: z.string().min(1).optional().describe('epoch ms or ISO 8601'),
+          since: timeQuery('deployed at or after'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
         response: { 200: z.object({ deployments: z.array(deploymentSchema) }) },
@@ -49,7 +49,7 @@ export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): P
     },
     async (request) => {
       const { service, since, limit } = request.query;
-      return { deployments: await listDeployments(ctx.store.db, { ...(service ? { services: [service] } : {}), ...(since ? { since: parseTimeParam(since, 'since') } : {}), limit }) };
+      return { deployments: await listDeployments(ctx.store.db, { ...(service ? { services: [service] } : {}), ...(since !== undefined ? { since: parseTimeParam(since, 'since', ctx.clock.now()) } : {}), limit }) };
     },
   );
 }
