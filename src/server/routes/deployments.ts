@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { httpUrl } from '../../config/schema/common.js';
 import { deploymentSchema, listDeployments, recordDeployment } from '../../diagnose/index.js';
 import type { AppContext } from '../context.js';
 import { parseTimeParam, timeQuery } from '../time-param.js';
@@ -21,7 +22,7 @@ export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): P
           service: z.string().trim().min(1).max(200),
           version: z.string().trim().min(1).max(200),
           commit: z.string().trim().min(1).max(200).optional(),
-          url: z.string().url().max(2000).optional(),
+          url: httpUrl().max(2000).optional().describe('a link to the build or release (http or https)'),
         }),
         response: { 201: deploymentSchema },
       },
