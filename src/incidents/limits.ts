@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isHttpUrl } from '../shared/url.js';
-import { cutText, stripControls } from '../shared/text.js';
+import { cutText, hasControl, stripControls } from '../shared/text.js';
 import type { IncomingAlert } from './alert.js';
 
 /**
@@ -75,10 +75,14 @@ export function boundAlert(input: IncomingAlert): BoundedAlert {
     else if (url.length > L.urlLength) notes.push(`generatorURL dropped: longer than ${L.urlLength} characters`);
     else alert.generatorUrl = url;
   }
-  for (const [name, link] of Object.entries(alert.annotations)) {
-    if (!LINK_NAME.test(name) || !link.includes(':') || (isHttpUrl(link) && link.length <= L.urlLength)) continue;
-    delete alert.annotations[name];
-    notes.push(`annotation ${JSON.stringify(name)} dropped: not an http(s) URL`);
+  const badLinks = Object.keys(alert.annotations).filter((name) => {
+    const link = alert.annotations[name]!;
+    return LINK_NAME.test(name) && link.includes(':') && !(isHttpUrl(link) && link.length <= L.urlLength);
+  });
+  if (badLinks.length > 0) {
+    // A copy: the map may still be the sender's own (boundMap keeps a map within the limits as it is).
+    alert.annotations = Object.fromEntries(Object.entries(alert.annotations).filter(([name]) => !badLinks.includes(name)));
+    for (const name of badLinks) notes.push(`annotation ${JSON.stringify(name)} dropped: not an http(s) URL`);
   }
   return { alert, notes: notes.list() };
 }
@@ -93,6 +97,8 @@ function boundFingerprint(fingerprint: string, notes: Notes): string {
 
 function boundMap(kind: 'label' | 'annotation', map: Record<string, string>, count: number, valueLength: number, notes: Notes, first: readonly string[] = []): Record<string, string> {
   const names = Object.keys(map);
+  // Almost every map is within the limits already: then it is kept as it is, without a copy.
+  if (names.length <= count && names.every((n) => n !== '' && n.length <= ALERT_LIMITS.nameLength && !hasControl(n) && typeof map[n] === 'string' && map[n].length <= valueLength && !hasControl(map[n]))) return map;
   const ordered = first.length ? [...first.filter((n) => Object.hasOwn(map, n)), ...names.filter((n) => !first.includes(n))] : names;
   const out: Record<string, string> = {};
   const longNames: string[] = [];
@@ -111,8 +117,10 @@ function boundMap(kind: 'label' | 'annotation', map: Record<string, string>, cou
     }
     const text = stripControls(String(map[raw]));
     if (text.length > valueLength) notes.cut(`${kind} ${JSON.stringify(name)}`, text.length, valueLength);
-    // Defined, not assigned: a sender's "__proto__" is an ordinary name here.
-    Object.defineProperty(out, name, { value: cutText(text, valueLength), enumerable: true, writable: true, configurable: true });
+    const bounded = cutText(text, valueLength);
+    // Assigned "__proto__" would set the prototype: defined instead, it stays an ordinary name.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: bounded, enumerable: true, writable: true, configurable: true });
+    else out[name] = bounded;
     kept++;
   }
   if (longNames.length > 0) notes.push(`${longNames.length} ${kind}${longNames.length === 1 ? '' : 's'} dropped: name longer than ${ALERT_LIMITS.nameLength} characters (${listNames(longNames)})`);

@@ -53,8 +53,26 @@ const CONTROL_ESCAPE = /\\(?:u00[01][0-9a-fA-F]|[bfr])/;
 
 /** `value` (parsed from `text`) after the depth check, with control characters removed from its strings. */
 export function checkJsonBody(text: string, value: unknown): unknown {
-  const clean = CONTROL_ESCAPE.test(text);
-  return walk(value, 1, clean);
+  if (CONTROL_ESCAPE.test(text)) return walk(value, 1, true);
+  checkDepth(value, 1);
+  return value;
+}
+
+/** The depth check alone (the common case): no copies, and no call for a string or a number. */
+function checkDepth(value: unknown, depth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth > MAX_JSON_DEPTH) throw new JsonDepthError();
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'object' && v !== null) checkDepth(v, depth + 1);
+    }
+    return;
+  }
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'object' && v !== null) checkDepth(v, depth + 1);
+  }
 }
 
 function walk(value: unknown, depth: number, clean: boolean): unknown {

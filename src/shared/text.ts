@@ -9,6 +9,9 @@ const CONTROLS = /[\u0000-\u0008\u000B-\u001F]/g;
 // eslint-disable-next-line no-control-regex -- as above
 const HAS_CONTROL = /[\u0000-\u0008\u000B-\u001F]/;
 
+/** Whether `text` has a C0 control character other than tab and newline. */
+export const hasControl = (text: string): boolean => HAS_CONTROL.test(text);
+
 /** `text` without C0 control characters other than tab and newline. */
 export function stripControls(text: string): string {
   return HAS_CONTROL.test(text) ? text.replace(CONTROLS, '') : text;

@@ -5,7 +5,9 @@
  * tricks such as leading spaces or a tab inside the scheme are read the way a browser would read them.
  */
 export function isHttpUrl(text: string): boolean {
-  if (!URL.canParse(text)) return false;
-  const { protocol } = new URL(text);
-  return protocol === 'http:' || protocol === 'https:';
+  // The scheme is what the text starts with up to the first colon, so the prefix decides it (a URL with
+  // leading spaces is refused rather than read); the parser then says whether the rest is a URL at all.
+  return HTTP_PREFIX.test(text) && URL.canParse(text);
 }
+
+const HTTP_PREFIX = /^https?:\/\//i;
