@@ -7,7 +7,7 @@ import { MEDIC_VERSION } from '../shared/version.js';
 import { authPlugin } from './auth.js';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './errors.js';
-import { installJsonBody, parseQuery } from './json-body.js';
+import { installRequestInput, parseQuery } from './input.js';
 import { registerRoutes } from './routes/index.js';
 import { uiRoutes } from './routes/ui.js';
 
@@ -36,7 +36,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, ctx.loaded.redactor, { isUnavailable: (err) => ctx.store.dialect.isUnavailable(err) });
-  installJsonBody(app);
+  installRequestInput(app);
 
   await app.register(fastifySwagger, {
     openapi: {

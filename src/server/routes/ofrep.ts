@@ -11,7 +11,7 @@ import {
   readOfrepRequest,
 } from '../../resolve/flags/index.js';
 import type { AppContext } from '../context.js';
-import { boundedJsonParser } from '../json-body.js';
+import { boundedJsonParser } from '../input.js';
 import * as s from '../ofrep-schemas.js';
 
 /**
@@ -107,7 +107,7 @@ function notModified(reply: FastifyReply): FastifyReply {
 /**
  * Request bodies the OFREP way: an empty body is an empty context (not Fastify's "empty JSON body"
  * error), and a body that is not JSON (or nested too deep) is a 400 PARSE_ERROR in the protocol's shape.
- * JSON is still parsed by the app's one parser (json-body.ts).
+ * JSON is still parsed by the app's one parser (input.ts).
  */
 function installOfrepParsing(ofrep: FastifyInstance): void {
   const parseJson = boundedJsonParser(ofrep);

@@ -4,7 +4,7 @@ import { openTestApp, type TestApp } from '../helpers/app.js';
 import { ENGINES } from '../helpers/stores.js';
 
 /**
- * Every JSON body Medic accepts goes through one parser: nested deeper than MAX_JSON_DEPTH it is a 400
+ * Every JSON body Medic accepts goes through one parser (server/input.ts): nested deeper than MAX_JSON_DEPTH it is a 400
  * naming the limit (not a RangeError and a 500 when it is stored), and NUL bytes and the other C0
  * controls but tab and newline are gone from every string (PostgreSQL refuses a NUL in text).
  */
@@ -78,9 +78,14 @@ describe.each(ENGINES)('JSON request bodies on %s', (engine) => {
     expect(JSON.parse(alert.annotations)).toMatchObject({ description: 'line 1\nline\t2' });
   });
 
-  it('strips them from query strings too', async () => {
+  it('strips them from query strings and path parameters too', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/incidents?service=pay%00ments', headers: t.as('viewer') });
     expect(res.statusCode, res.body).toBe(200);
+    const flag = await t.app.inject({ method: 'GET', url: '/api/flags/dark%00_mode', headers: t.as('viewer') });
+    expect(flag.statusCode, flag.body).toBe(200);
+    expect(flag.json()).toMatchObject({ key: 'dark_mode' });
+    const ping = await t.app.inject({ method: 'GET', url: '/api/heartbeat/no%00such-token' });
+    expect(ping.statusCode, ping.body).toBe(404);
   });
 });
 

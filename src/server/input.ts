@@ -3,15 +3,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { stripControls } from '../shared/text.js';
 
 /**
- * The one way a request's JSON body and query string become values, for every route (OFREP included):
+ * The one way a request's JSON body, query string and path parameters become values, for every route
+ * (OFREP included):
  *
  * - Fastify's own JSON parser (it refuses `__proto__` and `constructor.prototype` keys),
  * - then a 400 for a body nested deeper than MAX_JSON_DEPTH: every later step (validation, matching,
  *   JSON.stringify when stored) may recurse, and nothing Medic takes needs more,
- * - and every string, keys included, without C0 control characters but tab and newline (shared/text.ts).
+ * - and every string, keys included, without C0 control characters but tab and newline (shared/text.ts):
+ *   PostgreSQL refuses a NUL in text, so one in a flag key or a label was a 500 there.
  *
- * It costs one walk of the parsed value, stopped at the depth limit; strings are only looked at when the
- * raw text has an escape that can make a control character (JSON forbids them unescaped).
+ * It costs one walk of the parsed body, stopped at the depth limit; strings are only looked at when the
+ * raw text has an escape that can make a control character (JSON forbids them unescaped), and the query
+ * string and path only when the URL has a percent-escape that can.
  */
 
 export const MAX_JSON_DEPTH = 32;
@@ -33,12 +36,24 @@ export function boundedJsonParser(app: FastifyInstance): JsonParser {
     });
 }
 
-/** Replaces the app's JSON parser. */
-export function installJsonBody(app: FastifyInstance): void {
+/** Replaces the app's JSON parser, and cleans path parameters (the query string: parseQuery, a router option). */
+export function installRequestInput(app: FastifyInstance): void {
   const parser = boundedJsonParser(app);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => parser(request, body as string, done));
+  app.addHook('preValidation', async (request) => {
+    if (!CONTROL_PERCENT.test(request.url)) return;
+    const params = request.params as Record<string, unknown> | undefined;
+    if (!params) return;
+    for (const key of Object.keys(params)) {
+      const value = params[key];
+      if (typeof value === 'string') params[key] = stripControls(value);
+    }
+  });
 }
+
+/** A percent-escape of a C0 control character in a URL. */
+const CONTROL_PERCENT = /%[01][0-9a-f]/i;
 
 export class JsonDepthError extends Error {
   readonly statusCode = 400;
@@ -103,7 +118,7 @@ export function parseQuery(text: string): Record<string, string | string[]> {
   if (text.length === 0) return {};
   const query = parseQueryString(text) as Record<string, string | string[]>;
   // Only a percent-escape can carry a control character in a URL.
-  if (!/%[01][0-9a-f]/i.test(text)) return query;
+  if (!CONTROL_PERCENT.test(text)) return query;
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(query)) {
     Object.defineProperty(out, stripControls(k), { value: Array.isArray(v) ? v.map(stripControls) : stripControls(v), enumerable: true, writable: true, configurable: true });
