@@ -10,7 +10,7 @@ const monitors = Array.from({ length: n }, (_, i) => `  - { name: m${i}, type: h
 const loaded = loadConfigText(`monitors:\n${monitors}\n`);
 const store = await Store.open({ url });
 let t = performance.now();
-await store.transaction((trx) => syncMonitors(trx, loaded.config.monitors, loaded.redactor, 0));
+await store.transaction((trx) => syncMonitors(trx, store.dialect, loaded.config.monitors, loaded.redactor, 0));
 console.log('sync', (performance.now() - t).toFixed(0), 'ms');
 for (const batch of [100, 500, 2000]) {
   t = performance.now();

@@ -1,16 +1,14 @@
-import { parseDuration } from '../config/index.js';
-import { parseIsoInstant } from '../shared/time.js';
+import { parseTimeInput, TIME_INPUT_FORMS } from '../shared/time.js';
 import { UsageError } from './output.js';
 
 /**
- * `--since` / `--until`: an ISO-8601 date or date-time ("2026-01-01", "2026-01-01T09:00:00+02:00"; a
- * time without an offset is UTC), or a duration meaning that long before now ("30d", "12h").
+ * `--since` / `--until`: read as the API reads its time parameters (shared/time.ts): an ISO-8601 date or
+ * date-time ("2026-01-01", "2026-01-01T09:00:00+02:00"; a time without an offset is UTC), epoch
+ * milliseconds, or a duration meaning that long before now ("30d", "12h").
  */
 export function timeOption(name: string, value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
-  const instant = parseIsoInstant(value);
-  if (instant !== undefined) return instant;
-  const ago = /^\d/.test(value) && !/^\d+$/.test(value) ? parseDuration(value) : undefined;
-  if (ago !== undefined) return now - ago;
-  throw new UsageError(`${name}: expected a date such as 2026-01-01, a time such as 2026-01-01T09:00:00Z, or a duration ago such as 30d, got ${JSON.stringify(value)}`);
+  const ms = parseTimeInput(value, now);
+  if (ms !== undefined) return ms;
+  throw new UsageError(`${name}: expected ${TIME_INPUT_FORMS}, got ${JSON.stringify(value)}`);
 }

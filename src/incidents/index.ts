@@ -5,6 +5,7 @@ export * from './dependencies.js';
 export * from './derive.js';
 export * from './events.js';
 export * from './ingest.js';
+export * from './limits.js';
 export * from './matchers.js';
 export * from './model.js';
 export * from './phases.js';

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { toJson, type Db, type NewRow } from '../store/index.js';
+import { inChunks, insertInChunks, toJson, type Db, type NewRow } from '../store/index.js';
 import type { IncomingAlert } from './alert.js';
 import type { IncidentContext } from './context.js';
 import { dependencyGraph } from './dependencies.js';
-import type { NewEvent } from './events.js';
+import { SYSTEM, type NewEvent } from './events.js';
+import { boundAlert } from './limits.js';
 import { matchLabels } from './matchers.js';
 import { ACTIVE_STATUSES, toIncident, type Incident } from './model.js';
 import { atLeast } from './severity.js';
@@ -39,8 +40,14 @@ export function groupKeyOf(alert: Pick<IncomingAlert, 'labels' | 'service'>, gro
 }
 
 /** Ingests a batch (one webhook delivery) in one transaction: all of it is recorded, or none. */
-export async function ingestAlerts(ctx: IncidentContext, alerts: IncomingAlert[], actor: string): Promise<IngestResult[]> {
-  if (alerts.length === 0) return [];
+export async function ingestAlerts(ctx: IncidentContext, received: IncomingAlert[], actor: string): Promise<IngestResult[]> {
+  if (received.length === 0) return [];
+  // Every alert, whatever sent it, within the same limits before anything reads it (see limits.ts).
+  const alerts = received.map((a) => {
+    const { alert, notes } = boundAlert(a);
+    if (notes.length > 0) limitNotes.set(alert, notes);
+    return alert;
+  });
   const groupBy = ctx.config.incidents.group_by;
   return ctx.store.transaction(async (trx) => {
     let batch = await IngestBatch.load(trx, ctx, actor, alerts);
@@ -59,6 +66,9 @@ export async function ingestAlerts(ctx: IncidentContext, alerts: IncomingAlert[]
     return results;
   });
 }
+
+/** What boundAlert cut of an alert of the batch, for the timeline note next to its alert_fired. */
+const limitNotes = new WeakMap<IncomingAlert, string[]>();
 
 interface LastSeen {
   incidentId: number | null;
@@ -94,10 +104,11 @@ class IngestBatch {
   static async load(db: Db, ctx: IncidentContext, actor: string, alerts: IncomingAlert[]): Promise<IngestBatch> {
     const fps = [...new Set(alerts.map((a) => a.fingerprint))];
     const now = ctx.clock.now();
+    const { dialect } = ctx.store;
     const [silences, activeRows, lastRows] = await Promise.all([
       listSilences(db, { activeAt: now }),
-      db.selectFrom('incidents').selectAll().where('fingerprint', 'in', fps).where('status', '<>', 'closed').execute(),
-      db.selectFrom('alert_states').select(['fingerprint', 'incident_id', 'status', 'starts_at']).where('fingerprint', 'in', fps).execute(),
+      inChunks(dialect, fps, (chunk) => db.selectFrom('incidents').selectAll().where('fingerprint', 'in', chunk).where('status', '<>', 'closed').execute()),
+      inChunks(dialect, fps, (chunk) => db.selectFrom('alert_states').select(['fingerprint', 'incident_id', 'status', 'starts_at']).where('fingerprint', 'in', chunk).execute()),
     ]);
     const active = new Map(activeRows.map((r) => [r.fingerprint, toIncident(r)]));
     const lastSeen = new Map(lastRows.map((r) => [r.fingerprint, { incidentId: r.incident_id === null ? null : Number(r.incident_id), status: r.status, startsAt: r.starts_at }]));
@@ -160,7 +171,7 @@ class IngestBatch {
     if (closed) {
       const incident = toIncident(closed);
       this.record(alert, incident.id, 'firing');
-      this.addEvents(incident, [{ type: 'reopened', actor: this.actor, at: now, payload: { alert: alert.name, fingerprint: alert.fingerprint, closed_at: closed.closed_at } }, this.fired(alert)]);
+      this.addEvents(incident, [{ type: 'reopened', actor: this.actor, at: now, payload: { alert: alert.name, fingerprint: alert.fingerprint, closed_at: closed.closed_at } }, ...this.fired(alert)]);
       // Reopening takes the fingerprint's active slot now, so later alerts of this batch join it.
       await this.flush();
       return this.result(alert, 'reopened', incident.id);
@@ -201,7 +212,7 @@ class IngestBatch {
         at: now,
         payload: { started_at: Math.min(alert.startsAt, now), source: alert.source, alert: alert.name, fingerprint: alert.fingerprint, ...(alert.notify?.length ? { notify: alert.notify } : {}) },
       },
-      this.fired(alert),
+      ...this.fired(alert),
     ]);
     // Written now: the timestamps the events derive are what grouping looks for in the next alert.
     await this.flush();
@@ -214,21 +225,25 @@ class IngestBatch {
     this.pendingSeverity.clear();
     if (this.alertRows.length > 0) {
       const rows = this.alertRows.splice(0);
-      await this.db.insertInto('alerts').values(rows).execute();
+      const { dialect } = this.ctx.store;
+      await insertInChunks(dialect, rows, (chunk) => this.db.insertInto('alerts').values(chunk).execute());
       // The last delivery of each fingerprint is its state now.
       const latest = new Map(rows.map((r) => [r.fingerprint, r]));
-      await this.db
-        .insertInto('alert_states')
-        .values([...latest.values()].map((r) => ({ fingerprint: r.fingerprint, incident_id: r.incident_id ?? null, status: r.status, starts_at: r.starts_at, updated_at: r.received_at })))
-        .onConflict((oc) =>
-          oc.column('fingerprint').doUpdateSet((eb) => ({
-            incident_id: eb.ref('excluded.incident_id'),
-            status: eb.ref('excluded.status'),
-            starts_at: eb.ref('excluded.starts_at'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
+      const states = [...latest.values()].map((r) => ({ fingerprint: r.fingerprint, incident_id: r.incident_id ?? null, status: r.status, starts_at: r.starts_at, updated_at: r.received_at }));
+      await insertInChunks(dialect, states, (chunk) =>
+        this.db
+          .insertInto('alert_states')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.column('fingerprint').doUpdateSet((eb) => ({
+              incident_id: eb.ref('excluded.incident_id'),
+              status: eb.ref('excluded.status'),
+              starts_at: eb.ref('excluded.starts_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute(),
+      );
     }
     for (const [id, events] of [...this.pending]) {
       this.pending.delete(id);
@@ -274,7 +289,7 @@ class IngestBatch {
       this.remember(incident);
       this.pendingSeverity.set(incident.id, alert.severity);
     }
-    const events = alreadyFiring ? extra : [...extra, this.fired(alert)];
+    const events = alreadyFiring ? extra : [...extra, ...this.fired(alert)];
     if (events.length > 0) this.addEvents(incident, events);
     return this.result(alert, outcome, incident.id);
   }
@@ -306,8 +321,9 @@ class IngestBatch {
     this.pending.set(incident.id, [...(this.pending.get(incident.id) ?? []), ...events]);
   }
 
-  private fired(alert: IncomingAlert): NewEvent {
-    return {
+  /** The alert_fired event, and a note of what the limits cut when they cut anything. */
+  private fired(alert: IncomingAlert): NewEvent[] {
+    const fired: NewEvent = {
       type: 'alert_fired',
       actor: this.actor,
       at: this.now,
@@ -321,6 +337,9 @@ class IngestBatch {
         ...(alert.generatorUrl ? { generator_url: alert.generatorUrl } : {}),
       },
     };
+    const notes = limitNotes.get(alert);
+    if (!notes?.length) return [fired];
+    return [fired, { type: 'note', actor: SYSTEM, at: this.now, payload: { text: `Alert ${alert.name} was over Medic's limits: ${notes.join('; ')}`, alert: alert.name, fingerprint: alert.fingerprint, limits: notes } }];
   }
 
   private record(alert: IncomingAlert, incidentId: number | null, status: string, silenceId: number | null = null): void {

@@ -1,4 +1,4 @@
-import { toJson, type Db } from '../store/index.js';
+import { insertInChunks, toJson, type Db } from '../store/index.js';
 import type { IncidentContext } from './context.js';
 import { applyEvent, EMPTY_STATE, withPhases, type IncidentState } from './derive.js';
 import type { IncidentEvent, NewEvent } from './events.js';
@@ -24,21 +24,16 @@ async function appendWithFollowUps(db: Db, ctx: IncidentContext, incident: Incid
   if (events.length === 0) return { incident, events: [] };
   if (depth > MAX_FOLLOW_UP_DEPTH) throw new Error(`incident reactors keep answering with follow-up events (${events.map((e) => e.type).join(', ')})`);
   const now = ctx.clock.now();
-  const rows = await db
-    .insertInto('incident_events')
-    .values(
-      events.map((e) => ({
-        incident_id: incident.id,
-        at: e.at ?? now,
-        actor: ctx.redactor.redact(e.actor),
-        type: e.type,
-        // Secrets never reach the timeline, whatever a step printed or an alert carried.
-        payload: toJson(ctx.redactor.redactDeep(e.payload ?? {})),
-        created_at: now,
-      })),
-    )
-    .returningAll()
-    .execute();
+  const values = events.map((e) => ({
+    incident_id: incident.id,
+    at: e.at ?? now,
+    actor: ctx.redactor.redact(e.actor),
+    type: e.type,
+    // Secrets never reach the timeline, whatever a step printed or an alert carried.
+    payload: toJson(ctx.redactor.redactDeep(e.payload ?? {})),
+    created_at: now,
+  }));
+  const rows = await insertInChunks(ctx.store.dialect, values, (chunk) => db.insertInto('incident_events').values(chunk).returningAll().execute());
   const inserted = rows.map(toEvent).sort((a, b) => a.id - b.id);
 
   let state: IncidentState = stateOf(incident);

@@ -34,7 +34,7 @@ export async function startMonitoring(core: Core, options: MonitoringOptions = {
       // Workers starting together all sync the same monitors: one at a time, or two of them insert the
       // same new monitor and the loser's start fails on the unique name.
       await rt.store.dialect.lockKey(trx, 'medic:monitor-sync');
-      return syncMonitors(trx, loaded.config.monitors, loaded.redactor, rt.clock.now());
+      return syncMonitors(trx, rt.store.dialect, loaded.config.monitors, loaded.redactor, rt.clock.now());
     });
     if (summary.added.length + summary.changed.length + summary.disabled.length > 0) {
       rt.logger.info({ added: summary.added.length, changed: summary.changed, disabled: summary.disabled, unchanged: summary.unchanged }, 'monitors synced');

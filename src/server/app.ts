@@ -7,6 +7,7 @@ import { MEDIC_VERSION } from '../shared/version.js';
 import { authPlugin } from './auth.js';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './errors.js';
+import { installRequestInput, parseQuery } from './input.js';
 import { registerRoutes } from './routes/index.js';
 import { uiRoutes } from './routes/ui.js';
 
@@ -21,6 +22,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // One line per request is too much at thousands of alerts a second; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { querystringParser: parseQuery },
     bodyLimit: ctx.loaded.config.server.body_limit,
     // X-Forwarded-For is believed only from the listed proxies (Fastify walks the header from the right,
     // stopping at the first address that is not one): the client address the failed-auth limit counts.
@@ -36,6 +38,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, ctx.loaded.redactor, { isUnavailable: (err) => ctx.store.dialect.isUnavailable(err) });
+  installRequestInput(app);
 
   await app.register(fastifySwagger, {
     openapi: {

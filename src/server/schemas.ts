@@ -52,15 +52,3 @@ type Tree = { service: string; alerts: string[]; affected: Tree[] };
 export const affectedSchema: z.ZodType<Tree> = z.lazy(() => z.object({ service: z.string(), alerts: z.array(z.string()), affected: z.array(affectedSchema) }));
 
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
-
-/** A millisecond timestamp or an ISO-8601 date in a query string. */
-export const timeParam = z
-  .string()
-  .transform((v, ctx) => {
-    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: 'custom', message: `expected an ISO-8601 time or milliseconds, got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return ms;
-  });

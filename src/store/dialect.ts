@@ -43,6 +43,11 @@ export interface RankRequest {
 
 export interface StoreDialect {
   readonly engine: Engine;
+  /**
+   * The most bound parameters one statement may have (SQLite's SQLITE_MAX_VARIABLE_NUMBER, PostgreSQL's
+   * 16-bit count in the wire protocol). Long lists are split by it (see chunks.ts).
+   */
+  readonly maxParameters: number;
   /** Opens the connection (pool) and returns a Kysely instance over it. */
   connect(): Kysely<Database>;
   /** Adds an auto-increment integer primary key `id`. */

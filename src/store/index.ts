@@ -1,3 +1,4 @@
+export * from './chunks.js';
 export * from './dialect.js';
 export * from './jobs.js';
 export * from './json.js';

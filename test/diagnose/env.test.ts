@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/config/index.js';
 import { buildIncidentEnv, DEFAULT_PATH, labelVariable } from '../../src/diagnose/steps/env.js';
+import { runShell } from '../../src/shared/process.js';
+
+/** Bytes of an environment as execve counts them: NAME=value and a NUL, each. */
+const envBytes = (env: Record<string, string>) => Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
 
 describe('incident environment', () => {
   it('names labels MEDIC_LABEL_<NAME>, upper-cased, other characters as _', () => {
@@ -46,5 +51,20 @@ describe('incident environment', () => {
     );
     expect(env.MEDIC_LABEL_POD_NAME).toBe('plain');
     expect(env.MEDIC_LABEL_X).toBe('ab');
+  });
+
+  it('is bounded in each value and in total, so a command always starts, whatever the incident holds', async () => {
+    // As an incident stored before the ingest limits could hold: values far past what execve takes.
+    const labels = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`label_${i}`, 'é'.repeat(2_000)]));
+    const env = buildIncidentEnv({ id: 1, service: 's'.repeat(300_000), alertName: 'a', severity: 'P1', labels: { first: 'kept', ...labels } }, { PATH: process.env.PATH });
+    expect(envBytes(env)).toBeLessThanOrEqual(128 * 1024);
+    expect(Object.values(env).every((v) => v.length <= 1024)).toBe(true);
+    expect(env.MEDIC_SERVICE).toMatch(/…\[\d+ characters cut\]$/);
+    expect(env.MEDIC_LABEL_FIRST).toBe('kept');
+    const shown = Object.keys(env).filter((k) => k.startsWith('MEDIC_LABEL_')).length;
+    expect(Number(env.MEDIC_LABELS_OMITTED)).toBe(5_001 - shown);
+    const run = await runShell('printf %s "$MEDIC_LABEL_FIRST $MEDIC_LABELS_OMITTED"', { env, cwd: process.cwd(), timeoutMs: 10_000, maxOutput: 1000, redactor: new Redactor([]) });
+    expect(run.startError).toBeUndefined();
+    expect(run).toMatchObject({ exitCode: 0, output: `kept ${5_001 - shown}` });
   });
 });

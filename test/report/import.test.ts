@@ -137,6 +137,16 @@ describe.each(ENGINES)('importing past incidents on %s', (engine) => {
     ]);
   });
 
+  it('strips NUL bytes and other control characters from what it imports (PostgreSQL refuses a NUL)', async () => {
+    const csv = 'id,title,service,severity,created_at,resolved_at\nNUL-1,"Pay\u0000ments \u001b[31mdown",pay\u0007,P1,2026-06-03T10:00:00Z,2026-06-03T10:30:00Z\n';
+    const r = await importIncidents(t.store, csv, 'nul.csv', { now: NOW });
+    expect(r).toMatchObject({ imported: 1 });
+    const json = JSON.stringify([{ id: 'NUL-2', title: 'Queue\u0000 stuck', service: 'q', created_at: '2026-06-03T11:00:00Z', resolved_at: '2026-06-03T11:10:00Z' }]);
+    expect(await importIncidents(t.store, json, 'nul.json', { now: NOW })).toMatchObject({ imported: 1 });
+    const rows = await t.store.db.selectFrom('incidents').select(['title', 'service']).where('external_id', 'in', ['generic:NUL-1', 'generic:NUL-2']).orderBy('external_id').execute();
+    expect(rows).toEqual([{ title: 'Payments [31mdown', service: 'pay' }, { title: 'Queue stuck', service: 'q' }]);
+  });
+
   it('reads columns of other names with --map', async () => {
     await expect(importIncidents(t.store, read('custom-columns.csv'), 'custom-columns.csv', { now: NOW })).rejects.toThrow(/no id column/);
     const r = await importIncidents(t.store, read('custom-columns.csv'), 'custom-columns.csv', { now: NOW, map: ['Ticket=id', 'headline=title', 'Opened=created', 'Closed=resolved_at', 'Team=service'] });

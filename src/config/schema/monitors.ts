@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../units.js';
-import { condition, labels, name, notifyList, severity } from './common.js';
+import { condition, httpUrl, labels, name, notifyList, severity } from './common.js';
 import { httpAssertionFields, httpRequestFields, journeyStep } from './http.js';
 
 /** `monitors:` — synthetic checks. One schema per check type, discriminated by `type`. */
@@ -41,7 +41,7 @@ const monitorCommon = {
   notify: notifyList.optional().describe('Channels told about incidents this monitor opens.'),
   locations: z.array(z.string().min(1)).optional().describe('Run from these worker locations; an incident needs `confirm_locations` of them to agree.'),
   confirm_locations: z.number().int().min(1).default(1).describe('How many locations must see the failure before an incident opens.'),
-  trace_url: z.string().optional().describe('Link to a failed run\'s trace, e.g. "http://jaeger:16686/trace/{trace_id}" (overrides tracing.trace_url).'),
+  trace_url: httpUrl().optional().describe('Link to a failed run\'s trace, e.g. "http://jaeger:16686/trace/{trace_id}" (http or https; overrides tracing.trace_url).'),
 };
 
 export const httpMonitor = z.strictObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration, size } from '../units.js';
-import { labelMatchers, name, role } from './common.js';
+import { httpUrl, labelMatchers, name, role } from './common.js';
 
 /** Process-level sections: server, storage, auth, workers, integrations, retention, silences. */
 
@@ -65,7 +65,7 @@ export const kubernetes = z.strictObject({
 });
 
 export const tracing = z.strictObject({
-  trace_url: z.string().optional().describe('Link template for a check\'s trace, e.g. "http://jaeger:16686/trace/{trace_id}".'),
+  trace_url: httpUrl().optional().describe('Link template for a check\'s trace, e.g. "http://jaeger:16686/trace/{trace_id}" (http or https).'),
 });
 
 export const retention = z.strictObject({

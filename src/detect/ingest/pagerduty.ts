@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AlertStatus, IncomingAlert } from '../../incidents/alert.js';
 import { toSeverity } from '../../incidents/severity.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
+import { stringifyBounded } from '../../shared/json.js';
 import { isoTimestamp, parseIsoTimestamp } from './fields.js';
 import { parseIngest, type IngestError } from './issues.js';
 
@@ -108,7 +109,7 @@ export function normalizePagerDuty(body: unknown, options: { clock?: Clock; newD
     title: p?.summary ?? name,
   };
   if (p?.custom_details !== undefined) {
-    const details = typeof p.custom_details === 'string' ? p.custom_details : JSON.stringify(p.custom_details, null, 2);
+    const details = typeof p.custom_details === 'string' ? p.custom_details : stringifyBounded(p.custom_details, 2);
     alert.description = details;
     alert.annotations.description = details;
   }

@@ -1,4 +1,5 @@
 import type { MedicConfig } from '../../config/index.js';
+import { isHttpUrl } from '../../shared/url.js';
 import { fromJson, type Db } from '../../store/index.js';
 
 /**
@@ -55,7 +56,10 @@ export function traceLinker(config: Pick<MedicConfig, 'monitors' | 'tracing'>): 
   const templates = new Map(config.monitors.map((m) => [m.name, m.trace_url ?? config.tracing.trace_url]));
   return (monitor, traceId) => {
     const template = templates.get(monitor) ?? config.tracing.trace_url;
-    return traceId && template ? template.replaceAll('{trace_id}', traceId) : null;
+    if (!traceId || !template) return null;
+    // The id is a path segment (encoded), and the link is http(s) or none at all.
+    const link = template.replaceAll('{trace_id}', encodeURIComponent(traceId));
+    return isHttpUrl(link) ? link : null;
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MonitorConfig, Redactor } from '../../config/index.js';
-import { toJson, type Db } from '../../store/index.js';
+import { inChunks, toJson, type Db, type StoreDialect } from '../../store/index.js';
 
 /**
  * Brings the `monitors` and `monitor_schedule` tables in line with medic.yaml's `monitors:`, by name.
@@ -29,7 +29,7 @@ export interface SyncSummary {
   disabled: string[];
 }
 
-export async function syncMonitors(db: Db, monitors: readonly MonitorConfig[], redactor: Redactor, now: number): Promise<SyncSummary> {
+export async function syncMonitors(db: Db, dialect: Pick<StoreDialect, 'maxParameters'>, monitors: readonly MonitorConfig[], redactor: Redactor, now: number): Promise<SyncSummary> {
   const summary: SyncSummary = { added: [], changed: [], unchanged: 0, disabled: [] };
   const stored = await db.selectFrom('monitors').select(['id', 'name', 'config_hash', 'enabled', 'heartbeat_token']).execute();
   const byName = new Map(stored.map((r) => [r.name, r]));
@@ -86,7 +86,7 @@ export async function syncMonitors(db: Db, monitors: readonly MonitorConfig[], r
 
   const removed = [...byName.values()].filter((r) => Number(r.enabled) === 1);
   if (removed.length > 0) {
-    await db.updateTable('monitors').set({ enabled: 0, updated_at: now }).where('id', 'in', removed.map((r) => Number(r.id))).execute();
+    await inChunks(dialect, removed.map((r) => Number(r.id)), (ids) => db.updateTable('monitors').set({ enabled: 0, updated_at: now }).where('id', 'in', ids).execute());
     summary.disabled.push(...removed.map((r) => r.name));
   }
   return summary;

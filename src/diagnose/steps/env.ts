@@ -1,3 +1,6 @@
+import { ALERT_LIMITS } from '../../incidents/limits.js';
+import { cutText, stripControls } from '../../shared/text.js';
+
 /**
  * The environment runbook commands and remediation scripts run with. Alert data (service, labels, …)
  * reaches a command only here, as environment variables, never as command text: a label value such as
@@ -26,10 +29,25 @@ export function labelVariable(label: string): string {
   return `MEDIC_LABEL_${label.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
 }
 
-/** A NUL byte cannot be passed in an environment variable; it is dropped rather than failing the run. */
+/**
+ * What a command's environment may hold. execve refuses (E2BIG) one string over 128 KiB and an
+ * environment over a share of the stack limit, and then the runbook or fix does not start at all. Ingest
+ * already bounds labels (incidents/limits.ts); these hold whatever an incident stored earlier has.
+ */
+export const ENV_LIMITS = {
+  /** Characters of each MEDIC_* value; longer ones are cut with a marker. */
+  valueLength: ALERT_LIMITS.labelValueLength,
+  /** Bytes of all MEDIC_LABEL_* variables together; labels past it are left out and counted in MEDIC_LABELS_OMITTED. */
+  labelBytes: 96 * 1024,
+} as const;
+
+/** A NUL byte cannot be passed in an environment variable: controls are dropped, and the value bounded. */
 function clean(value: string): string {
-  return value.includes('\0') ? value.replaceAll('\0', '') : value;
+  return cutText(stripControls(value), ENV_LIMITS.valueLength);
 }
+
+/** Bytes a variable takes in the environment block: NAME=value and a NUL. */
+const entryBytes = (name: string, value: string) => Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
 
 /** The MEDIC_* variables of an incident. */
 export function incidentVariables(incident: IncidentRef): Record<string, string> {
@@ -43,10 +61,23 @@ export function incidentVariables(incident: IncidentRef): Record<string, string>
   // as a valid name wins, then the first seen, so the result does not depend on the sender's quirks.
   const entries = Object.entries(incident.labels).sort(([a], [b]) => Number(!/^[A-Za-z0-9_]+$/.test(a)) - Number(!/^[A-Za-z0-9_]+$/.test(b)));
   const labelVars: Record<string, string> = {};
+  const seen = new Set<string>();
+  let bytes = 0;
+  let omitted = 0;
   for (const [name, value] of entries) {
     const key = labelVariable(name);
-    if (!(key in labelVars)) labelVars[key] = clean(String(value));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const text = clean(String(value));
+    const size = entryBytes(key, text);
+    if (bytes + size > ENV_LIMITS.labelBytes) {
+      omitted++;
+      continue;
+    }
+    labelVars[key] = text;
+    bytes += size;
   }
+  if (omitted > 0) vars.MEDIC_LABELS_OMITTED = String(omitted);
   return { ...labelVars, ...vars };
 }
 

@@ -1,4 +1,5 @@
 import { deriveState, derivePhases, type IncidentEvent } from '../../incidents/index.js';
+import { stripControls } from '../../shared/text.js';
 import { toJson, type NewRow, type Store } from '../../store/index.js';
 import { CsvError, parseCsv } from './csv.js';
 import { detectFormat, ImportInputError, mapColumns, parseMappings, type ColumnMap, type ImportFormat } from './fields.js';
@@ -61,7 +62,7 @@ export function readRecords(content: string, fileName = ''): { columns: string[]
       rows: items.map((item, i) => ({
         // JSON has no lines: the item's position (1-based) stands in.
         line: i + 1,
-        get: (column) => (column in item ? item[column] : column.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), item)),
+        get: (column) => clean(column in item ? item[column] : column.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), item)),
       })),
     };
   }
@@ -75,8 +76,11 @@ export function readRecords(content: string, fileName = ''): { columns: string[]
   const [header, ...body] = records;
   if (!header) throw new ImportInputError('the file is empty');
   const columns = header.fields.map((c) => c.trim());
-  return { columns, rows: body.map((r) => ({ line: r.line, get: (column) => r.fields[columns.indexOf(column)] ?? '' })) };
+  return { columns, rows: body.map((r) => ({ line: r.line, get: (column) => clean(r.fields[columns.indexOf(column)] ?? '') })) };
 }
+
+/** Every text read from a file, without control characters but tab and newline, as alerts are (shared/text.ts). */
+const clean = (value: unknown): unknown => (typeof value === 'string' ? stripControls(value) : value);
 
 /** The incident row and its timeline, derived from the events as for any incident. */
 function toRecords(i: ImportedIncident, format: ImportFormat, now: number) {

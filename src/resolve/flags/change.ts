@@ -1,6 +1,6 @@
 import type { FlagConfig } from '../../config/schema/flags.js';
 import { ACTIVE_STATUSES, appendEvents, toIncident, type IncidentContext } from '../../incidents/index.js';
-import { fromJson, toJson, type Db, type Row } from '../../store/index.js';
+import { fromJson, inChunks, toJson, type Db, type Row } from '../../store/index.js';
 import { serializeFlagDefinition } from './definition.js';
 import { serviceOfDefinition, toFlagChange, toFlagRecord, type FlagChange, type FlagLiveState, type FlagRecord, type FlagSource } from './records.js';
 
@@ -160,7 +160,8 @@ async function recordOnIncidents(db: Db, ctx: IncidentContext, c: { req: FlagCha
   if (ids.size === 0) return;
   // Locked in one statement, in id order, so another writer that also takes several of them in order
   // queues behind this one instead of deadlocking with it.
-  const incidents = await ctx.store.dialect.lockRows(db.selectFrom('incidents').selectAll().where('id', 'in', [...ids]).orderBy('id')).execute();
+  const sorted = [...ids].sort((a, b) => a - b);
+  const incidents = await inChunks(ctx.store.dialect, sorted, (chunk) => ctx.store.dialect.lockRows(db.selectFrom('incidents').selectAll().where('id', 'in', chunk).orderBy('id')).execute());
   for (const row of incidents) {
     const incident = toIncident(row);
     const payload: Record<string, unknown> = {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { httpUrl } from '../../config/schema/common.js';
 import { deploymentSchema, listDeployments, recordDeployment } from '../../diagnose/index.js';
 import type { AppContext } from '../context.js';
-import { parseTimeParam } from '../time-param.js';
+import { parseTimeParam, timeQuery } from '../time-param.js';
 
 
 
@@ -21,7 +22,7 @@ export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): P
           service: z.string().trim().min(1).max(200),
           version: z.string().trim().min(1).max(200),
           commit: z.string().trim().min(1).max(200).optional(),
-          url: z.string().url().max(2000).optional(),
+          url: httpUrl().max(2000).optional().describe('a link to the build or release (http or https)'),
         }),
         response: { 201: deploymentSchema },
       },
@@ -41,7 +42,7 @@ export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): P
         tags: ['deployments'],
         querystring: z.object({
           service: z.string().min(1).optional(),
-          since: z.string().min(1).optional().describe('epoch ms or ISO 8601'),
+          since: timeQuery('deployed at or after'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
         response: { 200: z.object({ deployments: z.array(deploymentSchema) }) },
@@ -49,7 +50,7 @@ export async function deploymentRoutes(app: FastifyInstance, ctx: AppContext): P
     },
     async (request) => {
       const { service, since, limit } = request.query;
-      return { deployments: await listDeployments(ctx.store.db, { ...(service ? { services: [service] } : {}), ...(since ? { since: parseTimeParam(since, 'since') } : {}), limit }) };
+      return { deployments: await listDeployments(ctx.store.db, { ...(service ? { services: [service] } : {}), ...(since !== undefined ? { since: parseTimeParam(since, 'since', ctx.clock.now()) } : {}), limit }) };
     },
   );
 }

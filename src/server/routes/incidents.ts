@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { acknowledge, addNote, incidentDetails, listIncidents, recordCause, resolveIncident } from '../../incidents/index.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { affectedSchema, eventSchema, idParams, incidentSchema, timeParam } from '../schemas.js';
+import { affectedSchema, eventSchema, idParams, incidentSchema } from '../schemas.js';
+import { parseTimeParam, timeQuery } from '../time-param.js';
 
 const STATUS_FILTER = ['active', 'open', 'acknowledged', 'mitigating', 'resolved', 'verifying', 'closed', 'reopened'] as const;
 
@@ -21,14 +22,14 @@ export async function incidentRoutes(app: FastifyInstance, ctx: AppContext): Pro
         querystring: z.object({
           status: z.enum(STATUS_FILTER).optional().describe('"active" means every status but closed'),
           service: z.string().optional(),
-          since: timeParam.optional().describe('detected at or after (ISO-8601 or ms)'),
+          since: timeQuery('detected at or after'),
           limit: z.coerce.number().int().min(1).max(500).default(50),
           offset: z.coerce.number().int().min(0).default(0),
         }),
         response: { 200: z.object({ incidents: z.array(incidentSchema), total: z.number() }) },
       },
     },
-    async (request) => listIncidents(ctx.store.db, request.query),
+    async (request) => listIncidents(ctx.store.db, { ...request.query, since: parseTimeParam(request.query.since, 'since', ctx.clock.now()) }),
   );
 
   r.get(

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { measureWindow } from '../../detect/monitors/measure.js';
 import { getMonitor, listMonitors, monitorResults, recordPing, traceLinker } from '../../detect/monitors/queries.js';
 import type { AppContext } from '../context.js';
-import { parseTimeParam } from '../time-param.js';
+import { parseTimeParam, timeQuery } from '../time-param.js';
 import { badRequest, notFound } from '../errors.js';
 
 const run = z.object({ started_at: z.number(), duration_ms: z.number(), status: z.string(), error: z.string().nullable(), trace_id: z.string().nullable(), trace_url: z.string().nullable() });
@@ -66,8 +66,8 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
         tags: ['monitors'],
         params: z.object({ id: z.coerce.number().int().min(1) }),
         querystring: z.object({
-          since: z.string().min(1).optional().describe('epoch ms or ISO 8601'),
-          until: z.string().min(1).optional().describe('epoch ms or ISO 8601'),
+          since: timeQuery('started at or after'),
+          until: timeQuery('started at or before'),
           status: z.enum(['up', 'degraded', 'down']).optional(),
           limit: z.coerce.number().int().min(1).max(5000).default(500),
         }),
@@ -76,7 +76,7 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (request) => {
       const { since, until, status, limit } = request.query;
-      const results = await monitorResults(ctx.store.db, link, request.params.id, { since: parseTimeParam(since, 'since'), until: parseTimeParam(until, 'until'), ...(status ? { status } : {}), limit });
+      const results = await monitorResults(ctx.store.db, link, request.params.id, { since: parseTimeParam(since, 'since', ctx.clock.now()), until: parseTimeParam(until, 'until', ctx.clock.now()), ...(status ? { status } : {}), limit });
       if (!results) throw notFound(`monitor ${request.params.id} not found`);
       return { results };
     },
@@ -90,7 +90,7 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
         summary: 'Uptime and latency percentiles of a monitor over any window (default: the last 24 h)',
         tags: ['monitors'],
         params: z.object({ id: z.coerce.number().int().min(1) }),
-        querystring: z.object({ since: z.string().min(1).optional().describe('epoch ms or ISO 8601'), until: z.string().min(1).optional().describe('epoch ms or ISO 8601') }),
+        querystring: z.object({ since: timeQuery('window start (default: a day before until)'), until: timeQuery('window end (default: now)') }),
         response: {
           200: z.object({
             since: z.number(),
@@ -107,8 +107,9 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (request) => {
-      const until = parseTimeParam(request.query.until, 'until') ?? ctx.clock.now();
-      const since = parseTimeParam(request.query.since, 'since') ?? until - 24 * 3_600_000;
+      const now = ctx.clock.now();
+      const until = parseTimeParam(request.query.until, 'until', now) ?? now;
+      const since = parseTimeParam(request.query.since, 'since', now) ?? until - 24 * 3_600_000;
       if (since >= until) throw badRequest('since must be before until');
       const exists = await ctx.store.db.selectFrom('monitors').select('id').where('id', '=', request.params.id).executeTakeFirst();
       if (!exists) throw notFound(`monitor ${request.params.id} not found`);

@@ -11,6 +11,7 @@ import {
   readOfrepRequest,
 } from '../../resolve/flags/index.js';
 import type { AppContext } from '../context.js';
+import { boundedJsonParser } from '../input.js';
 import * as s from '../ofrep-schemas.js';
 
 /**
@@ -106,11 +107,11 @@ function notModified(reply: FastifyReply): FastifyReply {
 
 /**
  * Request bodies the OFREP way: an empty body is an empty context (not Fastify's "empty JSON body"
- * error), and a body that is not JSON is a 400 PARSE_ERROR in the protocol's shape. JSON is still parsed
- * by Fastify's own parser, which guards against prototype poisoning.
+ * error), and a body that is not JSON (or nested too deep) is a 400 PARSE_ERROR in the protocol's shape.
+ * JSON is still parsed by the app's one parser (input.ts).
  */
 function installOfrepParsing(ofrep: FastifyInstance): void {
-  const parseJson = ofrep.getDefaultJsonParser('error', 'error');
+  const parseJson = boundedJsonParser(ofrep);
   ofrep.removeContentTypeParser('application/json');
   ofrep.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);

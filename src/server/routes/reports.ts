@@ -5,7 +5,8 @@ import { SEVERITIES } from '../../config/index.js';
 import { alertCoverage, mttrSummary, postmortemDraft } from '../../report/index.js';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
-import { idParams, timeParam } from '../schemas.js';
+import { idParams } from '../schemas.js';
+import { parseTimeParam, timeQuery } from '../time-param.js';
 
 /** Measuring MTTR: the report, alert coverage, and an incident's postmortem draft. */
 
@@ -86,8 +87,8 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
         tags: ['reports'],
         querystring: z.object({
           by: z.enum(['month', 'week']).default('month'),
-          since: timeParam.optional().describe('detected at or after (ISO-8601 or ms)'),
-          until: timeParam.optional().describe('detected before (ISO-8601 or ms)'),
+          since: timeQuery('detected at or after'),
+          until: timeQuery('detected before'),
           service: z.string().min(1).optional(),
           severity: z.enum(SEVERITIES).optional(),
         }),
@@ -95,7 +96,10 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
       },
     },
     async (request) => {
-      const { by, since, until, service, severity } = request.query;
+      const { by, service, severity } = request.query;
+      const now = ctx.clock.now();
+      const since = parseTimeParam(request.query.since, 'since', now);
+      const until = parseTimeParam(request.query.until, 'until', now);
       if (since !== undefined && until !== undefined && until <= since) throw badRequest('until must be after since');
       return mttrSummary(ctx.store, {
         by,
@@ -103,7 +107,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
         ...(until !== undefined ? { until } : {}),
         ...(service ? { service } : {}),
         ...(severity ? { severity } : {}),
-        now: ctx.clock.now(),
+        now,
       });
     },
   );

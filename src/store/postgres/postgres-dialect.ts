@@ -29,6 +29,8 @@ const types = {
 
 export class PostgresStoreDialect implements StoreDialect {
   readonly engine = 'postgres' as const;
+  /** The Bind message counts parameters in an Int16: 65,535 at most. */
+  readonly maxParameters = 65_535;
   private readonly connectionString: string;
   readonly schema: string | undefined;
 

@@ -17,6 +17,8 @@ export function sqliteFileFromUrl(url: string, baseDir: string): string {
 export class SqliteStoreDialect implements StoreDialect {
   readonly engine = 'sqlite' as const;
   readonly migrationSchema = undefined;
+  /** SQLITE_MAX_VARIABLE_NUMBER of the SQLite better-sqlite3 bundles (the default since SQLite 3.32). */
+  readonly maxParameters = 32_766;
   readonly file: string;
 
   constructor(url: string, baseDir: string) {

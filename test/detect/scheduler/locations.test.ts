@@ -85,7 +85,7 @@ ${extra}`;
 
   it('stores a redacted copy of the config, never a secret', async () => {
     const loaded = loadConfigText(`monitors: [{ name: secret-check, type: http, url: "http://127.0.0.1:1/", headers: { authorization: "Bearer \${TOKEN}" } }]`, { env: { TOKEN: 's3cr3t-value-123' } });
-    await syncMonitors(db(), loaded.config.monitors, loaded.redactor, h.clock.now());
+    await syncMonitors(db(), h.core.rt.store.dialect, loaded.config.monitors, loaded.redactor, h.clock.now());
     const row = await db().selectFrom('monitors').select('config').where('name', '=', 'secret-check').executeTakeFirstOrThrow();
     expect(row.config).not.toContain('s3cr3t-value-123');
     expect(row.config).toContain('[REDACTED]');

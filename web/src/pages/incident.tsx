@@ -3,6 +3,7 @@ import { api } from '../api';
 import { Card, Failure, Severity, Status } from '../components/bits';
 import { ago, clock } from '../components/format';
 import { PhaseBar } from '../components/phase-bar';
+import { safeUrl } from '../components/safe-url';
 import { Remediations } from '../components/remediations';
 import { flagEnabled, Timeline } from '../components/timeline';
 import { useData, useSession } from '../session';
@@ -40,17 +41,20 @@ export function IncidentPage({ id }: { id: number }) {
           <Suspects details={data} />
           <Card title="Alerts">
             <ul className="plain">
-              {data.alerts.map((a) => (
-                <li key={a.id}>
-                  <Severity value={a.severity} /> {a.name} <small>{a.service ?? ''} · {a.status} · {a.source}</small>
-                  {a.generatorUrl && (
-                    <>
-                      {' '}
-                      <a href={a.generatorUrl} target="_blank" rel="noreferrer">source</a>
-                    </>
-                  )}
-                </li>
-              ))}
+              {data.alerts.map((a) => {
+                const source = safeUrl(a.generatorUrl);
+                return (
+                  <li key={a.id}>
+                    <Severity value={a.severity} /> {a.name} <small>{a.service ?? ''} · {a.status} · {a.source}</small>
+                    {source && (
+                      <>
+                        {' '}
+                        <a href={source} target="_blank" rel="noreferrer">source</a>
+                      </>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           </Card>
           {data.affected && data.affected.affected.length > 0 && (

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { Card, Empty, Failure, Status } from '../components/bits';
 import { Chart, type Series } from '../components/chart';
 import { ago, clock, ms, percent } from '../components/format';
+import { safeUrl } from '../components/safe-url';
 import { useData } from '../session';
 import type { Assertion, CheckResult, MonitorSummary } from '../types';
 import { uptimeTone } from './monitors';
@@ -90,14 +91,15 @@ const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? 
 
 function Failed({ result: r }: { result: CheckResult }) {
   const failed: Assertion[] = (Array.isArray(r.details) ? r.details : []).filter((a) => a && a.pass === false);
+  const trace = safeUrl(r.trace_url);
   return (
     <li className="failure-item">
       <div>
         <strong>{clock(r.started_at)}</strong> <small className="meta">{ms(r.duration_ms)} · {r.location}</small>
-        {r.trace_url ? (
+        {trace ? (
           <>
             {' '}
-            · <a href={r.trace_url} target="_blank" rel="noreferrer">trace {r.trace_id}</a>
+            · <a href={trace} target="_blank" rel="noreferrer">trace {r.trace_id}</a>
           </>
         ) : (
           r.trace_id && <small className="meta"> · trace {r.trace_id}</small>
