@@ -25,9 +25,9 @@ export async function openSession(configFile: string, io: Output): Promise<Sessi
   const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
   const rt = await openRuntime(loaded, { role: 'cli', logger });
   try {
-    // One-off commands serve what the database holds: a command run with an older config file must
-    // not reset the flags a running Medic serves.
-    const core = await buildCore(rt, { syncFlags: false });
+    // A one-off command applies nothing of its config to the database (openRuntime's applyConfig is
+    // left off): it acts on what the database holds.
+    const core = await buildCore(rt);
     return { core, close: () => rt.store.close() };
   } catch (err) {
     await rt.store.close();
@@ -53,7 +53,7 @@ export async function withCore<T>(configFile: string | undefined, fn: (core: Cor
   const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
   const rt = await openRuntime(loaded, { role: 'cli', logger });
   try {
-    return await fn(await buildCore(rt, { syncFlags: false }));
+    return await fn(await buildCore(rt));
   } finally {
     await rt.store.close();
   }

@@ -90,7 +90,7 @@ async function runRole(io: Output, setExit: (code: number) => void, file: string
     throw new UsageError(`--role ${role} needs PostgreSQL (storage.url: postgres://…): on SQLite, run one all-in-one process (medic start)`);
   }
 
-  const rt = await openRuntime(loaded, { role, ...(opts.location !== undefined ? { location: opts.location } : {}) });
+  const rt = await openRuntime(loaded, { role, applyConfig: true, ...(opts.location !== undefined ? { location: opts.location } : {}) });
   const where = `config ${loaded.file}`;
   if (role === 'worker') {
     const running = await startWorker(rt, { concurrency, metricsPort });

@@ -48,7 +48,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   writeFileSync(file, text.replace(token, '<the token in the sign-in link>'));
   const loaded = loadConfigText(text, { file, baseDir: DEMO_DIR });
 
-  const rt = await openRuntime(loaded, { role: 'demo', ...(options.logger ? { logger: options.logger } : {}) });
+  const rt = await openRuntime(loaded, { role: 'demo', applyConfig: true, ...(options.logger ? { logger: options.logger } : {}) });
   const server = await startAllInOne(rt, { port: options.port, host: '127.0.0.1' });
   const shop = await startShop({ port: shopPort, medicUrl: server.url, token });
   const scenario = playScenario({
