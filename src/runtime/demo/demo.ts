@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfigText } from '../../config/index.js';
 import { recordDeployment } from '../../diagnose/index.js';
 import { listIncidents } from '../../incidents/index.js';
+import { makePrivateDir, writePrivateFile } from '../../shared/files.js';
 import type { Logger } from '../../shared/logger.js';
 import { startAllInOne, type RunningServer } from '../all-in-one.js';
 import { openRuntime } from '../bootstrap.js';
@@ -33,7 +34,7 @@ export interface RunningDemo {
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   // A fresh admin token per run: printed once, in the sign-in link.
   const token = `mdk_demo_${randomBytes(18).toString('base64url')}`;
   const shopPort = await freeLoopbackPort(3900);
@@ -45,7 +46,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     `\nserver: { port: ${options.port}, host: 127.0.0.1 }\nauth:\n  tokens:\n    - { name: demo, role: admin, token: "${token}" }\n`;
   // Written out so a visitor can read the config the demo runs (and copy from it); the token is not.
   const file = path.join(dataDir, 'demo-medic.yaml');
-  writeFileSync(file, text.replace(token, '<the token in the sign-in link>'));
+  writePrivateFile(file, text.replace(token, '<the token in the sign-in link>'));
   const loaded = loadConfigText(text, { file, baseDir: DEMO_DIR });
 
   const rt = await openRuntime(loaded, { role: 'demo', applyConfig: true, ...(options.logger ? { logger: options.logger } : {}) });
