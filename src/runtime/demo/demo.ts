@@ -8,6 +8,7 @@ import { makePrivateDir, writePrivateFile } from '../../shared/files.js';
 import type { Logger } from '../../shared/logger.js';
 import { startAllInOne, type RunningServer } from '../all-in-one.js';
 import { openRuntime } from '../bootstrap.js';
+import { demoConfigFile } from './paths.js';
 import { playScenario } from './scenario.js';
 import { DEMO_DIR, freeLoopbackPort, startShop } from './shop-process.js';
 
@@ -45,7 +46,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     template.replaceAll('{{SHOP}}', shopUrl).replaceAll('{{SHOP_HOSTPORT}}', `127.0.0.1:${shopPort}`).replaceAll('{{DATA}}', dataDir) +
     `\nserver: { port: ${options.port}, host: 127.0.0.1 }\nauth:\n  tokens:\n    - { name: demo, role: admin, token: "${token}" }\n`;
   // Written out so a visitor can read the config the demo runs (and copy from it); the token is not.
-  const file = path.join(dataDir, 'demo-medic.yaml');
+  const file = demoConfigFile(dataDir);
   writePrivateFile(file, text.replace(token, '<the token in the sign-in link>'));
   const loaded = loadConfigText(text, { file, baseDir: DEMO_DIR });
 
