@@ -98,6 +98,9 @@ describe.each(ENGINES)('one-off commands leave config state alone on %s', (engin
       ['flags', 'list'],
       ['postmortem', String(incidentId)],
       ['dashboard', '--once'],
+      ['diagnose', 'checkout'],
+      ['verify', 'checkout', '--window', '1s', '--interval', '500ms'],
+      ['validate'],
     ];
     for (const args of reads) {
       const r = await runCli([...args, '-c', other]);
