@@ -113,7 +113,7 @@ async function bench(label: string, url: string): Promise<void> {
   const config = `services:\n${Array.from({ length: SERVICES }, (_, i) => `  - { name: service-${String(i).padStart(3, '0')} }`).join('\n')}\nstorage: { url: "${url}", pool_size: 10 }\n`;
   // The clock stands still at the end of the seeded day, however long seeding takes, so every answer
   // looks at the same last minutes of results.
-  const rt = await openRuntime(loadConfigText(config, { env: {} }), { logger: silentLogger, clock: new ManualClock(NOW) });
+  const rt = await openRuntime(loadConfigText(config, { env: {} }), { logger: silentLogger, clock: new ManualClock(NOW), applyConfig: true });
   try {
     const t0 = performance.now();
     await seed(rt.store);

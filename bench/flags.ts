@@ -101,7 +101,7 @@ flags:
 `,
   { env: {} },
 );
-const rt = await openRuntime(loaded, { logger: silentLogger });
+const rt = await openRuntime(loaded, { logger: silentLogger, applyConfig: true });
 const { token } = await createToken(rt.store.db, { name: 'bench', role: 'flags', source: 'cli' }, Date.now());
 const medic = await startAllInOne(rt, { port: 0, host: '127.0.0.1' });
 const medicUrl = `${medic.url}/ofrep/v1/evaluate/flags/new_checkout_flow`;

@@ -25,7 +25,7 @@ async function run(engine: 'sqlite' | 'postgres') {
   const schema = `medic_bench_${randomBytes(4).toString('hex')}`;
   const url = engine === 'sqlite' ? `sqlite://${dir}/medic.db` : `${PG_URL}?schema=${schema}`;
   const loaded = loadConfigText(`server: { port: 0, host: 127.0.0.1 }\nstorage: { url: "${url}", pool_size: 10 }\n`);
-  const rt = await openRuntime(loaded, { logger: silentLogger });
+  const rt = await openRuntime(loaded, { logger: silentLogger, applyConfig: true });
   const { token } = await createToken(rt.store.db, { name: 'bench', role: 'responder', source: 'cli' }, Date.now());
   const server = await startAllInOne(rt, { port: 0, host: '127.0.0.1' });
   const cpu0 = process.cpuUsage();

@@ -1,8 +1,34 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfigFile, type LoadedConfig } from '../config/index.js';
+import { DEMO_DATA_DIR, demoConfigFile } from '../runtime/demo/paths.js';
+import { UsageError, type Output } from './output.js';
 
 export const DEFAULT_CONFIG = 'medic.yaml';
 
-export function loadConfigOption(file: string | undefined): LoadedConfig {
-  return loadConfigFile(path.resolve(file ?? DEFAULT_CONFIG));
+/** What `-c` says in a command's help. */
+export function configHelp(use: ConfigUse): string {
+  return `config file (default ./${DEFAULT_CONFIG}${use === 'read' ? `, else the demo's ./${demoConfigFile(DEMO_DATA_DIR)}` : ''})`;
+}
+
+/**
+ * What a command does with the config: `read` commands only read (the database, or a monitor's target)
+ * and may read the demo's data; `act` commands record something, or check the config itself, and need
+ * to be told which Medic.
+ */
+export type ConfigUse = 'read' | 'act';
+
+/**
+ * The config of a one-off command, chosen in one place for all of them: `-c FILE`, else ./medic.yaml,
+ * else, for a command that only reads, the demo's (./data/demo-medic.yaml, written by `medic start` run
+ * without a medic.yaml), which it says on stderr in one line. Without either, one line says what to do.
+ */
+export function loadCommandConfig(file: string | undefined, use: ConfigUse, io: Output): LoadedConfig {
+  if (file !== undefined || existsSync(DEFAULT_CONFIG)) return loadConfigFile(path.resolve(file ?? DEFAULT_CONFIG));
+  const demo = demoConfigFile(DEMO_DATA_DIR);
+  const here = `no ${DEFAULT_CONFIG} in ${process.cwd()}`;
+  if (!existsSync(demo)) throw new UsageError(`${here} and no demo data (./${demo}): give -c <config file>, or run "medic start" in this folder to start the demo`);
+  if (use === 'act') throw new UsageError(`${here}: give -c <config file> (for the demo's data: -c ${demo})`);
+  io.err(`${here}: reading the demo's data (${demo})`);
+  return loadConfigFile(path.resolve(demo));
 }

@@ -2,7 +2,8 @@ import { commandCenter, commandCenterSchema, PrometheusSampler, type CommandCent
 import { openRuntime } from '../runtime/bootstrap.js';
 import { OutboundError, sendRequest } from '../shared/http.js';
 import { createLogger } from '../shared/logger.js';
-import { loadConfigOption } from './config-path.js';
+import { loadCommandConfig } from './config-path.js';
+import type { Output } from './output.js';
 
 /**
  * Where `medic dashboard` gets the command center from: a Medic server's API (`--server`, with a token),
@@ -50,8 +51,8 @@ export function serverSource(server: string, token: string | undefined, timeoutM
   };
 }
 
-export async function localSource(configFile: string): Promise<DashboardSource> {
-  const loaded = loadConfigOption(configFile);
+export async function localSource(configFile: string | undefined, io: Output): Promise<DashboardSource> {
+  const loaded = loadCommandConfig(configFile, 'read', io);
   const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
   const rt = await openRuntime(loaded, { role: 'cli', logger });
   const { config } = loaded;

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { openRuntime } from '../runtime/bootstrap.js';
 import { buildCore, type Core } from '../runtime/core.js';
 import { createLogger } from '../shared/logger.js';
-import { loadConfigOption } from './config-path.js';
+import { loadCommandConfig, type ConfigUse } from './config-path.js';
 import { reportConfigError, type Output } from './output.js';
 
 /**
@@ -15,19 +15,27 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(configFile: string, io: Output): Promise<Session | { exit: number }> {
+/** Which config a command opens (see loadCommandConfig): its -c value, what it does, where to say so. */
+export interface CommandConfig {
+  file: string | undefined;
+  use: ConfigUse;
+  io: Output;
+}
+
+export async function openSession(config: CommandConfig): Promise<Session | { exit: number }> {
+  const { io } = config;
   let loaded;
   try {
-    loaded = loadConfigOption(configFile);
+    loaded = loadCommandConfig(config.file, config.use, io);
   } catch (err) {
     return { exit: reportConfigError(err, io) };
   }
   const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
   const rt = await openRuntime(loaded, { role: 'cli', logger });
   try {
-    // One-off commands serve what the database holds: a command run with an older config file must
-    // not reset the flags a running Medic serves.
-    const core = await buildCore(rt, { syncFlags: false });
+    // A one-off command applies nothing of its config to the database (openRuntime's applyConfig is
+    // left off): it acts on what the database holds.
+    const core = await buildCore(rt);
     return { core, close: () => rt.store.close() };
   } catch (err) {
     await rt.store.close();
@@ -48,12 +56,12 @@ export function cliActor(): string {
  * Opens the core, runs one thing, closes it. Config errors surface as ConfigError for the caller to
  * report; use openSession to have them printed.
  */
-export async function withCore<T>(configFile: string | undefined, fn: (core: Core) => Promise<T>): Promise<T> {
-  const loaded = loadConfigOption(configFile);
+export async function withCore<T>(config: CommandConfig, fn: (core: Core) => Promise<T>): Promise<T> {
+  const loaded = loadCommandConfig(config.file, config.use, config.io);
   const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
   const rt = await openRuntime(loaded, { role: 'cli', logger });
   try {
-    return await fn(await buildCore(rt, { syncFlags: false }));
+    return await fn(await buildCore(rt));
   } finally {
     await rt.store.close();
   }

@@ -45,7 +45,10 @@ export function describeEvent(e: IncidentEvent): string {
     case 'remediation_finished':
       return `remediation ${s(p.rule)} ${p.ok ? 'succeeded' : 'failed'}${p.dry_run ? ' (dry run)' : ''}`;
     case 'verification_progress':
-      return `verifying: ${s(p.summary)}`;
+      // Events written before the summary existed carry only the short line.
+      return `verifying: ${s(p.summary ?? p.line)}`;
+    case 'verified':
+      return p.message ? s(p.message) : 'verified';
     case 'notification_sent':
       return `notified ${s(p.channel)} (${s(p.event)})`;
     default:

@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createMetricsRegistry } from '../shared/metrics.js';
-import { Store, syncConfigTokens } from '../store/index.js';
+import { Store } from '../store/index.js';
 
 /** What every process role needs: the config, a logger that redacts its secrets, the store, metrics. */
 export interface Runtime {
@@ -15,6 +15,8 @@ export interface Runtime {
   clock: Clock;
   metrics: Registry;
   identity: Identity;
+  /** Whether this process applies medic.yaml's state to the database (see RuntimeOptions.applyConfig). */
+  appliesConfig: boolean;
 }
 
 /**
@@ -36,6 +38,14 @@ export interface RuntimeOptions {
   instanceId?: string;
   logger?: Logger;
   clock?: Clock;
+  /**
+   * Make the database hold what medic.yaml says: its auth tokens, silences and flags (buildCore does
+   * it; monitors follow in the scheduler). Only the processes that serve Medic set it — `medic start`,
+   * `medic worker`, the demo. Every other command reads the database as it is: one run with another
+   * config file (an old copy, the demo's) must not replace the tokens, silences or flags a running
+   * Medic serves. Off unless set, so a new command cannot apply its config by forgetting to say no.
+   */
+  applyConfig?: boolean;
 }
 
 /** host:pid:random — unique per process run, readable in a lease_owner column. */
@@ -51,12 +61,6 @@ export async function openRuntime(loaded: LoadedConfig, options: RuntimeOptions 
   const clock = options.clock ?? systemClock;
   const { storage } = loaded.config;
   const store = await Store.open({ url: storage.url, baseDir: process.cwd(), poolSize: storage.pool_size });
-  try {
-    await syncConfigTokens(store.db, loaded.config.auth.tokens, clock.now());
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
   logger.info({ database: store.dialect.description }, 'store ready');
-  return { loaded, logger, store, clock, metrics: createMetricsRegistry({ role: identity.role }), identity };
+  return { loaded, logger, store, clock, metrics: createMetricsRegistry({ role: identity.role }), identity, appliesConfig: options.applyConfig === true };
 }

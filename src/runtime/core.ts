@@ -1,6 +1,5 @@
 import { correlationReactor, runbookHandler, runbookReactor, RUNBOOK_JOB, type DiagnoseContext } from '../diagnose/index.js';
 import type { IncidentContext, IncidentReactor } from '../incidents/index.js';
-import { syncConfigSilences } from '../incidents/index.js';
 import { notificationHandler } from '../notify/deliver.js';
 import { NOTIFY_JOB, notificationReactor } from '../notify/reactor.js';
 import { FlagService } from '../resolve/flags/index.js';
@@ -10,6 +9,7 @@ import { JobQueue, type JobHandler } from '../store/index.js';
 import { verificationHandler, verificationReactor, VERIFY_JOB, type VerifyContext } from '../verify/index.js';
 import type { Runtime } from './bootstrap.js';
 import { createChangeFeed, type ChangeFeed } from './change-feed.js';
+import { applyConfigState } from './config-state.js';
 
 /**
  * The wiring of Medic's core for one process: the incident context with every phase's reactor, and the
@@ -29,16 +29,12 @@ export interface Core {
   changes: ChangeFeed;
 }
 
-export interface CoreOptions {
-  /**
-   * Apply medic.yaml's flags to the database (default). Processes that serve Medic do; one-off CLI
-   * commands do not, so that running one with an older or different config file never resets the
-   * flags a running Medic serves: they load what the database holds.
-   */
-  syncFlags?: boolean;
-}
-
-export async function buildCore(rt: Runtime, options: CoreOptions = {}): Promise<Core> {
+/**
+ * The core over an open runtime. A process that serves Medic (rt.appliesConfig) first makes the
+ * database hold medic.yaml's tokens, silences and flags; any other (a one-off command) loads what the
+ * database holds and writes nothing.
+ */
+export async function buildCore(rt: Runtime): Promise<Core> {
   const { config, redactor, baseDir } = rt.loaded;
   const queue = new JobQueue(rt.store.dialect);
   const now = () => rt.clock.now();
@@ -56,7 +52,7 @@ export async function buildCore(rt: Runtime, options: CoreOptions = {}): Promise
   const logger = rt.logger;
   const diagnose: DiagnoseContext = { incidents, queue, config, baseDir, redactor, logger };
   const flags = new FlagService({ incidents, logger });
-  if (options.syncFlags ?? true) await flags.syncConfig(config.flags);
+  if (rt.appliesConfig) await applyConfigState(incidents, flags, rt.loaded);
   else await flags.refresh();
   const resolve: ResolveContext = { incidents, queue, config, baseDir, redactor, logger, flags };
   const verify: VerifyContext = { incidents, queue, config, logger };
@@ -69,6 +65,5 @@ export async function buildCore(rt: Runtime, options: CoreOptions = {}): Promise
   };
 
   registerMttrGauge(rt.metrics, rt.store, rt.clock, { onError: (err) => rt.logger.warn({ err }, 'reading MTTR for /metrics failed') });
-  await syncConfigSilences(rt.store.db, incidents);
   return { rt, queue, incidents, flags, diagnose, resolve, verify, handlers, changes: createChangeFeed(rt.store, rt.logger) };
 }

@@ -3,6 +3,7 @@ export * from './evaluate.js';
 export * from './job.js';
 export * from './monitors.js';
 export * from './progress.js';
+export * from './progress-event.js';
 export * from './prometheus.js';
 export * from './reactor.js';
 export * from './settings.js';

@@ -2,8 +2,9 @@ import { formatDuration } from '../config/index.js';
 import { appendToIncident, getIncident, SYSTEM, type NewEvent } from '../incidents/index.js';
 import type { JobHandler, JobResult } from '../store/index.js';
 import type { VerifyContext } from './context.js';
-import { evaluateRecovery, formatPercent, nothingToWatch, watchersOf, type Evaluation } from './evaluate.js';
+import { evaluateRecovery, formatPercent, nothingToWatch, watchersOf } from './evaluate.js';
 import { advance, startProgress, type VerificationProgress } from './progress.js';
+import { progressPayload } from './progress-event.js';
 import { verificationSettings } from './settings.js';
 
 /**
@@ -72,7 +73,7 @@ export function verificationHandler(ctx: VerifyContext): JobHandler {
     const evaluation = await evaluateRecovery(store.db, ctx.config, { service: incident.service!, since: progress.since, at: now, settings, watchers, signal });
     const advanced = advance(progress, evaluation, settings);
     progress = advanced.progress;
-    const events: NewEvent[] = [{ type: 'verification_progress', actor: SYSTEM, payload: progressPayload(evaluation, progress) }];
+    const events: NewEvent[] = [{ type: 'verification_progress', actor: SYSTEM, payload: progressPayload(evaluation, progress, settings) }];
     if (advanced.step.outcome === 'verified') {
       events.push({
         type: 'verified',
@@ -92,16 +93,5 @@ export function verificationHandler(ctx: VerifyContext): JobHandler {
     }
     await append(events);
     if (advanced.step.outcome === 'continue') return { deferUntil: advanced.step.nextAt, payload: { ...p, progress } };
-  };
-}
-
-function progressPayload(e: Evaluation, progress: VerificationProgress): Record<string, unknown> {
-  return {
-    line: e.line,
-    healthy: e.healthy,
-    evaluation: progress.evaluations,
-    ...(e.errorRate ? { error_rate: e.errorRate.value } : {}),
-    ...(e.latencyP95Ms ? { latency_p95_ms: e.latencyP95Ms.value } : {}),
-    ...(e.monitors.length ? { monitors: e.monitors.map((m) => ({ name: m.name, state: m.state, ...(m.status ? { status: m.status } : {}) })) } : {}),
   };
 }

@@ -17,6 +17,9 @@ export interface MonitorHealth {
   status?: string;
   error?: string | null;
   at?: number;
+  /** Runs since the fix, and how many of them passed (up or degraded). */
+  runs: number;
+  passingRuns: number;
 }
 
 /** A degraded run passed its assertions (it was only slow): recovered, if not yet fast. */
@@ -30,6 +33,13 @@ export async function monitorHealth(db: Db, config: Pick<MedicConfig, 'monitors'
   const stored = await db.selectFrom('monitors').select(['id', 'name']).where('service', '=', service).where('enabled', '=', 1).orderBy('name').execute();
   const out: MonitorHealth[] = [];
   for (const m of stored) {
+    const counts = await db
+      .selectFrom('check_results')
+      .select((eb) => [eb.fn.countAll<number | string>().as('runs'), eb.fn.sum<number | string | null>(eb.case().when('status', 'in', [...PASSING]).then(1).else(0).end()).as('passing')])
+      .where('monitor_id', '=', m.id)
+      .where('started_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    const runs = { runs: Number(counts.runs), passingRuns: Number(counts.passing ?? 0) };
     const latest = await db
       .selectFrom('check_results')
       .select(['status', 'error', 'started_at'])
@@ -40,12 +50,12 @@ export async function monitorHealth(db: Db, config: Pick<MedicConfig, 'monitors'
       .executeTakeFirst();
     out.push(
       latest
-        ? { name: m.name, state: PASSING.has(latest.status) ? 'passing' : 'failing', status: latest.status, error: latest.error, at: latest.started_at }
-        : { name: m.name, state: 'pending' },
+        ? { name: m.name, state: PASSING.has(latest.status) ? 'passing' : 'failing', status: latest.status, error: latest.error, at: latest.started_at, ...runs }
+        : { name: m.name, state: 'pending', ...runs },
     );
   }
   const known = new Set(stored.map((m) => m.name));
-  for (const name of configuredMonitors(config, service)) if (!known.has(name)) out.push({ name, state: 'pending' });
+  for (const name of configuredMonitors(config, service)) if (!known.has(name)) out.push({ name, state: 'pending', runs: 0, passingRuns: 0 });
   return out;
 }
 

@@ -17,7 +17,8 @@ describe('medic flags', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'medic-cli-flags-'));
     file = path.join(dir, 'medic.yaml');
     writeFileSync(file, `storage: { url: "sqlite://${dir}/medic.db" }\nflags:\n  - { key: new_checkout_flow, rollout: 25%, service: checkout }\n  - { key: dark_mode, enabled: false }\n`);
-    const rt = await openRuntime(loadConfigFile(file), { logger: silentLogger });
+    // As the server would: it applies medic.yaml's flags.
+    const rt = await openRuntime(loadConfigFile(file), { logger: silentLogger, applyConfig: true });
     const core = await buildCore(rt);
     const [r] = await ingestAlerts(core.incidents, [alert({ name: 'CheckoutErrors', service: 'checkout', startsAt: Date.now() - 60_000 })], 'alertmanager');
     incidentId = r!.incidentId!;

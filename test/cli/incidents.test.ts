@@ -17,7 +17,7 @@ describe('medic incidents / incident', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'medic-cli-inc-'));
     file = path.join(dir, 'medic.yaml');
     writeFileSync(file, `storage: { url: "sqlite://${dir}/medic.db" }\n`);
-    const rt = await openRuntime(loadConfigFile(file), { logger: silentLogger });
+    const rt = await openRuntime(loadConfigFile(file), { logger: silentLogger, applyConfig: true });
     const core = await buildCore(rt);
     const [r] = await ingestAlerts(core.incidents, [alert({ name: 'PaymentErrors', service: 'payment', title: 'Payment errors', startsAt: Date.now() - 60_000 })], 'alertmanager');
     id = r!.incidentId!;

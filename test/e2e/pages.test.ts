@@ -2,8 +2,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobRunner } from '../../src/runtime/job-runner.js';
 import { WEB_ROOT } from '../../src/server/routes/ui.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { silentLogger } from '../../src/shared/logger.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
 import { COMMAND_CENTER_CONFIG, seedCommandCenter, type SeededWorld } from '../helpers/command-center.js';
@@ -25,7 +27,8 @@ describe('dashboard pages in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(path.join(WEB_ROOT, 'index.html'))) throw new Error('the dashboard is not built: run `npm run build`');
-    t = await openTestApp({ config: COMMAND_CENTER_CONFIG, clock: systemClock });
+    // A short verification, so that the incident page's test sees it through in seconds.
+    t = await openTestApp({ config: `${COMMAND_CENTER_CONFIG}\nverification: { window: 1m, interval: 1s, stable_for: 1s }\n`, clock: systemClock });
     world = await seedCommandCenter(t.core, (o) => t.app.inject({ ...o, headers: t.as('responder') }), Date.now());
     // Recovered incidents of last spring, for the MTTR report (the one never resolved is left out).
     await insertIncidents(t.rt.store, KNOWN.filter((k) => k.resolve !== null || k.verify !== null));
@@ -163,6 +166,37 @@ describe('dashboard pages in Chromium', () => {
     await phone.getByRole('region', { name: 'Error rate', exact: true }).waitFor();
     await screenshot(phone, 'command-center-phone-dark');
     await phone.close();
+  });
+
+  it('shows on the incident page what each verification check found, with its figures', async () => {
+    // SearchSlow is fixed by hand; the verification job watches its monitor (fast, in this config).
+    const id = world.incidents.search;
+    expect((await t.app.inject({ method: 'POST', url: `/api/incidents/${id}/resolve`, headers: t.as('responder'), payload: { note: 'reindexed' } })).statusCode).toBe(200);
+    const runner = new JobRunner({ store: t.rt.store, queue: t.core.queue, handlers: t.core.handlers, clock: t.rt.clock, logger: silentLogger, leaseMs: 60_000, concurrency: 2, pollMs: 3_600_000, owner: 'test' });
+    const evaluate = async () => {
+      await runner.tick();
+      await runner.idle();
+    };
+    try {
+      await evaluate(); // no run of Search since the fix yet
+      await t.rt.store.db.insertInto('check_results').values({ monitor_id: world.monitors.search, started_at: Date.now(), duration_ms: 40, status: 'up', error: null, timings: '{}', details: '[]', trace_id: null }).execute();
+      for (let i = 0; i < 2; i++) {
+        await new Promise((r) => setTimeout(r, 1100));
+        await evaluate();
+      }
+    } finally {
+      await runner.stop(10_000);
+    }
+    await page.goto(`${url}/#/incidents/${id}`);
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.getByText('✓ search is healthy (Monitors: 1/1 passing). Recovery confirmed.').waitFor();
+    // One line per evaluation, none folded into a count: each has figures of its own.
+    expect(await timeline.locator('li.ev-verification_progress .what').allInnerTexts()).toEqual([
+      'Verifying: monitor Search: no run since the fix — not healthy, 0s of the 1m window',
+      'Verifying: monitor Search: 1/1 runs passed since the fix — healthy for 0s of 1s',
+      'Verifying: monitor Search: 1/1 runs passed since the fix — healthy for 1s of 1s',
+    ]);
+    await screenshot(page, 'incident-verification');
   });
 });
 

@@ -25,7 +25,7 @@ export async function openTestApp(options: { engine?: TestEngine; config?: strin
   const { url, drop } = testDatabaseUrl(options.engine ?? 'sqlite');
   const loaded = loadConfigText(`${options.config ?? ''}\nstorage: { url: "${url}" }\n`, { env: options.env ?? {} });
   const manual = new ManualClock(Date.UTC(2026, 10, 27, 12));
-  const rt = await openRuntime(loaded, { logger: silentLogger, clock: options.clock ?? manual });
+  const rt = await openRuntime(loaded, { logger: silentLogger, clock: options.clock ?? manual, applyConfig: true });
   const clock = manual;
   const core = await buildCore(rt);
   const app = await buildApp(appContext(core));

@@ -43,7 +43,7 @@ export async function openHarness(engine: TestEngine, configYaml: string, option
   const clock = options.clock ?? new ManualClock(T0);
   const open = async () => {
     const loaded = loadConfigText(`${configYaml}\nstorage: { url: "${db.url}" }\n`, { env: options.env ?? {}, ...(options.baseDir ? { baseDir: options.baseDir } : {}) });
-    const rt = await openRuntime(loaded, { logger: silentLogger, clock });
+    const rt = await openRuntime(loaded, { logger: silentLogger, clock, applyConfig: true });
     return buildCore(rt);
   };
   let core = await open();

@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '../..');
+// Resolved here, so the child finds tsx from any working folder (a new user's, outside the repository).
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Starts `medic <args>` from source as a real child process, collecting its output. */
 export function spawnMedic(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/helpers/medic-bin.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', tsx, path.join(root, 'test/helpers/medic-bin.ts'), ...args], {
     cwd: options.cwd ?? root,
     env: { ...process.env, MEDIC_LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

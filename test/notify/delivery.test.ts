@@ -35,7 +35,7 @@ describe.each(ENGINES)('durable notification delivery on %s', (engine) => {
   async function setup(yaml: string) {
     const { url, drop } = testDatabaseUrl(engine);
     const loaded = loadConfigText(`${yaml}\nstorage: { url: "${url}" }\n`, { env: { HOOK_SECRET: 'hmac-secret-123' } });
-    const rt = await openRuntime(loaded, { logger: silentLogger });
+    const rt = await openRuntime(loaded, { logger: silentLogger, applyConfig: true });
     const core: Core = await buildCore(rt);
     const runner = new JobRunner({ store: rt.store, queue: core.queue, handlers: core.handlers, clock: rt.clock, logger: silentLogger, leaseMs: 2000, concurrency: 4, pollMs: 20 });
     runner.start();

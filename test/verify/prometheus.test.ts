@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/index.js';
 import { resolveIncident } from '../../src/incidents/index.js';
-import { evaluateRecovery, queryNumber, verificationSettings } from '../../src/verify/index.js';
+import { evaluateRecovery, progressPayload, queryNumber, verificationSettings } from '../../src/verify/index.js';
 import { incidentOf, openHarness, type AutomationHarness } from '../helpers/automation.js';
 import { runCli } from '../helpers/cli.js';
 import { alert } from '../helpers/incidents.js';
@@ -84,6 +84,9 @@ describe('verification from Prometheus metrics', () => {
     expect(progress[0]!.payload).toMatchObject({ healthy: false, latency_p95_ms: 212 });
     expect(progress[0]!.payload.error_rate as number).toBeGreaterThan(0.2);
     expect(progress[0]!.payload.line).toMatch(/^Error rate: (2\d|3\d)(\.\d+)?%, P95 latency: 212 ms$/);
+    // What the timeline shows: each figure against its bound, and where the window stands.
+    expect(progress[0]!.payload).toMatchObject({ max_error_rate: 0.01, max_latency_p95_ms: 500 });
+    expect(progress[0]!.payload.summary).toMatch(/^error rate (2\d|3\d)(\.\d+)?% ≥ 1%; p95 latency 212 ms < 500 ms — not healthy, 0s of the 2m window$/);
 
     faulty = false;
     await promShows((v) => v === 0);
@@ -91,6 +94,7 @@ describe('verification from Prometheus metrics', () => {
     await h.runDue();
     progress = (await h.timeline(id)).filter((e) => e.type === 'verification_progress');
     expect(progress.at(-1)!.payload).toMatchObject({ healthy: true, error_rate: 0, latency_p95_ms: 212, line: 'Error rate: 0%, P95 latency: 212 ms' });
+    expect(progress.at(-1)!.payload.summary).toBe('error rate 0% < 1%; p95 latency 212 ms < 500 ms — healthy');
     expect((await h.timeline(id)).at(-1)).toMatchObject({ type: 'verified', payload: { message: '✓ shop is healthy (Error rate: 0%, P95 latency: 212 ms). Recovery confirmed.' } });
     expect((await incidentOf(h, id)).status).toBe('closed');
   });
@@ -109,6 +113,12 @@ describe('verification from Prometheus metrics', () => {
     expect(bad.line).toMatch(/^Error rate: unknown \(Prometheus rejected the query: .*\), P95 latency: 100 ms$/);
     const slow = await evaluate({ error_rate: '0.001', latency_p95_ms: '812.4' });
     expect(slow).toMatchObject({ healthy: false, line: 'Error rate: 0.1%, P95 latency: 812 ms' });
+    // The timeline's sentence for each: the figure against its bound, or why there is none.
+    const settings = verificationSettings(cfg, 'shop');
+    const summary = (e: typeof none) => progressPayload(e, { since: at, deadline: at + settings.window, healthySince: null, evaluations: 1 }, settings).summary;
+    expect(summary(none)).toBe('error rate: no data; p95 latency 100 ms < 500 ms — not healthy, 0s of the 2m window');
+    expect(summary(bad)).toMatch(/^error rate: unknown \(Prometheus rejected the query: .*\); p95 latency 100 ms < 500 ms — not healthy, 0s of the 2m window$/);
+    expect(summary(slow)).toBe('error rate 0.1% < 1%; p95 latency 812 ms ≥ 500 ms — not healthy, 0s of the 2m window');
   });
 
   it('medic verify streams the evaluations and exits 0 when healthy, 1 when the window ends first', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/index.js';
 import { appendToIncident, ingestAlerts, resolveIncident } from '../../src/incidents/index.js';
-import { verificationSettings } from '../../src/verify/index.js';
+import { verificationProgressPayload, verificationSettings } from '../../src/verify/index.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { incidentOf, insertCheckResult, insertMonitor, openHarness, type AutomationHarness } from '../helpers/automation.js';
 import { runCli } from '../helpers/cli.js';
@@ -48,14 +48,13 @@ verification: { window: 5m, interval: 30s }
     return id;
   }
 
-  it('verifies once every monitor has passed since the fix, for stable_for, and closes the incident', async () => {
+  /** auth's two monitors after a fix: none run, then login down and api up, then login up three times. */
+  async function recoverOverTwoMinutes() {
     h = await openHarness(engine, SERVICES);
     const login = await insertMonitor(h, 'login', 'auth');
     const api = await insertMonitor(h, 'api', 'auth');
     await insertCheckResult(h, login, 'up', T0); // before the fix: proves nothing
     const id = await resolvedIncident();
-    const fixedAt = T0 + 10 * SEC;
-
     await h.runDue();
     h.clock.advance(30 * SEC);
     await insertCheckResult(h, login, 'down', h.clock.now(), 'HTTP 503');
@@ -66,6 +65,11 @@ verification: { window: 5m, interval: 30s }
       await insertCheckResult(h, login, 'up');
       await h.runDue();
     }
+    return { id, fixedAt: T0 + 10 * SEC };
+  }
+
+  it('verifies once every monitor has passed since the fix, for stable_for, and closes the incident', async () => {
+    const { id, fixedAt } = await recoverOverTwoMinutes();
 
     const timeline = await h.timeline(id);
     expect(timeline.find((e) => e.type === 'verification_started')!.payload).toMatchObject({ window_ms: 120_000, interval_ms: 30_000, stable_for_ms: 60_000, watching: ['monitors'] });
@@ -78,6 +82,40 @@ verification: { window: 5m, interval: 30s }
     ]);
     expect(timeline.at(-1)).toMatchObject({ type: 'verified', payload: { evaluations: 5, message: '✓ auth is healthy (Monitors: 2/2 passing). Recovery confirmed.' } });
     expect(await incidentOf(h, id)).toMatchObject({ status: 'closed', resolvedAt: fixedAt, verifiedAt: fixedAt + 120 * SEC, phases: { verify_ms: 120 * SEC } });
+  });
+
+  it('says in each progress event what it checked and its figures, on the timeline and in medic incident show', async () => {
+    const { id } = await recoverOverTwoMinutes();
+
+    const progress = (await h.timeline(id)).filter((e) => e.type === 'verification_progress').map((e) => verificationProgressPayload.parse(e.payload));
+    expect(progress.map((p) => p.summary)).toEqual([
+      'monitor api: no run since the fix; monitor login: no run since the fix — not healthy, 0s of the 2m window',
+      'monitor api: 1/1 runs passed since the fix; monitor login: 0/1 runs passed since the fix, the last down (HTTP 503) — not healthy, 30s of the 2m window',
+      'monitor api: 1/1 runs passed since the fix; monitor login: 1/2 runs passed since the fix — healthy for 0s of 1m',
+      'monitor api: 1/1 runs passed since the fix; monitor login: 2/3 runs passed since the fix — healthy for 30s of 1m',
+      'monitor api: 1/1 runs passed since the fix; monitor login: 3/4 runs passed since the fix — healthy for 1m of 1m',
+    ]);
+    expect(progress[1]).toMatchObject({
+      healthy: false,
+      evaluation: 2,
+      elapsed_ms: 30 * SEC,
+      window_ms: 120 * SEC,
+      healthy_for_ms: null,
+      stable_for_ms: 60 * SEC,
+      monitors: [
+        { name: 'api', state: 'passing', status: 'up', runs: 1, passing_runs: 1 },
+        { name: 'login', state: 'failing', status: 'down', error: 'HTTP 503', runs: 1, passing_runs: 0 },
+      ],
+    });
+    expect(progress[3]).toMatchObject({ healthy: true, healthy_for_ms: 30 * SEC });
+
+    // The terminal's timeline prints each one with its figures, and the verdict.
+    const file = path.join(tempDir('medic-verify-show-'), 'medic.yaml');
+    writeFileSync(file, `storage: { url: "${h.url}" }\n`);
+    const show = await runCli(['incident', 'show', String(id), '-c', file]);
+    expect(show.code, show.stderr).toBe(0);
+    const lines = show.stdout.split('\n').filter((l) => /system\s+(verifying|✓)/.test(l)).map((l) => l.replace(/^.*?system\s+/, ''));
+    expect(lines).toEqual([...progress.map((p) => `verifying: ${p.summary}`), '✓ auth is healthy (Monitors: 2/2 passing). Recovery confirmed.']);
   });
 
   it('fails when the window ends unhealthy: resolved_at is cleared and, with no remediation left, people are called', async () => {

@@ -4,6 +4,7 @@ import { parseWindow, renderCommandCenter, type CommandCenter } from '../../diag
 import { localSource, serverSource, SourceError, type DashboardSource } from '../dashboard-source.js';
 import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
 import { runScreen } from '../screen.js';
+import { configHelp } from '../config-path.js';
 
 interface DashboardOptions {
   server?: string;
@@ -11,7 +12,7 @@ interface DashboardOptions {
   window: string;
   interval: string;
   once?: boolean;
-  config: string;
+  config?: string;
 }
 
 /**
@@ -28,7 +29,7 @@ export function dashboardCommand(program: Command, io: Output, setExit: (code: n
     .option('--window <duration>', 'compare the last <duration> with the one before (1m to 1h)', '5m')
     .option('--interval <duration>', 'time between refreshes', '5s')
     .option('--once', 'print one frame and exit')
-    .option('-c, --config <file>', 'config file (without --server)', 'medic.yaml')
+    .option('-c, --config <file>', configHelp('read'))
     .action(async (opts: DashboardOptions) => {
       const windowMs = parseWindow(opts.window);
       if (windowMs === undefined) throw new UsageError(`--window: expected a duration from 1m to 1h such as 5m, got ${JSON.stringify(opts.window)}`);
@@ -38,7 +39,7 @@ export function dashboardCommand(program: Command, io: Output, setExit: (code: n
 
       let source: DashboardSource;
       try {
-        source = opts.server ? serverSource(opts.server, opts.token ?? process.env.MEDIC_TOKEN) : await localSource(opts.config);
+        source = opts.server ? serverSource(opts.server, opts.token ?? process.env.MEDIC_TOKEN) : await localSource(opts.config, io);
       } catch (err) {
         if (err instanceof ConfigError) return setExit(reportConfigError(err, io));
         throw err;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { recordDeployment } from '../../diagnose/index.js';
 import { cliActor, openSession } from '../session.js';
 import { EXIT, type Output } from '../output.js';
+import { configHelp } from '../config-path.js';
 
 export function deployCommand(program: Command, io: Output, setExit: (code: number) => void): void {
   program
@@ -9,14 +10,14 @@ export function deployCommand(program: Command, io: Output, setExit: (code: numb
     .description('record a deployment (incidents that open soon after list it as a suspect)')
     .option('--commit <sha>', 'the commit deployed')
     .option('--url <url>', 'a link to the pipeline run or release')
-    .option('-c, --config <file>', 'config file (for storage.url)', 'medic.yaml')
+    .option('-c, --config <file>', configHelp('act'))
     .option('--json', 'print the deployment as JSON')
-    .action(async (service: string, version: string, opts: { commit?: string; url?: string; config: string; json?: boolean }) => {
+    .action(async (service: string, version: string, opts: { commit?: string; url?: string; config?: string; json?: boolean }) => {
       if (opts.url !== undefined && !URL.canParse(opts.url)) {
         io.err(`--url must be an absolute URL, got ${JSON.stringify(opts.url)}`);
         return setExit(EXIT.badInput);
       }
-      const session = await openSession(opts.config, io);
+      const session = await openSession({ file: opts.config, use: 'act', io });
       if ('exit' in session) return setExit(session.exit);
       try {
         const { rt } = session.core;

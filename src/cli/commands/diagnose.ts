@@ -2,15 +2,16 @@ import type { Command } from 'commander';
 import { diagnoseService } from '../../diagnose/index.js';
 import { openSession } from '../session.js';
 import { EXIT, type Output } from '../output.js';
+import { configHelp } from '../config-path.js';
 
 export function diagnoseCommand(program: Command, io: Output, setExit: (code: number) => void): void {
   program
     .command('diagnose <service>')
     .description("run the service's matching runbooks now and print the diagnostic report (for its open incident, if any)")
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
+    .option('-c, --config <file>', configHelp('read'))
     .option('--json', 'print the reports as JSON')
-    .action(async (service: string, opts: { config: string; json?: boolean }) => {
-      const session = await openSession(opts.config, io);
+    .action(async (service: string, opts: { config?: string; json?: boolean }) => {
+      const session = await openSession({ file: opts.config, use: 'read', io });
       if ('exit' in session) return setExit(session.exit);
       try {
         const { config } = session.core.rt.loaded;

@@ -3,6 +3,7 @@ import { ConfigError, parsePercentage } from '../../config/index.js';
 import { FlagChangeError, formatFlagList, formatPercent } from '../../resolve/flags/index.js';
 import { cliActor, withCore } from '../session.js';
 import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
+import { configHelp, type ConfigUse } from '../config-path.js';
 
 /**
  * `medic flags list|disable|enable`: the kill switch from a terminal. Changes go through the same
@@ -13,7 +14,7 @@ interface SwitchOptions {
   reason?: string;
   incident?: string;
   rollout?: string;
-  config: string;
+  config?: string;
 }
 
 const incidentArg = (value: string) => {
@@ -23,9 +24,9 @@ const incidentArg = (value: string) => {
 };
 
 export function flagCommands(program: Command, io: Output, setExit: (code: number) => void): void {
-  const run = async (config: string, fn: Parameters<typeof withCore>[1]) => {
+  const run = async (file: string | undefined, use: ConfigUse, fn: Parameters<typeof withCore>[1]) => {
     try {
-      await withCore(config, fn);
+      await withCore({ file, use, io }, fn);
       setExit(EXIT.ok);
     } catch (err) {
       if (err instanceof ConfigError) return setExit(reportConfigError(err, io));
@@ -43,9 +44,9 @@ export function flagCommands(program: Command, io: Output, setExit: (code: numbe
     .command('list')
     .description('every flag: state, rollout and the last change')
     .option('--json', 'print JSON')
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
-    .action((opts: { json?: boolean; config: string }) =>
-      run(opts.config, async (core) => {
+    .option('-c, --config <file>', configHelp('read'))
+    .action((opts: { json?: boolean; config?: string }) =>
+      run(opts.config, 'read', async (core) => {
         const list = await core.flags.list();
         io.out(opts.json ? JSON.stringify({ flags: list }) : formatFlagList(list, core.rt.clock.now()));
       }),
@@ -57,14 +58,14 @@ export function flagCommands(program: Command, io: Output, setExit: (code: numbe
       .description(description)
       .option('--reason <text>', 'why (recorded with the change; required)')
       .option('--incident <id>', 'the incident this is for: the change counts as its fix')
-      .option('-c, --config <file>', 'config file', 'medic.yaml');
+      .option('-c, --config <file>', configHelp('act'));
     if (name === 'enable') cmd.option('--rollout <percent>', 'also set the rollout, e.g. 25%');
     cmd.action((key: string, opts: SwitchOptions) => {
       if (!opts.reason?.trim()) throw new UsageError(`say why with --reason "..."`);
       const incidentId = opts.incident === undefined ? undefined : incidentArg(opts.incident);
       const rollout = opts.rollout === undefined ? undefined : parsePercentage(opts.rollout);
       if (opts.rollout !== undefined && rollout === undefined) throw new UsageError(`--rollout: expected a percentage such as 25%, got ${opts.rollout}`);
-      return run(opts.config, async (core) => {
+      return run(opts.config, 'act', async (core) => {
         const result = await core.flags.change({
           key,
           enabled: name === 'enable',

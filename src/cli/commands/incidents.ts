@@ -13,6 +13,7 @@ import {
 } from '../../incidents/index.js';
 import { cliActor, withCore } from '../session.js';
 import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
+import { configHelp, type ConfigUse } from '../config-path.js';
 
 const idArg = (value: string) => {
   const id = Number.parseInt(value.replace(/^#/, ''), 10);
@@ -21,9 +22,9 @@ const idArg = (value: string) => {
 };
 
 export function incidentCommands(program: Command, io: Output, setExit: (code: number) => void): void {
-  const run = async (config: string | undefined, fn: Parameters<typeof withCore>[1]) => {
+  const run = async (file: string | undefined, use: ConfigUse, fn: Parameters<typeof withCore>[1]) => {
     try {
-      await withCore(config, fn);
+      await withCore({ file, use, io }, fn);
       setExit(EXIT.ok);
     } catch (err) {
       if (err instanceof ConfigError) return setExit(reportConfigError(err, io));
@@ -42,9 +43,9 @@ export function incidentCommands(program: Command, io: Output, setExit: (code: n
     .option('--service <name>', 'only this service')
     .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
     .option('--json', 'print JSON')
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
-    .action((opts: { open?: boolean; service?: string; limit: number; json?: boolean; config: string }) =>
-      run(opts.config, async (core) => {
+    .option('-c, --config <file>', configHelp('read'))
+    .action((opts: { open?: boolean; service?: string; limit: number; json?: boolean; config?: string }) =>
+      run(opts.config, 'read', async (core) => {
         const { incidents, total } = await listIncidents(core.rt.store.db, { ...(opts.open ? { status: 'active' as const } : {}), ...(opts.service ? { service: opts.service } : {}), limit: opts.limit });
         io.out(opts.json ? JSON.stringify({ incidents, total }) : formatIncidentList(incidents, core.rt.clock.now()));
       }),
@@ -55,9 +56,9 @@ export function incidentCommands(program: Command, io: Output, setExit: (code: n
     .command('show <id>')
     .description('the timeline with relative times, and the four phase durations')
     .option('--json', 'print JSON')
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
-    .action((id: string, opts: { json?: boolean; config: string }) =>
-      run(opts.config, async (core) => {
+    .option('-c, --config <file>', configHelp('read'))
+    .action((id: string, opts: { json?: boolean; config?: string }) =>
+      run(opts.config, 'read', async (core) => {
         const details = await incidentDetails(core.rt.store.db, core.incidents, idArg(id));
         if (!details) throw new IncidentActionError('not_found', `no incident ${id}`);
         io.out(opts.json ? JSON.stringify(details) : formatIncidentDetails(details));
@@ -68,11 +69,11 @@ export function incidentCommands(program: Command, io: Output, setExit: (code: n
     incident
       .command(`${name} <id>`)
       .description(description)
-      .option('-c, --config <file>', 'config file', 'medic.yaml')
+      .option('-c, --config <file>', configHelp('act'))
       .option('--cause <text>', 'the cause (diagnose)')
       .option('--note <text>', 'a note (resolve)')
       .action((id: string, opts: Record<string, string | undefined>) =>
-        run(opts.config, async (core) => {
+        run(opts.config, 'act', async (core) => {
           await perform(core, idArg(id), opts);
           const details = await incidentDetails(core.rt.store.db, core.incidents, idArg(id));
           io.out(`#${id} is now ${details?.incident.status}`);

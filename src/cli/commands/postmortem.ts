@@ -4,18 +4,19 @@ import { ConfigError } from '../../config/index.js';
 import { postmortemDraft } from '../../report/index.js';
 import { withCore } from '../session.js';
 import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
+import { configHelp } from '../config-path.js';
 
 export function postmortemCommand(program: Command, io: Output, setExit: (code: number) => void): void {
   program
     .command('postmortem <id>')
     .description('a Markdown postmortem draft of an incident: impact, phases, timeline, runbook findings, fixes, changes, follow-ups')
     .option('-o, --output <file>', 'write it to a file instead of printing it')
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
-    .action(async (idText: string, opts: { output?: string; config: string }) => {
+    .option('-c, --config <file>', configHelp('read'))
+    .action(async (idText: string, opts: { output?: string; config?: string }) => {
       const id = Number.parseInt(idText.replace(/^#/, ''), 10);
       if (!Number.isInteger(id) || id <= 0 || !/^#?\d+$/.test(idText)) throw new UsageError(`not an incident id: ${idText}`);
       try {
-        const draft = await withCore(opts.config, (core) => postmortemDraft(core.rt.store.db, core.incidents, id, core.rt.clock.now()));
+        const draft = await withCore({ file: opts.config, use: 'read', io }, (core) => postmortemDraft(core.rt.store.db, core.incidents, id, core.rt.clock.now()));
         if (draft === undefined) throw new UsageError(`no incident ${id}`);
         if (opts.output) {
           writeFileSync(opts.output, draft);

@@ -4,6 +4,7 @@ import { formatReportCsv, formatReportTable, mttrSummary, type PeriodUnit } from
 import { withCore } from '../session.js';
 import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
 import { timeOption } from '../time.js';
+import { configHelp } from '../config-path.js';
 
 interface ReportOptions {
   by: string;
@@ -13,7 +14,7 @@ interface ReportOptions {
   severity?: string;
   json?: boolean;
   csv?: boolean;
-  config: string;
+  config?: string;
 }
 
 export function reportCommand(program: Command, io: Output, setExit: (code: number) => void): void {
@@ -27,13 +28,13 @@ export function reportCommand(program: Command, io: Output, setExit: (code: numb
     .option('--severity <P1-P4>', 'only this severity')
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV (the periods and the total)')
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
+    .option('-c, --config <file>', configHelp('read'))
     .action(async (opts: ReportOptions) => {
       if (opts.by !== 'month' && opts.by !== 'week') throw new UsageError(`--by must be month or week, got ${JSON.stringify(opts.by)}`);
       if (opts.severity !== undefined && !(SEVERITIES as readonly string[]).includes(opts.severity)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}`);
       if (opts.json && opts.csv) throw new UsageError('give --json or --csv, not both');
       try {
-        await withCore(opts.config, async (core) => {
+        await withCore({ file: opts.config, use: 'read', io }, async (core) => {
           const now = core.rt.clock.now();
           const since = timeOption('--since', opts.since, now);
           const until = timeOption('--until', opts.until, now);

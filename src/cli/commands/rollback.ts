@@ -3,15 +3,16 @@ import { IncidentActionError } from '../../incidents/index.js';
 import { rollbackService } from '../../resolve/index.js';
 import { cliActor, openSession } from '../session.js';
 import { EXIT, type Output } from '../output.js';
+import { configHelp } from '../config-path.js';
 
 export function rollbackCommand(program: Command, io: Output, setExit: (code: number) => void): void {
   program
     .command('rollback <service>')
     .description("run the service's rollback command; recorded as a deployment and as the fix of its open incidents")
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
+    .option('-c, --config <file>', configHelp('act'))
     .option('--json', 'print the result as JSON')
-    .action(async (service: string, opts: { config: string; json?: boolean }) => {
-      const session = await openSession(opts.config, io);
+    .action(async (service: string, opts: { config?: string; json?: boolean }) => {
+      const session = await openSession({ file: opts.config, use: 'act', io });
       if ('exit' in session) return setExit(session.exit);
       try {
         const abort = new AbortController();

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { closeHttpAgents, formatOutcome, runCheck } from '../../detect/checks/index.js';
 import { closest } from '../../config/suggest.js';
 import { Store } from '../../store/index.js';
-import { loadConfigOption } from '../config-path.js';
+import { configHelp, loadCommandConfig } from '../config-path.js';
 import { EXIT, reportConfigError, type Output } from '../output.js';
 
 /**
@@ -14,12 +14,12 @@ export function runCommand(program: Command, io: Output, setExit: (code: number)
   program
     .command('run <monitor>')
     .description('run one monitor once and print each step, its timings and assertions (exit 0 if it passed)')
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
+    .option('-c, --config <file>', configHelp('read'))
     .option('--json', 'print the outcome as JSON')
-    .action(async (name: string, opts: { config: string; json?: boolean }) => {
+    .action(async (name: string, opts: { config?: string; json?: boolean }) => {
       let loaded;
       try {
-        loaded = loadConfigOption(opts.config);
+        loaded = loadCommandConfig(opts.config, 'read', io);
       } catch (err) {
         return setExit(reportConfigError(err, io));
       }

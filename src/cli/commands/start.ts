@@ -6,6 +6,7 @@ import { startAllInOne, stopOnSignals } from '../../runtime/all-in-one.js';
 import { startApi } from '../../runtime/api-role.js';
 import { openRuntime } from '../../runtime/bootstrap.js';
 import { startDemo } from '../../runtime/demo/demo.js';
+import { DEMO_DATA_DIR, demoConfigFile } from '../../runtime/demo/paths.js';
 import { startWorker } from '../../runtime/worker-role.js';
 import { createLogger } from '../../shared/logger.js';
 import { DEFAULT_CONFIG } from '../config-path.js';
@@ -90,7 +91,7 @@ async function runRole(io: Output, setExit: (code: number) => void, file: string
     throw new UsageError(`--role ${role} needs PostgreSQL (storage.url: postgres://…): on SQLite, run one all-in-one process (medic start)`);
   }
 
-  const rt = await openRuntime(loaded, { role, ...(opts.location !== undefined ? { location: opts.location } : {}) });
+  const rt = await openRuntime(loaded, { role, applyConfig: true, ...(opts.location !== undefined ? { location: opts.location } : {}) });
   const where = `config ${loaded.file}`;
   if (role === 'worker') {
     const running = await startWorker(rt, { concurrency, metricsPort });
@@ -106,7 +107,8 @@ async function runRole(io: Output, setExit: (code: number) => void, file: string
 
 async function runDemo(io: Output, opts: { port?: number; data?: string }, setExit: (code: number) => void) {
   const logger = createLogger();
-  const demo = await startDemo({ port: opts.port ?? 8080, dataDir: opts.data ?? 'data', logger });
+  const dataDir = opts.data ?? DEMO_DATA_DIR;
+  const demo = await startDemo({ port: opts.port ?? 8080, dataDir, logger });
   const link = `${demo.url.replace('127.0.0.1', 'localhost')}/?token=${demo.token}`;
   io.err(
     [
@@ -114,7 +116,8 @@ async function runDemo(io: Output, opts: { port?: number; data?: string }, setEx
       '  Medic demo: a shop service with faults that Medic detects, diagnoses, fixes and verifies by itself.',
       `  Open ${link}`,
       `  (or sign in at ${demo.url.replace('127.0.0.1', 'localhost')} with the token ${demo.token})`,
-      `  The shop runs at ${demo.shopUrl}; the config Medic runs is in ${path.resolve(opts.data ?? 'data', 'demo-medic.yaml')}.`,
+      `  The shop runs at ${demo.shopUrl}; the config Medic runs is in ${path.resolve(demoConfigFile(dataDir))}.`,
+      `  In another terminal here, "npx medic dashboard${dataDir === DEMO_DATA_DIR ? '' : ` -c ${demoConfigFile(dataDir)}`}" shows the command center (incidents, report and the other read commands too).`,
       '  Put a medic.yaml in this folder (see examples/) to run your own. Ctrl-C stops.',
       '',
     ].join('\n'),

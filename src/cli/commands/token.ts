@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ROLES, type Role } from '../../config/index.js';
 import { Store, createToken } from '../../store/index.js';
-import { loadConfigOption } from '../config-path.js';
+import { configHelp, loadCommandConfig } from '../config-path.js';
 import { EXIT, reportConfigError, type Output } from '../output.js';
 
 export function tokenCommand(program: Command, io: Output, setExit: (code: number) => void): void {
@@ -11,16 +11,16 @@ export function tokenCommand(program: Command, io: Output, setExit: (code: numbe
     .description('create an API token and print it (once: only its hash is stored)')
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .option('--name <name>', 'a name to recognize it by', 'cli')
-    .option('-c, --config <file>', 'config file (for storage.url)', 'medic.yaml')
+    .option('-c, --config <file>', configHelp('act'))
     .option('--json', 'print as JSON')
-    .action(async (opts: { role: string; name: string; config: string; json?: boolean }) => {
+    .action(async (opts: { role: string; name: string; config?: string; json?: boolean }) => {
       if (!(ROLES as readonly string[]).includes(opts.role)) {
         io.err(`--role must be one of ${ROLES.join(', ')}, got "${opts.role}"`);
         return setExit(EXIT.badInput);
       }
       let loaded;
       try {
-        loaded = loadConfigOption(opts.config);
+        loaded = loadCommandConfig(opts.config, 'act', io);
       } catch (err) {
         return setExit(reportConfigError(err, io));
       }

@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../config/index.js';
 import { EXIT, reportConfigError, type Output } from '../output.js';
-import { loadConfigOption } from '../config-path.js';
+import { configHelp, loadCommandConfig } from '../config-path.js';
 
 export function validateCommand(program: Command, io: Output, setExit: (code: number) => void): void {
   program
     .command('validate')
     .description('check a config file and print what it defines')
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
+    .option('-c, --config <file>', configHelp('act'))
     .option('--json', 'print the summary as JSON')
-    .action((opts: { config: string; json?: boolean }) => {
+    .action((opts: { config?: string; json?: boolean }) => {
       try {
-        const { config, file, warnings } = loadConfigOption(opts.config);
+        const { config, file, warnings } = loadCommandConfig(opts.config, 'act', io);
         const counts = {
           services: config.services.length,
           monitors: config.monitors.length,

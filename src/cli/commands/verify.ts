@@ -4,6 +4,7 @@ import { openIncidentOf } from '../../diagnose/index.js';
 import { verificationSettings, watchRecovery } from '../../verify/index.js';
 import { openSession } from '../session.js';
 import { EXIT, type Output } from '../output.js';
+import { configHelp } from '../config-path.js';
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -23,8 +24,8 @@ export function verifyCommand(program: Command, io: Output, setExit: (code: numb
     .description("watch the service's monitors and metrics until it is healthy (exit 0) or the window ends (exit 1)")
     .option('--window <duration>', 'how long to watch (default: the verification window)')
     .option('--interval <duration>', 'time between evaluations (default: the verification interval)')
-    .option('-c, --config <file>', 'config file', 'medic.yaml')
-    .action(async (service: string, opts: { window?: string; interval?: string; config: string }) => {
+    .option('-c, --config <file>', configHelp('read'))
+    .action(async (service: string, opts: { window?: string; interval?: string; config?: string }) => {
       const overrides: { window?: number; interval?: number } = {};
       for (const key of ['window', 'interval'] as const) {
         if (opts[key] === undefined) continue;
@@ -35,7 +36,7 @@ export function verifyCommand(program: Command, io: Output, setExit: (code: numb
         }
         overrides[key] = ms;
       }
-      const session = await openSession(opts.config, io);
+      const session = await openSession({ file: opts.config, use: 'read', io });
       if ('exit' in session) return setExit(session.exit);
       const abort = new AbortController();
       const onSignal = () => abort.abort(new Error('interrupted'));

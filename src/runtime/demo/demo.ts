@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfigText } from '../../config/index.js';
 import { recordDeployment } from '../../diagnose/index.js';
 import { listIncidents } from '../../incidents/index.js';
+import { makePrivateDir, writePrivateFile } from '../../shared/files.js';
 import type { Logger } from '../../shared/logger.js';
 import { startAllInOne, type RunningServer } from '../all-in-one.js';
 import { openRuntime } from '../bootstrap.js';
+import { demoConfigFile } from './paths.js';
 import { playScenario } from './scenario.js';
 import { DEMO_DIR, freeLoopbackPort, startShop } from './shop-process.js';
 
@@ -35,7 +37,7 @@ export interface RunningDemo {
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   // Fresh tokens per run, each with the least role it needs: the sign-in link's (printed once) is a
   // responder's — enough to approve remediations and pull the kill switch, not to manage tokens; the
   // shop reads its flag over OFREP with a flags token.
@@ -49,11 +51,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     template.replaceAll('{{SHOP}}', shopUrl).replaceAll('{{SHOP_HOSTPORT}}', `127.0.0.1:${shopPort}`).replaceAll('{{DATA}}', dataDir) +
     `\nserver: { port: ${options.port}, host: 127.0.0.1 }\nauth:\n  tokens:\n    - { name: demo, role: responder, token: "${token}" }\n    - { name: demo-shop, role: flags, token: "${shopToken}" }\n`;
   // Written out so a visitor can read the config the demo runs (and copy from it); the tokens are not.
-  const file = path.join(dataDir, 'demo-medic.yaml');
-  writeFileSync(file, text.replace(token, '<the token in the sign-in link>').replace(shopToken, "<the shop's token>"));
+  const file = demoConfigFile(dataDir);
+  writePrivateFile(file, text.replace(token, '<the token in the sign-in link>').replace(shopToken, "<the shop's token>"));
   const loaded = loadConfigText(text, { file, baseDir: DEMO_DIR });
 
-  const rt = await openRuntime(loaded, { role: 'demo', ...(options.logger ? { logger: options.logger } : {}) });
+  const rt = await openRuntime(loaded, { role: 'demo', applyConfig: true, ...(options.logger ? { logger: options.logger } : {}) });
   // No reloads: the file written above is a copy to read, without the tokens; reloading it would revoke them.
   const server = await startAllInOne(rt, { port: options.port, host: '127.0.0.1', watchConfig: false });
   const shop = await startShop({ port: shopPort, medicUrl: server.url, token: shopToken });

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type CreateTableBuilder, type DatabaseConnection, type Driver, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
@@ -6,6 +5,7 @@ import type { PercentileKeeper, PercentileRequest, RankRequest, StoreDialect } f
 import type { Database } from '../schema.js';
 import { PERCENTILES_AGGREGATE, PICK, VALUE_AT, VALUES_AGGREGATE, keptPercentiles, openKept, percentileSpecId, registerPercentileCont, releaseKept } from './percentile.js';
 import { checkFraction } from '../fraction.js';
+import { ensurePrivateFile, makePrivateDir } from '../../shared/files.js';
 
 /** `sqlite://./data/medic.db` (relative to baseDir), `sqlite:///abs/file.db` or `sqlite::memory:`. */
 export function sqliteFileFromUrl(url: string, baseDir: string): string {
@@ -30,7 +30,12 @@ export class SqliteStoreDialect implements StoreDialect {
   }
 
   connect(): Kysely<Database> {
-    if (this.file !== ':memory:') mkdirSync(path.dirname(this.file), { recursive: true });
+    if (this.file !== ':memory:') {
+      // SQLite would create the file 0644 (less the umask); created 0600 here first, it gives its -wal
+      // and -shm files the same mode (it copies the database file's mode onto them).
+      makePrivateDir(path.dirname(this.file));
+      ensurePrivateFile(this.file);
+    }
     const database = new Sqlite(this.file);
     // WAL lets readers (the API) proceed while a writer commits; NORMAL sync is durable across process
     // crashes in WAL mode, which is the failure the reliability tests kill us with.

@@ -43,7 +43,7 @@ remediation:
     cause: the worker pool is wedged; a restart clears it
     action: { type: webhook, url: "${target.url}/restart", max_auto_attempts: 2, cooldown: 5s }
 `);
-    const rt = await openRuntime(loaded, { logger: silentLogger });
+    const rt = await openRuntime(loaded, { logger: silentLogger, applyConfig: true });
     running = await startAllInOne(rt, { port: 0, host: '127.0.0.1' });
 
     // Healthy first: runs happen, nothing opens.

@@ -45,8 +45,8 @@ function sentence(e: TimelineEvent): string {
     case 'symptom_joined': return `Symptom on ${s(p.service)} (${s(p.alert)}) joined: depends on ${s(p.depends_on)}`;
     case 'resolved': return `Resolved${p.note ? `: ${s(p.note)}` : ''}`;
     case 'verification_started': return 'Verification started';
-    case 'verification_progress': return `Verifying: ${s(p.summary)}`;
-    case 'verified': return `Recovery verified${p.note ? ` — ${s(p.note)}` : ''}`;
+    case 'verification_progress': return `Verifying: ${s(p.summary ?? p.line)}`;
+    case 'verified': return p.message ? s(p.message) : 'Recovery verified';
     case 'verification_failed': return `Verification failed${p.reason ? `: ${s(p.reason)}` : ''}`;
     case 'reopened': return 'Reopened: it fired again soon after closing';
     case 'note': return `Note: ${s(p.text)}`;
@@ -66,12 +66,15 @@ interface Row {
   count: number;
 }
 
-/** Consecutive events of the same kind and actor about the same thing fold into one row. */
+/**
+ * Consecutive events of the same kind and actor about the same thing fold into one row. Verification
+ * progress does not: each evaluation has figures of its own.
+ */
 function fold(events: TimelineEvent[]): Row[] {
   const rows: Row[] = [];
   for (const e of events) {
     const last = rows.at(-1);
-    const same = last && last.first.type === e.type && last.first.actor === e.actor && ['alert_fired', 'verification_progress', 'check_failed', 'notification_sent'].includes(e.type) && last.first.payload.alert === e.payload.alert;
+    const same = last && last.first.type === e.type && last.first.actor === e.actor && ['alert_fired', 'check_failed', 'notification_sent'].includes(e.type) && last.first.payload.alert === e.payload.alert;
     if (same) last.count++;
     else rows.push({ first: e, count: 1 });
   }
