@@ -1,4 +1,5 @@
 export * from './actions.js';
+export * from './alert-log.js';
 export * from './alert.js';
 export * from './context.js';
 export * from './dependencies.js';
@@ -12,5 +13,6 @@ export * from './phases.js';
 export * from './queries.js';
 export * from './severity.js';
 export * from './silences.js';
+export * from './table.js';
 export * from './timeline.js';
 export * from './format.js';

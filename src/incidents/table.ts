@@ -1,0 +1,105 @@
+import { sql } from 'kysely';
+import { inChunks, type Db, type NewRow } from '../store/index.js';
+import type { IncidentContext } from './context.js';
+import { ACTIVE_STATUSES, toIncident, type Incident } from './model.js';
+
+/**
+ * The `incidents` table, statement by statement. Everything outside src/incidents/ that reads or writes
+ * an incident row comes through a function here (or getIncident / lockIncident / appendEvents of
+ * timeline.ts), so each question has one answer. Only the command center and the report keep their
+ * bulk aggregate queries in their own query modules.
+ *
+ * "Active" is every status but closed. Lookups by fingerprint say it as `status <> 'closed'`, the
+ * predicate of the partial unique index on fingerprint, so the planner can use that index; lookups by
+ * service or group list ACTIVE_STATUSES, which the (service, status) and (group_key, status) indexes
+ * serve.
+ */
+
+/** Which end of the list comes first, by id: the order incidents opened in. */
+export type OpenOrder = 'oldest' | 'newest';
+
+/** A service's active incidents, all of them, oldest or newest first. */
+export async function openForService(db: Db, service: string, { order }: { order: OpenOrder }): Promise<Incident[]> {
+  const rows = await openOfService(db, service)
+    .orderBy('id', order === 'oldest' ? 'asc' : 'desc')
+    .execute();
+  return rows.map(toIncident);
+}
+
+/**
+ * A service's active incidents read for update, oldest first. Locked in id order: every writer that
+ * locks several incidents takes them in that order (see lockIncidents), so two of them queue instead of
+ * deadlocking.
+ */
+export async function lockOpenForService(db: Db, ctx: Pick<IncidentContext, 'store'>, service: string): Promise<Incident[]> {
+  const rows = await ctx.store.dialect.lockRows(openOfService(db, service).orderBy('id')).execute();
+  return rows.map(toIncident);
+}
+
+const openOfService = (db: Db, service: string) => db.selectFrom('incidents').selectAll().where('service', '=', service).where('status', 'in', ACTIVE_STATUSES);
+
+/** Incidents read for update, in id order (see lockOpenForService); ids with no incident are left out. */
+export async function lockIncidents(db: Db, ctx: Pick<IncidentContext, 'store'>, ids: readonly number[]): Promise<Incident[]> {
+  const { dialect } = ctx.store;
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const rows = await inChunks(dialect, sorted, (chunk) => dialect.lockRows(db.selectFrom('incidents').selectAll().where('id', 'in', chunk).orderBy('id')).execute());
+  return rows.map(toIncident);
+}
+
+/** The active incidents of these fingerprints (one at most each: the unique index sees to it), in no order. */
+export async function activeByFingerprints(db: Db, ctx: Pick<IncidentContext, 'store'>, fingerprints: readonly string[]): Promise<Incident[]> {
+  const rows = await inChunks(ctx.store.dialect, fingerprints, (chunk) => db.selectFrom('incidents').selectAll().where('fingerprint', 'in', chunk).where('status', '<>', 'closed').execute());
+  return rows.map(toIncident);
+}
+
+export async function activeByFingerprint(db: Db, fingerprint: string): Promise<Incident | undefined> {
+  const row = await db.selectFrom('incidents').selectAll().where('fingerprint', '=', fingerprint).where('status', '<>', 'closed').executeTakeFirst();
+  return row ? toIncident(row) : undefined;
+}
+
+export async function activeById(db: Db, id: number): Promise<Incident | undefined> {
+  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).where('status', '<>', 'closed').executeTakeFirst();
+  return row ? toIncident(row) : undefined;
+}
+
+/** The oldest active incident of a group detected at or after `detectedSince`. */
+export async function activeInGroup(db: Db, groupKey: string, detectedSince: number): Promise<Incident | undefined> {
+  const row = await db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('group_key', '=', groupKey)
+    .where('status', 'in', ACTIVE_STATUSES)
+    .where('detected_at', '>=', detectedSince)
+    .orderBy('id')
+    .executeTakeFirst();
+  return row ? toIncident(row) : undefined;
+}
+
+/** The incident of a fingerprint closed last, when it closed at or after `closedSince`. */
+export async function lastClosed(db: Db, fingerprint: string, closedSince: number): Promise<Incident | undefined> {
+  const row = await db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('fingerprint', '=', fingerprint)
+    .where('status', '=', 'closed')
+    .where('closed_at', '>=', closedSince)
+    .orderBy('closed_at', 'desc')
+    .executeTakeFirst();
+  return row ? toIncident(row) : undefined;
+}
+
+/** A new incident row, or undefined when its fingerprint already has an active incident. */
+export async function insertIncident(db: Db, values: NewRow<'incidents'>): Promise<Incident | undefined> {
+  const row = await db
+    .insertInto('incidents')
+    .values(values)
+    // The conflict target repeats the partial index's predicate literally: SQLite matches it by text.
+    .onConflict((oc) => oc.column('fingerprint').where(sql<boolean>`status <> 'closed'`).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toIncident(row) : undefined;
+}
+
+export async function setSeverity(db: Db, id: number, severity: string): Promise<void> {
+  await db.updateTable('incidents').set({ severity }).where('id', '=', id).execute();
+}
