@@ -1,5 +1,5 @@
 import { remediationAction } from '../config/index.js';
-import { ACTIVE_STATUSES, appendEvents, IncidentActionError, toIncident, type Incident } from '../incidents/index.js';
+import { appendEvents, IncidentActionError, lockOpenForService, openForService } from '../incidents/index.js';
 import { buildIncidentEnv, type IncidentRef } from '../diagnose/steps/env.js';
 import { toJson } from '../store/index.js';
 import { executeAction } from './actions/index.js';
@@ -34,8 +34,8 @@ export async function rollbackService(ctx: ResolveContext, serviceName: string, 
   if (!service.rollback) throw new IncidentActionError('conflict', `service ${serviceName} has no rollback command (set services[].rollback in medic.yaml)`);
 
   const { store, clock } = ctx.incidents;
-  const open = await openIncidents(ctx, serviceName);
-  const first = open[0];
+  // The oldest open incident stands for the service in the command's environment.
+  const [first] = await openForService(store.db, serviceName, { order: 'oldest' });
   const ref: IncidentRef = first
     ? { id: first.id, service: serviceName, alertName: first.alertName, severity: first.severity, labels: first.labels }
     : { id: 0, service: serviceName, alertName: null, severity: 'P4', labels: { service: serviceName } };
@@ -77,11 +77,9 @@ export async function rollbackService(ctx: ResolveContext, serviceName: string, 
       deploymentId = Number(row.id);
     }
     // Re-read under lock: the incidents may have moved while the command ran.
-    const current = await store.dialect
-      .lockRows(trx.selectFrom('incidents').selectAll().where('service', '=', serviceName).where('status', 'in', ACTIVE_STATUSES).orderBy('id'))
-      .execute();
-    for (const row of current) {
-      await appendEvents(trx, ctx.incidents, toIncident(row), [
+    const current = await lockOpenForService(trx, ctx.incidents, serviceName);
+    for (const incident of current) {
+      await appendEvents(trx, ctx.incidents, incident, [
         {
           type: 'rolled_back',
           actor,
@@ -106,12 +104,7 @@ export async function rollbackService(ctx: ResolveContext, serviceName: string, 
       durationMs: outcome.durationMs,
       deploymentId,
       version,
-      incidentIds: current.map((r) => Number(r.id)),
+      incidentIds: current.map((i) => i.id),
     };
   });
-}
-
-async function openIncidents(ctx: ResolveContext, service: string): Promise<Incident[]> {
-  const rows = await ctx.incidents.store.db.selectFrom('incidents').selectAll().where('service', '=', service).where('status', 'in', ACTIVE_STATUSES).orderBy('id').execute();
-  return rows.map(toIncident);
 }

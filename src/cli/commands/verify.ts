@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.js';
-import { openIncidentOf } from '../../diagnose/index.js';
+import { openForService } from '../../incidents/index.js';
 import { verificationSettings, watchRecovery } from '../../verify/index.js';
 import { openSession } from '../session.js';
 import { EXIT, type Output } from '../output.js';
@@ -49,7 +49,7 @@ export function verifyCommand(program: Command, io: Output, setExit: (code: numb
           return setExit(EXIT.badInput);
         }
         const now = () => Date.now();
-        const incident = await openIncidentOf(rt.store.db, service);
+        const [incident] = await openForService(rt.store.db, service, { order: 'newest' });
         const interval = overrides.interval ?? verificationSettings(config, service).interval;
         // Results since the open incident's fix count; with none, those of the last interval.
         const since = incident?.resolvedAt ?? now() - interval;

@@ -1,5 +1,4 @@
-import { ACTIVE_STATUSES, toIncident, type Incident } from '../../incidents/index.js';
-import type { Db } from '../../store/index.js';
+import { openForService, type Incident } from '../../incidents/index.js';
 import { prometheusTarget, type DiagnoseContext } from '../context.js';
 import { formatRunbookReport, type IncidentRef } from '../steps/index.js';
 import { runRunbook } from './execute.js';
@@ -9,7 +8,7 @@ import { diagnosticReportTitle } from './title.js';
 
 /**
  * `medic diagnose <service>`: the matching runbooks, run now, each as a printed report. For the
- * service's open incident when it has one (its labels pick the runbooks, its data fills $MEDIC_*);
+ * service's newest open incident when it has one (its labels pick the runbooks, its data fills $MEDIC_*);
  * otherwise for a stand-in incident that has only the service (MEDIC_SERVICE, MEDIC_LABEL_SERVICE).
  * Nothing is written to the timeline: the automatic runs at opening already are.
  */
@@ -19,13 +18,8 @@ export interface ServiceDiagnosis {
   runs: Array<{ runbook: string; report: string; steps: number; failed: number }>;
 }
 
-export async function openIncidentOf(db: Db, service: string): Promise<Incident | undefined> {
-  const row = await db.selectFrom('incidents').selectAll().where('service', '=', service).where('status', 'in', ACTIVE_STATUSES).orderBy('id', 'desc').executeTakeFirst();
-  return row ? toIncident(row) : undefined;
-}
-
 export async function diagnoseService(ctx: DiagnoseContext, service: string, signal: AbortSignal): Promise<ServiceDiagnosis> {
-  const incident = await openIncidentOf(ctx.incidents.store.db, service);
+  const [incident] = await openForService(ctx.incidents.store.db, service, { order: 'newest' });
   const ref: IncidentRef = incident
     ? incidentRef(incident)
     : { id: 0, service, alertName: null, severity: 'P4', labels: { ...ctx.config.services.find((s) => s.name === service)?.labels, service } };

@@ -1,6 +1,6 @@
 import type { FlagConfig } from '../../config/schema/flags.js';
-import { ACTIVE_STATUSES, appendEvents, toIncident, type IncidentContext } from '../../incidents/index.js';
-import { fromJson, inChunks, toJson, type Db, type Row } from '../../store/index.js';
+import { appendEvents, getIncident, lockIncidents, openForService, type IncidentContext } from '../../incidents/index.js';
+import { fromJson, toJson, type Db, type Row } from '../../store/index.js';
 import { serializeFlagDefinition } from './definition.js';
 import { serviceOfDefinition, toFlagChange, toFlagRecord, type FlagChange, type FlagLiveState, type FlagRecord, type FlagSource } from './records.js';
 
@@ -79,8 +79,7 @@ export async function changeFlag(db: Db, ctx: IncidentContext, req: FlagChangeRe
   if (!row && req.definition === undefined) throw new FlagChangeError('not_found', `no flag ${JSON.stringify(req.key)}`);
   if (!row && req.definition === null) return { changed: false, flag: undefined, change: undefined };
   if (req.incidentId !== undefined) {
-    const exists = await db.selectFrom('incidents').select('id').where('id', '=', req.incidentId).executeTakeFirst();
-    if (!exists) throw new FlagChangeError('not_found', `no incident ${req.incidentId}`);
+    if (!(await getIncident(db, req.incidentId))) throw new FlagChangeError('not_found', `no incident ${req.incidentId}`);
   }
 
   const next = nextRow(row, req);
@@ -153,17 +152,13 @@ async function recordOnIncidents(db: Db, ctx: IncidentContext, c: { req: FlagCha
   const { req, change } = c;
   const ids = new Set<number>();
   if (c.service) {
-    const open = await db.selectFrom('incidents').select('id').where('service', '=', c.service).where('status', 'in', ACTIVE_STATUSES).execute();
-    for (const r of open) ids.add(Number(r.id));
+    for (const incident of await openForService(db, c.service, { order: 'oldest' })) ids.add(incident.id);
   }
   if (req.incidentId !== undefined) ids.add(req.incidentId);
   if (ids.size === 0) return;
-  // Locked in one statement, in id order, so another writer that also takes several of them in order
-  // queues behind this one instead of deadlocking with it.
-  const sorted = [...ids].sort((a, b) => a - b);
-  const incidents = await inChunks(ctx.store.dialect, sorted, (chunk) => ctx.store.dialect.lockRows(db.selectFrom('incidents').selectAll().where('id', 'in', chunk).orderBy('id')).execute());
-  for (const row of incidents) {
-    const incident = toIncident(row);
+  // Locked in id order, so another writer that also takes several of them in order queues behind this
+  // one instead of deadlocking with it.
+  for (const incident of await lockIncidents(db, ctx, [...ids])) {
     const payload: Record<string, unknown> = {
       flag: req.key,
       change_id: change.id,
