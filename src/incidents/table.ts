@@ -103,3 +103,14 @@ export async function insertIncident(db: Db, values: NewRow<'incidents'>): Promi
 export async function setSeverity(db: Db, id: number, severity: string): Promise<void> {
   await db.updateTable('incidents').set({ severity }).where('id', '=', id).execute();
 }
+
+/** Past incidents from another tool, in one statement; one already imported (same external_id) is skipped. The new ids by external_id. */
+export async function insertImported(db: Db, rows: readonly NewRow<'incidents'>[]): Promise<Map<string, number>> {
+  const inserted = await db
+    .insertInto('incidents')
+    .values(rows)
+    .onConflict((oc) => oc.column('external_id').doNothing())
+    .returning(['id', 'external_id'])
+    .execute();
+  return new Map(inserted.map((r) => [r.external_id!, Number(r.id)]));
+}

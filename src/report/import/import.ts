@@ -1,4 +1,4 @@
-import { deriveState, derivePhases, type IncidentEvent } from '../../incidents/index.js';
+import { deriveState, derivePhases, insertImported, type IncidentEvent } from '../../incidents/index.js';
 import { stripControls } from '../../shared/text.js';
 import { toJson, type NewRow, type Store } from '../../store/index.js';
 import { CsvError, parseCsv } from './csv.js';
@@ -146,13 +146,7 @@ export async function importIncidents(store: Store, content: string, fileName: s
     const batch = valid.slice(start, start + BATCH);
     const records = batch.map((i) => toRecords(i, format, options.now));
     await store.transaction(async (trx) => {
-      const inserted = await trx
-        .insertInto('incidents')
-        .values(records.map((r) => r.incident))
-        .onConflict((oc) => oc.column('external_id').doNothing())
-        .returning(['id', 'external_id'])
-        .execute();
-      const ids = new Map(inserted.map((r) => [r.external_id!, Number(r.id)]));
+      const ids = await insertImported(trx, records.map((r) => r.incident));
       const events = records.flatMap((r) => {
         const id = ids.get(r.incident.external_id!);
         return id === undefined ? [] : r.events.map((e) => ({ incident_id: id, at: e.at, actor: IMPORT_ACTOR, type: e.type, payload: toJson(e.payload), created_at: options.now }));
