@@ -26,4 +26,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/*', '**/cli/*', '**/runtime/*'], message: 'core modules never import server/, cli/ or runtime/' }] }],
     },
   },
+  {
+    // The incident core owns its table: others call its named functions (src/incidents/table.ts). The
+    // command center's and the report's aggregate query modules, and the migrations, are the exceptions.
+    files: ['src/**/*.ts'],
+    ignores: ['src/incidents/**', 'src/store/migrations/**', 'src/diagnose/command-center/**', 'src/report/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(selectFrom|updateTable|insertInto|deleteFrom|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin)$/] > Literal.arguments[value=/^incidents(\\s+as\\s+\\w+)?$/]",
+          message: 'the incidents table is read and written through the named functions of src/incidents/ (table.ts)',
+        },
+      ],
+    },
+  },
 );
