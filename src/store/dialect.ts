@@ -1,6 +1,7 @@
-import type { CreateTableBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import type { CreateTableBuilder, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { ReportEngine } from './report-engine.js';
 import type { Database } from './schema.js';
+import type { ValuesColumns, ValuesRow } from './values-table.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -39,6 +40,12 @@ export interface StoreDialect {
   lockKeys(db: Kysely<Database>, keys: readonly string[]): Promise<void>;
   /** SQL statements that make a table reject UPDATE and DELETE. */
   appendOnlyStatements(table: string): string[];
+  /**
+   * A table of literal rows for a FROM clause, named `alias`, with the given columns (names and types,
+   * in order): one statement updates a batch of rows with different values (see values-table.ts).
+   * Rows must not be empty.
+   */
+  valuesTable<C extends string>(alias: string, columns: ValuesColumns<C>, rows: readonly ValuesRow<C>[]): RawBuilder<unknown>;
   /** The engine's aggregates for reports (percentiles, ranks, report sessions); see report-engine.ts. */
   createReportEngine(): ReportEngine;
   /** Whether an error is a unique-constraint violation. */

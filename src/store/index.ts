@@ -6,3 +6,4 @@ export * from './report-engine.js';
 export * from './schema.js';
 export * from './store.js';
 export * from './tokens.js';
+export type { ValuesCell, ValuesColumnType, ValuesColumns, ValuesRow } from './values-table.js';

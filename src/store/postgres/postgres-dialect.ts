@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type SelectQueryBuilder } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
 import type { StoreDialect } from '../dialect.js';
 import type { ReportEngine } from '../report-engine.js';
 import type { Database } from '../schema.js';
+import { valuesColumnNames, valuesList, type ValuesColumns, type ValuesRow } from '../values-table.js';
 import { PostgresReportEngine } from './report-engine.js';
 
 /**
@@ -101,6 +102,10 @@ export class PostgresStoreDialect implements StoreDialect {
       `DROP TRIGGER IF EXISTS ${table}_append_only ON ${table}`,
       `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION medic_append_only()`,
     ];
+  }
+
+  valuesTable<C extends string>(alias: string, columns: ValuesColumns<C>, rows: readonly ValuesRow<C>[]): RawBuilder<unknown> {
+    return sql`(${valuesList(columns, rows)}) AS ${sql.id(alias)}(${sql.join(valuesColumnNames(columns).map((name) => sql.id(name)))})`;
   }
 
   createReportEngine(): ReportEngine {

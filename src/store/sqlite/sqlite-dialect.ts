@@ -1,10 +1,11 @@
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type CreateTableBuilder, type DatabaseConnection, type Driver, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type CreateTableBuilder, type DatabaseConnection, type Driver, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { ensurePrivateFile, makePrivateDir } from '../../shared/files.js';
 import type { StoreDialect } from '../dialect.js';
 import type { ReportEngine } from '../report-engine.js';
 import type { Database } from '../schema.js';
+import { valuesColumnNames, valuesList, type ValuesColumns, type ValuesRow } from '../values-table.js';
 import { registerPercentileCont } from './percentile.js';
 import { SqliteReportEngine } from './report-engine.js';
 
@@ -71,6 +72,12 @@ export class SqliteStoreDialect implements StoreDialect {
         `CREATE TRIGGER IF NOT EXISTS ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} ` +
         `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
     );
+  }
+
+  valuesTable<C extends string>(alias: string, columns: ValuesColumns<C>, rows: readonly ValuesRow<C>[]): RawBuilder<unknown> {
+    // SQLite takes no column list after a subquery's alias; it names VALUES columns column1, column2, …
+    const named = valuesColumnNames(columns).map((name, i) => sql`${sql.ref(`column${i + 1}`)} AS ${sql.id(name)}`);
+    return sql`(SELECT ${sql.join(named)} FROM (${valuesList(columns, rows)})) AS ${sql.id(alias)}`;
   }
 
   createReportEngine(): ReportEngine {
