@@ -42,7 +42,7 @@ describe('percentileCont (the selection behind the SQLite aggregate)', () => {
   });
 });
 
-describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
+describe.each(ENGINES)('ReportEngine.percentilesCont on %s', (engine) => {
   let t: TestStore;
   beforeAll(async () => {
     t = await openTestStore(engine);
