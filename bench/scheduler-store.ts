@@ -18,7 +18,7 @@ for (const batch of [100, 500, 2000]) {
   const tc = performance.now() - t;
   const runs: FinishedRun[] = claimed.map((c) => ({ scheduleId: c.scheduleId, monitorId: c.monitorId, location: c.location, startedAt: 20_000, durationMs: 1.5, status: 'up', error: null, timings: '{"connect_ms":0.2,"first_byte_ms":1,"total_ms":1.5}', details: '[{"name":"status","pass":true,"expected":"200","actual":"200"}]', traceId: '0af7651916cd43dd8448eb211c80319c', streak: { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 1, failingSince: null }, nextRunAt: 30_000, monitorStatus: 'up' }));
   t = performance.now();
-  await writeFinished(store.db, 'w', runs);
+  await writeFinished(store.db, store.dialect, 'w', runs);
   console.log(`batch ${claimed.length}: claim ${tc.toFixed(1)} ms, write ${(performance.now() - t).toFixed(1)} ms`);
 }
 await store.close();

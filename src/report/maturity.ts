@@ -55,8 +55,8 @@ export interface MaturityOptions extends IncidentFilter {
 
 /** Median MTTR (minutes) and count of a range: the one percentile maturity needs, nothing else. */
 async function medianMttr(store: Store, filter: IncidentFilter): Promise<{ medianMinutes: number | null; incidents: number }> {
-  const [median] = store.dialect.percentilesCont([{ fraction: 0.5, value: sql<number | null>`mttr_ms` }]);
-  const row = await store.dialect.reportSession(store.db, (db) =>
+  const [median] = store.report.percentilesCont([{ fraction: 0.5, value: sql<number | null>`mttr_ms` }]);
+  const row = await store.report.session(store.db, (db) =>
     recoveredIncidents(db, filter).select([sql<number>`count(*)`.as('n'), median!.as('p')]).executeTakeFirst(),
   );
   const p = num(row?.p);

@@ -31,7 +31,7 @@ export async function mttrGaugeSamples(store: Store, options: GaugeOptions): Pro
     const value = sql<number | null>`${sql.ref(column)}`;
     return MTTR_GAUGE_QUANTILES.map((quantile) => ({ phase, quantile, fraction: Number(quantile), value }));
   });
-  const computed = store.dialect.percentilesCont(requests);
+  const computed = store.report.percentilesCont(requests);
   const row = (await recoveredIncidents(store.db, { ...filter, since: now - windowMs, until: now })
     .select(computed.map((expression, i) => expression.as(`p${i}`)))
     .executeTakeFirst()) as Record<string, number | null> | undefined;

@@ -35,7 +35,7 @@ export interface MttrReport {
 
 /** The statistics over the whole of a range in one query (used for ranges that are not split into periods). */
 export async function mttrTotal(store: Store, filter: IncidentFilter): Promise<PeriodStats> {
-  const row = await store.dialect.reportSession(store.db, (db) => recoveredIncidents(db, filter).select(aggregates(store.dialect)).executeTakeFirst());
+  const row = await store.report.session(store.db, (db) => recoveredIncidents(db, filter).select(aggregates(store.report)).executeTakeFirst());
   return toStats(row as StatsRow | undefined, 'total', filter.since ?? null, filter.until ?? null);
 }
 
@@ -75,7 +75,7 @@ export async function mttrReport(store: Store, options: MttrReportOptions): Prom
     to: Math.min(p.end, filter.until ?? p.end),
   }));
   // Where the engine can, the values read for the periods are kept for the total (see total.ts).
-  const keeper = store.dialect.keepPercentiles();
+  const keeper = store.report.keepPercentiles();
   let busy: { p: Period; row: StatsRow }[];
   let total: StatsRow | undefined;
   try {
@@ -87,7 +87,7 @@ export async function mttrReport(store: Store, options: MttrReportOptions): Prom
       filter,
       busy.map(({ row }) => row),
       keeper,
-      slices(periods, rows, store.dialect.reportConcurrency),
+      slices(periods, rows, store.report.concurrency),
     );
   } finally {
     keeper?.release();

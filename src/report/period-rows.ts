@@ -24,11 +24,11 @@ export async function periodRows(store: Store, filter: IncidentFilter, periods: 
   const rows: StatsRow[] = new Array(periods.length);
   let next = 0;
   const worker = () =>
-    store.dialect.reportSession(store.db, async (db) => {
+    store.report.session(store.db, async (db) => {
       for (let i = next++; i < periods.length; i = next++) {
         const group = recoveredIncidents(db, { ...filter, since: periods[i]!.from, until: periods[i]!.to });
         if (keeper) {
-          rows[i] = (await group.select(aggregates(store.dialect, keeper)).executeTakeFirstOrThrow()) as StatsRow;
+          rows[i] = (await group.select(aggregates(store.report, keeper)).executeTakeFirstOrThrow()) as StatsRow;
           continue;
         }
         // The counts first (from the index alone), then sums and the values at the ranks in one read.
@@ -36,7 +36,7 @@ export async function periodRows(store: Store, filter: IncidentFilter, periods: 
         rows[i] = (num(counts.incidents) ?? 0) > 0 ? await byRank(store, group, counts) : counts;
       }
     });
-  await Promise.all(Array.from({ length: Math.min(store.dialect.reportConcurrency, periods.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(store.report.concurrency, periods.length) }, worker));
   return rows;
 }
 
@@ -47,7 +47,7 @@ async function byRank(store: Store, group: ReturnType<typeof recoveredIncidents>
     return { spec, n, ...rankOf(spec.fraction, n) };
   });
   const asked = specs.filter((s) => s.n > 0);
-  const values = store.dialect.valuesAtRanks(asked.map(({ spec, n, rank }) => ({ value: spec.value, count: n, ranks: rank + 1 < n ? [rank, rank + 1] : [rank] })));
+  const values = store.report.valuesAtRanks(asked.map(({ spec, n, rank }) => ({ value: spec.value, count: n, ranks: rank + 1 < n ? [rank, rank + 1] : [rank] })));
   const row = (await group.select([...sumAggregates(), ...values.flatMap((pair, j) => pair.map((v, k) => v.as(`rank${j}_${k}`)))]).executeTakeFirstOrThrow()) as StatsRow;
   const out: StatsRow = Object.fromEntries(Object.entries(row).filter(([key]) => !key.startsWith('rank')));
   for (const s of specs) out[s.spec.name] = null;

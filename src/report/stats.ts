@@ -1,6 +1,6 @@
 import { sql, type AliasedRawBuilder, type RawBuilder } from 'kysely';
 import { PHASES, type Phase } from '../incidents/phases.js';
-import type { PercentileKeeper, StoreDialect } from '../store/index.js';
+import type { PercentileKeeper, ReportEngine } from '../store/index.js';
 
 /**
  * The statistics of one group of recovered incidents (a period, or a whole range): how many, and how
@@ -81,12 +81,12 @@ export function sumAggregates(): AliasedRawBuilder<number | null, string>[] {
 }
 
 /**
- * Every aggregate of a group, the percentiles computed by the dialect (percentile_cont semantics), or
- * by a keeper that also keeps the values for the report's total.
+ * Every aggregate of a group, the percentiles computed by the report engine (percentile_cont
+ * semantics), or by a keeper that also keeps the values for the report's total.
  */
-export function aggregates(dialect: StoreDialect, keeper?: PercentileKeeper): AliasedRawBuilder<number | null, string>[] {
+export function aggregates(engine: ReportEngine, keeper?: PercentileKeeper): AliasedRawBuilder<number | null, string>[] {
   const specs = percentileSpecs();
-  const computed = (keeper ?? dialect).percentilesCont(specs.map(({ fraction, value }) => ({ fraction, value })));
+  const computed = (keeper ?? engine).percentilesCont(specs.map(({ fraction, value }) => ({ fraction, value })));
   return [...sumAggregates(), ...computed.map((expression, i) => expression.as(specs[i]!.name))];
 }
 

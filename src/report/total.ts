@@ -69,7 +69,7 @@ export async function totalRow(store: Store, filter: IncidentFilter, periodRows:
     if (num(seen.incidents) !== num(sums.incidents) || num(seen.rd_count) !== num(sums.rd_count)) {
       // Incidents recovered (or were imported) since the periods were read, so their figures no longer
       // add up to this range: read it whole, in one snapshot.
-      return store.dialect.reportSession(store.db, async (db) => (await recoveredIncidents(db, filter).select(aggregates(store.dialect)).executeTakeFirstOrThrow()) as StatsRow);
+      return store.report.session(store.db, async (db) => (await recoveredIncidents(db, filter).select(aggregates(store.report)).executeTakeFirstOrThrow()) as StatsRow);
     }
     const missed: PercentileSpec[] = [];
     targets.forEach((t, j) => {
@@ -116,7 +116,7 @@ function windows(specs: readonly PercentileSpec[], periodRows: readonly StatsRow
 function readWindows(store: Store, filter: IncidentFilter, targets: readonly Target[], slices: readonly Slice[] | undefined): Promise<StatsRow[]> {
   return Promise.all(
     (slices ?? [undefined]).map((slice) =>
-      store.dialect.reportSession(store.db, async (db) => {
+      store.report.session(store.db, async (db) => {
         const sliced = slice ? { ...filter, since: slice.from, until: slice.to } : filter;
         return (await recoveredIncidents(db, sliced)
           .select([...countAggregates(), ...targets.flatMap((t, j) => windowAggregates(store, t, j))])
@@ -131,7 +131,7 @@ function windowAggregates(store: Store, t: Target, j: number): AliasedRawBuilder
   const { value } = t.spec;
   return [
     sql<number>`count(*) FILTER (WHERE ${value} < ${lit(t.lo)})`.as(`w${j}_below`),
-    sql`${store.dialect.jsonArrayAgg(value)} FILTER (WHERE ${value} >= ${lit(t.lo)} AND ${value} <= ${lit(t.hi)})`.as(`w${j}_values`),
+    sql`${store.report.jsonArrayAgg(value)} FILTER (WHERE ${value} >= ${lit(t.lo)} AND ${value} <= ${lit(t.hi)})`.as(`w${j}_values`),
   ];
 }
 
@@ -151,6 +151,6 @@ function fromWindow(below: number, window: Float64Array, fraction: number, n: nu
 
 /** percentile_cont over the whole range, for the percentiles whose window missed. */
 async function percentilesOverRange(store: Store, filter: IncidentFilter, specs: readonly PercentileSpec[]): Promise<StatsRow> {
-  const columns = store.dialect.percentilesCont(specs.map(({ fraction, value }) => ({ fraction, value }))).map((e, i) => e.as(specs[i]!.name));
-  return (await store.dialect.reportSession(store.db, (db) => recoveredIncidents(db, filter).select(columns).executeTakeFirstOrThrow())) as StatsRow;
+  const columns = store.report.percentilesCont(specs.map(({ fraction, value }) => ({ fraction, value }))).map((e, i) => e.as(specs[i]!.name));
+  return (await store.report.session(store.db, (db) => recoveredIncidents(db, filter).select(columns).executeTakeFirstOrThrow())) as StatsRow;
 }

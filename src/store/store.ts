@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Transaction } from 'kysely';
 import type { StoreDialect } from './dialect.js';
 import { MedicMigrations } from './migrations/index.js';
 import { PostgresStoreDialect } from './postgres/postgres-dialect.js';
+import type { ReportEngine } from './report-engine.js';
 import type { Database } from './schema.js';
 import { SqliteStoreDialect } from './sqlite/sqlite-dialect.js';
 
@@ -16,14 +17,20 @@ export interface StoreOptions {
   poolSize?: number;
 }
 
-/** The database of one Medic process: a Kysely instance plus the dialect that knows its engine. */
+/**
+ * The database of one Medic process: a Kysely instance, the dialect that knows its engine, and that
+ * engine's aggregates for reports.
+ */
 export class Store {
   private closed = false;
+  readonly report: ReportEngine;
 
   private constructor(
     readonly db: Db,
     readonly dialect: StoreDialect,
-  ) {}
+  ) {
+    this.report = dialect.createReportEngine();
+  }
 
   static async open(options: StoreOptions): Promise<Store> {
     const dialect = createDialect(options);

@@ -92,7 +92,7 @@ describe.each(ENGINES)('report strategies on %s', (engine) => {
       from: Math.max(p.start, filter.since ?? p.start),
       to: Math.min(p.end, filter.until ?? p.end),
     }));
-    const keeper = t.store.dialect.keepPercentiles();
+    const keeper = t.store.report.keepPercentiles();
     const paths = [await periodRows(t.store, filter, periods, undefined)];
     if (keeper) paths.push(await periodRows(t.store, filter, periods, keeper));
     const [byRank, kept] = paths;
@@ -115,7 +115,7 @@ describe.each(ENGINES)('report strategies on %s', (engine) => {
   });
 
   it('narrows to a window when it holds the ranks, and falls back when it does not', async () => {
-    const spy = vi.spyOn(t.store.dialect, 'percentilesCont');
+    const spy = vi.spyOn(t.store.report, 'percentilesCont');
     try {
       const periods = periodsCovering(Date.UTC(2025, 0, 1), Date.UTC(2026, 11, 31), 'month').map((p) => ({ ...p, from: p.start, to: p.end }));
       for (const [service, fallback] of [['spread', false], ['outlier', false], ['gap', true]] as const) {

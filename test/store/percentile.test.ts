@@ -42,7 +42,7 @@ describe('percentileCont (the selection behind the SQLite aggregate)', () => {
   });
 });
 
-describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
+describe.each(ENGINES)('ReportEngine.percentilesCont on %s', (engine) => {
   let t: TestStore;
   beforeAll(async () => {
     t = await openTestStore(engine);
@@ -50,7 +50,7 @@ describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
   afterAll(async () => t?.cleanup());
 
   const v = sql<number | null>`v`;
-  const percentiles = (fractions: number[]) => t.store.dialect.percentilesCont(fractions.map((fraction) => ({ fraction, value: v })));
+  const percentiles = (fractions: number[]) => t.store.report.percentilesCont(fractions.map((fraction) => ({ fraction, value: v })));
 
   /** The percentiles of `values` as the database computes them, grouped by `g`. */
   async function inDatabase(values: (number | null)[], groups: number[], fraction: number) {
@@ -98,7 +98,7 @@ describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
             { fraction: 0.1, value: a },
             { fraction: 0.5, value: sum },
           ];
-          const selected = t.store.dialect.percentilesCont(requests).map((p, i) => sql`${p} AS ${sql.ref(`p${i}`)}`);
+          const selected = t.store.report.percentilesCont(requests).map((p, i) => sql`${p} AS ${sql.ref(`p${i}`)}`);
           const literal = (x: number | null) => (x === null ? sql`CAST(NULL AS BIGINT)` : sql`CAST(${sql.lit(x)} AS BIGINT)`);
           const source = rows.map(([g, x, y]) => sql`SELECT ${sql.lit(g)} AS g, ${literal(x)} AS a, ${literal(y)} AS b`);
           const result = await sql<Record<string, number | null>>`SELECT g, ${sql.join(selected)} FROM (${sql.join(source, sql` UNION ALL `)}) AS s GROUP BY g ORDER BY g`.execute(t.store.db);
@@ -122,7 +122,7 @@ describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
     expect(await inDatabase([null, null], [1, 1], 0.5)).toEqual([{ g: 1, p: null, p2: null }]);
     const none = await t.store.db
       .selectFrom('incidents')
-      .select(t.store.dialect.percentilesCont([{ fraction: 0.5, value: sql<number>`mttr_ms` }])[0]!.as('p'))
+      .select(t.store.report.percentilesCont([{ fraction: 0.5, value: sql<number>`mttr_ms` }])[0]!.as('p'))
       .executeTakeFirstOrThrow();
     expect(none.p).toBeNull();
   });
@@ -145,17 +145,17 @@ describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
         const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
         if (sorted.length === 0) return;
         const ranks = [...new Set([0, sorted.length - 1, Math.floor(sorted.length / 2), Math.floor(sorted.length / 3)])];
-        const [picked] = t.store.dialect.valuesAtRanks([{ value: v, count: sorted.length, ranks }]);
+        const [picked] = t.store.report.valuesAtRanks([{ value: v, count: sorted.length, ranks }]);
         const row = await sql<Record<string, unknown>>`SELECT ${sql.join(picked!.map((p, i) => sql`${p} AS ${sql.ref(`r${i}`)}`))} FROM ${table(values)}`.execute(t.store.db);
         expect(ranks.map((_, i) => Number(row.rows[0]![`r${i}`]))).toEqual(ranks.map((r) => sorted[r]));
       }),
       { numRuns: 30 },
     );
-    expect(() => t.store.dialect.valuesAtRanks([{ value: v, count: 3, ranks: [3] }])).toThrow(RangeError);
+    expect(() => t.store.report.valuesAtRanks([{ value: v, count: 3, ranks: [3] }])).toThrow(RangeError);
   });
 
   it('gathers the values a filter lets through as a JSON array (jsonArrayAgg)', async () => {
-    const agg = t.store.dialect.jsonArrayAgg(v);
+    const agg = t.store.report.jsonArrayAgg(v);
     const row = await sql<{ all: unknown; some: unknown; none: unknown }>`
       SELECT ${agg} AS ${sql.ref('all')}, ${agg} FILTER (WHERE v > 2) AS ${sql.ref('some')}, ${agg} FILTER (WHERE v > 100) AS ${sql.ref('none')}
       FROM ${table([5, 1, 3, null])}`.execute(t.store.db);
@@ -166,7 +166,7 @@ describe.each(ENGINES)('StoreDialect.percentilesCont on %s', (engine) => {
   });
 
   it('keeps the values of groups for their union, where the engine computes percentiles itself', async () => {
-    const keeper = t.store.dialect.keepPercentiles();
+    const keeper = t.store.report.keepPercentiles();
     if (engine === 'postgres') {
       expect(keeper).toBeUndefined();
       return;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, StoreDialect } from '../../store/index.js';
+import type { Db, StoreDialect, ValuesColumns } from '../../store/index.js';
 import type { ScheduleStatus, StreakState } from './state.js';
 
 /**
@@ -105,12 +105,25 @@ export async function releaseLeases(db: Db, owner: string, scheduleIds: number[]
 
 const HOUR = 3_600_000;
 
+/** The columns a flush writes back to a schedule row and to a monitor row. */
+const SCHEDULE_COLUMNS = {
+  id: 'bigint',
+  next_run_at: 'bigint',
+  status: 'text',
+  consecutive_failures: 'integer',
+  consecutive_successes: 'integer',
+  failing_since: 'bigint',
+  last_run_at: 'bigint',
+  last_error: 'text',
+} as const satisfies ValuesColumns<string>;
+const MONITOR_COLUMNS = { id: 'bigint', status: 'text', last_run_at: 'bigint' } as const satisfies ValuesColumns<string>;
+
 /**
  * Writes a batch of finished runs in one transaction. The schedule rows are updated only where this
  * worker still holds the lease: a worker that was cut off long enough for another to take over must
  * not wind the streak back. Results are written regardless — the run did happen.
  */
-export async function writeFinished(db: Db, owner: string, runs: readonly FinishedRun[]): Promise<void> {
+export async function writeFinished(db: Db, dialect: Pick<StoreDialect, 'valuesTable'>, owner: string, runs: readonly FinishedRun[]): Promise<void> {
   if (runs.length === 0) return;
   await db.transaction().execute(async (trx) => {
     for (const chunk of sizedChunks(runs)) {
@@ -118,25 +131,19 @@ export async function writeFinished(db: Db, owner: string, runs: readonly Finish
         .insertInto('check_results')
         .values(chunk.map((r) => ({ monitor_id: r.monitorId, started_at: r.startedAt, duration_ms: r.durationMs, status: r.status, error: r.error, timings: r.timings, details: r.details, trace_id: r.traceId, location: r.location === '*' ? 'default' : r.location })))
         .execute();
-      // UPDATE … FROM (VALUES …): standard SQL both engines accept; VALUES columns are column1, column2, …
-      const rows = sql.join(
-        chunk.map(
-          (r) =>
-            sql`(cast(${r.scheduleId} as bigint), cast(${r.nextRunAt} as bigint), ${r.streak.status}, cast(${r.streak.consecutiveFailures} as integer), cast(${r.streak.consecutiveSuccesses} as integer), cast(${r.streak.failingSince} as bigint), cast(${r.startedAt} as bigint), cast(${r.error} as text))`,
-        ),
-      );
-      await sql`UPDATE monitor_schedule SET next_run_at = v.column2, status = v.column3, consecutive_failures = v.column4,
-          consecutive_successes = v.column5, failing_since = v.column6, last_run_at = v.column7, last_error = v.column8,
+      // UPDATE … FROM a values table: one statement for the whole chunk, however different its rows.
+      const v = dialect.valuesTable('v', SCHEDULE_COLUMNS, chunk.map((r) => ({ id: r.scheduleId, next_run_at: r.nextRunAt, status: r.streak.status, consecutive_failures: r.streak.consecutiveFailures, consecutive_successes: r.streak.consecutiveSuccesses, failing_since: r.streak.failingSince, last_run_at: r.startedAt, last_error: r.error })));
+      await sql`UPDATE monitor_schedule SET next_run_at = v.next_run_at, status = v.status, consecutive_failures = v.consecutive_failures,
+          consecutive_successes = v.consecutive_successes, failing_since = v.failing_since, last_run_at = v.last_run_at, last_error = v.last_error,
           lease_owner = NULL, lease_until = NULL
-        FROM (VALUES ${rows}) AS v WHERE monitor_schedule.id = v.column1 AND monitor_schedule.lease_owner = ${owner}`.execute(trx);
+        FROM ${v} WHERE monitor_schedule.id = v.id AND monitor_schedule.lease_owner = ${owner}`.execute(trx);
     }
     // The monitor row: latest status and run, one row per monitor even when a batch holds several runs.
     const latest = new Map<number, FinishedRun>();
     for (const r of runs) if ((latest.get(r.monitorId)?.startedAt ?? -Infinity) <= r.startedAt) latest.set(r.monitorId, r);
     for (const chunk of sizedChunks([...latest.values()])) {
-      const rows = sql.join(chunk.map((r) => sql`(cast(${r.monitorId} as bigint), ${r.monitorStatus}, cast(${r.startedAt} as bigint))`));
-      await sql`UPDATE monitors SET status = v.column2, last_run_at = v.column3
-        FROM (VALUES ${rows}) AS v WHERE monitors.id = v.column1`.execute(trx);
+      const v = dialect.valuesTable('v', MONITOR_COLUMNS, chunk.map((r) => ({ id: r.monitorId, status: r.monitorStatus, last_run_at: r.startedAt })));
+      await sql`UPDATE monitors SET status = v.status, last_run_at = v.last_run_at FROM ${v} WHERE monitors.id = v.id`.execute(trx);
     }
     await addRollups(trx, runs);
   });

@@ -262,7 +262,7 @@ export class Scheduler {
     const batch = this.buffer.take(2_000);
     if (batch.length === 0) return;
     try {
-      await writeFinished(this.deps.store.db, this.owner, batch);
+      await writeFinished(this.deps.store.db, this.deps.store.dialect, this.owner, batch);
     } catch (err) {
       this.buffer.putBack(batch);
       throw err;

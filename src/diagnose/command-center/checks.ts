@@ -40,8 +40,8 @@ export interface CheckAggregates {
 const failed = sql<number | null>`sum(CASE WHEN r.status = 'down' THEN 1 ELSE 0 END)`;
 
 export async function checkAggregates(store: Store, w: TimeWindow, limit: number): Promise<CheckAggregates> {
-  const { db, dialect } = store;
-  const [p95] = dialect.percentilesCont([{ fraction: 0.95, value: sql.ref('r.duration_ms') }]);
+  const { db } = store;
+  const [p95] = store.report.percentilesCont([{ fraction: 0.95, value: sql.ref('r.duration_ms') }]);
   const overall = (from: number, to: number) =>
     db
       .selectFrom('check_results as r')

@@ -1,8 +1,10 @@
-import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CreateTableBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
-import type { PercentileRequest, RankRequest, StoreDialect } from '../dialect.js';
-import { checkFraction } from '../fraction.js';
+import type { StoreDialect } from '../dialect.js';
+import type { ReportEngine } from '../report-engine.js';
 import type { Database } from '../schema.js';
+import { valuesColumnNames, valuesList, type ValuesColumns, type ValuesRow } from '../values-table.js';
+import { PostgresReportEngine } from './report-engine.js';
 
 /**
  * `postgres://user:pass@host:5432/db?schema=medic`. The `schema` parameter (Medic's own, removed before
@@ -102,47 +104,12 @@ export class PostgresStoreDialect implements StoreDialect {
     ];
   }
 
-  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
-    // PostgreSQL sorts each distinct input once and shares it between the percentiles taken from it.
-    return requests.map(({ fraction, value }) => sql<number | null>`percentile_cont(${sql.lit(checkFraction(fraction))}) WITHIN GROUP (ORDER BY ${value})`);
+  valuesTable<C extends string>(alias: string, columns: ValuesColumns<C>, rows: readonly ValuesRow<C>[]): RawBuilder<unknown> {
+    return sql`(${valuesList(columns, rows)}) AS ${sql.id(alias)}(${sql.join(valuesColumnNames(columns).map((name) => sql.id(name)))})`;
   }
 
-  keepPercentiles(): undefined {
-    return undefined;
-  }
-
-  jsonArrayAgg(value: Expression<number | null>): RawBuilder<unknown> {
-    return sql`json_agg(${value})`;
-  }
-
-  valuesAtRanks(requests: readonly RankRequest[]): RawBuilder<number | null>[][] {
-    // One percentile_disc per distinct value, with every rank asked of it: they share one sort. Rank r
-    // of n is the first value whose cumulative share reaches (r + 0.5) / n — half a rank away from
-    // either neighbour, so floating point can never tip it over.
-    const groups: { value: RankRequest['value']; fractions: number[] }[] = [];
-    const slots = requests.map(({ value, count, ranks }) => {
-      let group = groups.find((g) => g.value === value);
-      if (!group) groups.push((group = { value, fractions: [] }));
-      return ranks.map((rank) => {
-        if (!Number.isInteger(rank) || rank < 0 || rank >= count) throw new RangeError(`rank ${rank} outside 0..${count - 1}`);
-        return { group, index: group.fractions.push((rank + 0.5) / count) };
-      });
-    });
-    const sqlOf = new Map(groups.map((g) => [g, sql`(percentile_disc(ARRAY[${sql.join(g.fractions.map((f) => sql.lit(f)))}]::float8[]) WITHIN GROUP (ORDER BY ${g.value}))`]));
-    return slots.map((ranks) => ranks.map(({ group, index }) => sql<number | null>`${sqlOf.get(group)!}[${sql.lit(index)}]`));
-  }
-
-  reportSession<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-      // The default 4 MB makes percentile_cont spill a month of a busy system's incidents to disk.
-      await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
-      return fn(trx);
-    });
-  }
-
-  get reportConcurrency(): number {
-    // Leave half the pool to the API and the workers while a report runs.
-    return Math.max(1, Math.min(4, Math.floor(this.poolSize / 2)));
+  createReportEngine(): ReportEngine {
+    return new PostgresReportEngine(this.poolSize);
   }
 
   isUniqueViolation(err: unknown): boolean {

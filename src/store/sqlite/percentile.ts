@@ -22,7 +22,7 @@ import type Sqlite from 'better-sqlite3';
  * percentile (the way PostgreSQL shares one sort between percentiles of the same input), and only the
  * few results cross back into SQLite, never the million values.
  *
- * For values at known ranks (StoreDialect.valuesAtRanks; not the path SQLite reports take):
+ * For values at known ranks (ReportEngine.valuesAtRanks; not the path SQLite reports take):
  *
  *   medic_values(x)          collects the non-null values into a BLOB of float64s
  *   medic_value_at(blob, 0, k)   the k-th smallest of them (0-based), NULL outside

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type CreateTableBuilder, type DatabaseConnection, type Driver, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { PercentileKeeper, PercentileRequest, RankRequest, StoreDialect } from '../dialect.js';
-import type { Database } from '../schema.js';
-import { PERCENTILES_AGGREGATE, PICK, VALUE_AT, VALUES_AGGREGATE, keptPercentiles, openKept, percentileSpecId, registerPercentileCont, releaseKept } from './percentile.js';
-import { checkFraction } from '../fraction.js';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type CreateTableBuilder, type DatabaseConnection, type Driver, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { ensurePrivateFile, makePrivateDir } from '../../shared/files.js';
+import type { StoreDialect } from '../dialect.js';
+import type { ReportEngine } from '../report-engine.js';
+import type { Database } from '../schema.js';
+import { valuesColumnNames, valuesList, type ValuesColumns, type ValuesRow } from '../values-table.js';
+import { registerPercentileCont } from './percentile.js';
+import { SqliteReportEngine } from './report-engine.js';
 
 /** `sqlite://./data/medic.db` (relative to baseDir), `sqlite:///abs/file.db` or `sqlite::memory:`. */
 export function sqliteFileFromUrl(url: string, baseDir: string): string {
@@ -43,6 +45,7 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
+    // The report engine's aggregates (report-engine.ts) are functions of this connection.
     registerPercentileCont(database);
     return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   }
@@ -71,40 +74,15 @@ export class SqliteStoreDialect implements StoreDialect {
     );
   }
 
-  percentilesCont(requests: readonly PercentileRequest[]): RawBuilder<number | null>[] {
-    return percentileAggregates(requests, 0);
+  valuesTable<C extends string>(alias: string, columns: ValuesColumns<C>, rows: readonly ValuesRow<C>[]): RawBuilder<unknown> {
+    // SQLite takes no column list after a subquery's alias; it names VALUES columns column1, column2, …
+    const named = valuesColumnNames(columns).map((name, i) => sql`${sql.ref(`column${i + 1}`)} AS ${sql.id(name)}`);
+    return sql`(SELECT ${sql.join(named)} FROM (${valuesList(columns, rows)})) AS ${sql.id(alias)}`;
   }
 
-  keepPercentiles(): PercentileKeeper {
-    const key = openKept();
-    return {
-      percentilesCont: (requests) => percentileAggregates(requests, key),
-      union: (requests) => keptPercentiles(key, percentileColumns(requests).list),
-      release: () => releaseKept(key),
-    };
+  createReportEngine(): ReportEngine {
+    return new SqliteReportEngine();
   }
-
-  jsonArrayAgg(value: Expression<number | null>): RawBuilder<unknown> {
-    return sql`json_group_array(${value})`;
-  }
-
-  valuesAtRanks(requests: readonly RankRequest[]): RawBuilder<number | null>[][] {
-    // Correct but not the fast path on SQLite (one call into JavaScript per row and value): reports
-    // here compute percentiles in one pass and keep the values instead (see keepPercentiles).
-    return requests.map(({ value, count, ranks }) => {
-      const collected = sql`${sql.raw(VALUES_AGGREGATE)}(${value})`;
-      return ranks.map((rank) => {
-        if (!Number.isInteger(rank) || rank < 0 || rank >= count) throw new RangeError(`rank ${rank} outside 0..${count - 1}`);
-        return sql<number | null>`${sql.raw(VALUE_AT)}(${collected}, 0, ${sql.lit(rank)})`;
-      });
-    });
-  }
-
-  reportSession<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return fn(db);
-  }
-
-  readonly reportConcurrency = 1;
 
   isUniqueViolation(err: unknown): boolean {
     const code = (err as { code?: string })?.code;
@@ -117,26 +95,6 @@ export class SqliteStoreDialect implements StoreDialect {
   }
 
   async prepare(): Promise<void> {}
-}
-
-/** One column per distinct value expression (in order of first appearance), and each request's column and fraction. */
-function percentileColumns(requests: readonly PercentileRequest[]) {
-  const values: Expression<number | null>[] = [];
-  const list = requests.map(({ value, fraction }) => {
-    const known = values.indexOf(value);
-    return { column: known >= 0 ? known : values.push(value) - 1, fraction: checkFraction(fraction) };
-  });
-  return { values, list };
-}
-
-/**
- * Every percentile is `medic_pick(medic_percentiles(list, keep, x0, x1, …), j)` with the identical
- * aggregate call, which SQLite evaluates once per row (see percentile.ts).
- */
-function percentileAggregates(requests: readonly PercentileRequest[], keep: number): RawBuilder<number | null>[] {
-  const { values, list } = percentileColumns(requests);
-  const computed = sql`${sql.raw(PERCENTILES_AGGREGATE)}(${sql.lit(percentileSpecId(list))}, ${sql.lit(keep)}, ${sql.join(values)})`;
-  return requests.map((_, i) => sql<number | null>`${sql.raw(PICK)}(${computed}, ${sql.lit(i)})`);
 }
 
 /**
