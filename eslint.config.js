@@ -17,6 +17,11 @@ export default tseslint.config(
     // The dashboard runs in the browser.
     files: ['web/**/*.{ts,tsx}'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', EventSource: 'readonly', HTMLElement: 'readonly', MessageEvent: 'readonly', URLSearchParams: 'readonly', navigator: 'readonly', getComputedStyle: 'readonly', requestAnimationFrame: 'readonly', ResizeObserver: 'readonly', confirm: 'readonly' } },
+    rules: {
+      // The dashboard takes its response types from the server's schemas (src/server/responses/), never
+      // code: `import type` only, so nothing of the server is bundled for the browser.
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**'], allowTypeImports: true, message: 'the dashboard imports only types from the server (import type)' }] }],
+    },
   },
   {
     // Core modules never reach into the process adapters: routes and commands depend on the core, not back.

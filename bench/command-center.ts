@@ -25,6 +25,7 @@ import { appContext } from '../src/runtime/all-in-one.js';
 import { openRuntime } from '../src/runtime/bootstrap.js';
 import { buildCore } from '../src/runtime/core.js';
 import { buildApp } from '../src/server/app.js';
+import type { ChangeKind } from '../src/server/responses/session.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { createToken, type Store } from '../src/store/index.js';
@@ -122,8 +123,8 @@ async function bench(label: string, url: string): Promise<void> {
 
     const core = await buildCore(rt);
     // A change source the bench drives: dropping the kept answer before a request makes it compute.
-    const listeners = new Set<(kind: string) => void>();
-    const changes = { subscribe: (l: (kind: string) => void) => (listeners.add(l), () => listeners.delete(l)) };
+    const listeners = new Set<(kind: ChangeKind) => void>();
+    const changes = { subscribe: (l: (kind: ChangeKind) => void) => (listeners.add(l), () => listeners.delete(l)) };
     const app = await buildApp({ ...appContext(core), changes });
     const token = (await createToken(rt.store.db, { name: 'bench', role: 'viewer', source: 'cli' }, NOW)).token;
     const get = async () => {

@@ -12,6 +12,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 800,
+    rollupOptions: {
+      // @tanstack/react-query marks its hooks "use client" for React Server Components; a bundle that
+      // runs only in the browser has nothing to do with the mark, and Rollup warns once per file.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/ofrep': 'http://127.0.0.1:8080' } },
 });

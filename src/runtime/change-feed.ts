@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { CHANGE_KINDS, type ChangeKind } from '../server/responses/session.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/index.js';
 
@@ -8,31 +9,35 @@ import type { Store } from '../store/index.js';
  * cheap aggregate per table per second for all listeners together.
  */
 export interface ChangeFeed {
-  subscribe(listener: (kind: string) => void): () => void;
+  subscribe(listener: (kind: ChangeKind) => void): () => void;
   stop(): void;
 }
 
-/** What to watch: a name and a query returning a number that grows when the table changes. */
-const PROBES: { kind: string; table: string; column: string }[] = [
-  { kind: 'incidents', table: 'incident_events', column: 'id' },
-  { kind: 'checks', table: 'check_results', column: 'id' },
-  { kind: 'flags', table: 'flag_changes', column: 'id' },
-  { kind: 'deployments', table: 'deployments', column: 'id' },
-];
+/**
+ * What to watch for each kind the stream tells (one per kind: the dashboard maps each kind to what it
+ * refreshes): a column that grows when the table changes.
+ */
+const PROBES: Record<ChangeKind, { table: string; column: string }> = {
+  incidents: { table: 'incident_events', column: 'id' },
+  checks: { table: 'check_results', column: 'id' },
+  flags: { table: 'flag_changes', column: 'id' },
+  deployments: { table: 'deployments', column: 'id' },
+};
 
 export function createChangeFeed(store: Store, logger: Logger, intervalMs = 1000): ChangeFeed {
-  const listeners = new Set<(kind: string) => void>();
-  const last = new Map<string, number>();
+  const listeners = new Set<(kind: ChangeKind) => void>();
+  const last = new Map<ChangeKind, number>();
   let timer: NodeJS.Timeout | undefined;
 
   const poll = async () => {
     try {
-      for (const p of PROBES) {
+      for (const kind of CHANGE_KINDS) {
+        const p = PROBES[kind];
         const row = await sql<{ v: number | string | null }>`SELECT max(${sql.ref(p.column)}) AS v FROM ${sql.table(p.table)}`.execute(store.db);
         const v = Number(row.rows[0]?.v ?? 0);
-        const before = last.get(p.kind);
-        last.set(p.kind, v);
-        if (before !== undefined && v !== before) for (const l of listeners) l(p.kind);
+        const before = last.get(kind);
+        last.set(kind, v);
+        if (before !== undefined && v !== before) for (const l of listeners) l(kind);
       }
     } catch (err) {
       logger.debug({ err }, 'change feed poll failed');

@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobQueue, Store } from '../store/index.js';
 import type { VerifyContext } from '../verify/index.js';
+import type { ChangeKind } from './responses/session.js';
 
 /**
  * What the HTTP layer is given by the process that runs it. Routes are thin: they validate, call
@@ -22,7 +23,7 @@ export interface AppContext {
   incidents: IncidentContext;
   queue: JobQueue;
   /** Tells dashboards (server-sent events) that data changed. */
-  changes: { subscribe(listener: (kind: string) => void): () => void };
+  changes: { subscribe(listener: (kind: ChangeKind) => void): () => void };
   diagnose: DiagnoseContext;
   resolve: ResolveContext;
   verify: VerifyContext;

@@ -34,16 +34,34 @@ const WATCH_LOCATION = `(() => {
   }).observe(document, { childList: true, subtree: true });
 })();`;
 
+/** Records, in the page, each `change` its event stream brings, and 'open' when the stream opens. */
+const WATCH_CHANGES = `(() => {
+  const changes = (window.__changes = []);
+  const Source = window.EventSource;
+  window.EventSource = class extends Source {
+    constructor(u, o) {
+      super(u, o);
+      this.addEventListener('open', () => changes.push('open'));
+      this.addEventListener('change', (e) => changes.push(e.data));
+    }
+  };
+})();`;
+
 /** The dashboard in a real browser against a real server. Needs the built UI (npm install builds it). */
 describe('dashboard in Chromium', () => {
   let t: TestApp;
   let url: string;
   let browser: Browser;
   let page: Page;
+  /** Every request the server received: its credential and path (without the query). */
+  const received: { authorization: string | undefined; path: string }[] = [];
 
   beforeAll(async () => {
     if (!existsSync(path.join(WEB_ROOT, 'index.html'))) throw new Error('the dashboard is not built: run `npm run build`');
     t = await openTestApp({ clock: systemClock });
+    t.app.addHook('onRequest', async (request) => {
+      received.push({ authorization: request.headers.authorization, path: request.url.split('?')[0]! });
+    });
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     await t.app.inject({ method: 'POST', url: '/api/alerts/webhook', headers: t.as('responder'), payload: { name: 'PaymentErrors', service: 'payment', severity: 'critical', description: 'error rate above 5%' } });
     browser = await launchBrowser();
@@ -131,6 +149,43 @@ describe('dashboard in Chromium', () => {
     await expect(tab.getByRole('alert').innerText()).resolves.toMatch(/a flags token may only evaluate flags/);
     expect(await tab.evaluate('localStorage.getItem("medic.token")')).toBeNull();
     await tab.close();
+  });
+
+  it('refreshes, on a change, only the queries that show its kind of data (requests counted at the server)', async () => {
+    const token = (await createToken(t.rt.store.db, { name: 'watcher', role: 'viewer', source: 'cli' }, Date.now())).token;
+    const asked = (path: string) => received.filter((r) => r.authorization === `Bearer ${token}` && r.path === path).length;
+    // Keeps the change feed polling whatever the tabs do, so the changes below are not taken as its baseline.
+    const stop = t.core.changes.subscribe(() => {});
+    const tab = await browser.newPage();
+    try {
+      await tab.addInitScript(WATCH_CHANGES);
+      // The monitors page first, then the incident list: the monitors query stays in the cache, off screen.
+      await tab.goto(`${url}/?token=${token}#/monitors`);
+      await tab.getByText('No monitors yet').waitFor();
+      await tab.getByRole('link', { name: 'Incidents', exact: true }).click();
+      await tab.getByRole('cell', { name: /PaymentErrors/ }).first().waitFor();
+      await expect.poll(() => tab.evaluate('window.__changes'), { timeout: 10_000 }).toContain('open');
+      const list = asked('/api/incidents');
+      const monitors = asked('/api/monitors');
+      expect(list).toBeGreaterThan(0);
+      expect(monitors).toBeGreaterThan(0);
+
+      // A deployment: the page hears of it, and the incident list is not asked for again (only the
+      // command center shows deployments). Refreshes come at most a second after a change.
+      expect((await t.app.inject({ method: 'POST', url: '/api/deployments', headers: t.as('responder'), payload: { service: 'search', version: '4.2.0' } })).statusCode).toBe(201);
+      await expect.poll(() => tab.evaluate('window.__changes'), { timeout: 10_000 }).toContain('deployments');
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(asked('/api/incidents')).toBe(list);
+
+      // A new incident: the list is asked for again and shows it; the monitors page, off screen, is not.
+      await t.app.inject({ method: 'POST', url: '/api/alerts/webhook', headers: t.as('responder'), payload: { name: 'SearchDown', service: 'search', severity: 'critical' } });
+      await tab.getByRole('cell', { name: /SearchDown/ }).first().waitFor({ timeout: 10_000 });
+      expect(asked('/api/incidents')).toBeGreaterThan(list);
+      expect(asked('/api/monitors')).toBe(monitors);
+    } finally {
+      stop();
+      await tab.close();
+    }
   });
 
   it('works on a phone-sized screen', async () => {

@@ -1,3 +1,5 @@
+import type { ChangeKind, StreamTicket } from '../../src/server/responses/session';
+
 /** The dashboard's only way to the server: JSON over fetch with the signed-in token. */
 
 const TOKEN_KEY = 'medic.token';
@@ -41,13 +43,13 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 }
 
 /**
- * Server-sent events: the server says something changed; pages refetch what they show. EventSource
- * cannot send headers and a token never goes in a URL, so the stream opens with a stream ticket asked
- * for with the token (it opens the stream only, within 30 s). When the stream breaks (a restart, a lost
- * connection, the token revoked) a new ticket is asked for; EventSource's own retry would reuse the
- * old one. `onUnauthorized`: the token is no longer valid.
+ * Server-sent events: the server says what kind of data changed; the queries that show it refetch
+ * (queries.ts). EventSource cannot send headers and a token never goes in a URL, so the stream opens
+ * with a stream ticket asked for with the token (it opens the stream only, within 30 s). When the
+ * stream breaks (a restart, a lost connection, the token revoked) a new ticket is asked for;
+ * EventSource's own retry would reuse the old one. `onUnauthorized`: the token is no longer valid.
  */
-export function subscribe(onChange: (kind: string) => void, onUnauthorized: () => void): () => void {
+export function subscribe(onChange: (kind: ChangeKind | 'reconnected') => void, onUnauthorized: () => void): () => void {
   let source: EventSource | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -58,7 +60,7 @@ export function subscribe(onChange: (kind: string) => void, onUnauthorized: () =
   const open = async () => {
     let ticket: string;
     try {
-      ({ ticket } = await api<{ ticket: string }>('/api/stream/ticket', { method: 'POST' }));
+      ({ ticket } = await api<StreamTicket>('/api/stream/ticket', { method: 'POST' }));
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) onUnauthorized();
       else again();
@@ -67,7 +69,7 @@ export function subscribe(onChange: (kind: string) => void, onUnauthorized: () =
     if (stopped) return;
     const s = new EventSource(`/api/stream?ticket=${encodeURIComponent(ticket)}`);
     source = s;
-    s.addEventListener('change', (e) => onChange((e as MessageEvent).data as string));
+    s.addEventListener('change', (e) => onChange((e as MessageEvent).data as ChangeKind));
     // After a break, changes may have been missed: refetch once.
     s.addEventListener('open', () => {
       if (opened++ > 0) onChange('reconnected');

@@ -1,3 +1,4 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { CommandCenterPage } from './pages/command-center';
 import { CoveragePage } from './pages/coverage';
@@ -8,6 +9,7 @@ import { MonitorPage } from './pages/monitor';
 import { MonitorsPage } from './pages/monitors';
 import { ReportPage } from './pages/report';
 import { SignIn } from './pages/sign-in';
+import { queryClient } from './queries';
 import { navigate, useRoute } from './router';
 import { SessionProvider, useSession } from './session';
 
@@ -75,8 +77,10 @@ function ThemeToggle() {
 
 export function App() {
   return (
-    <SessionProvider signIn={(onToken, error) => <SignIn onToken={onToken} error={error} />}>
-      <Shell />
-    </SessionProvider>
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider signIn={(onToken, error) => <SignIn onToken={onToken} error={error} />}>
+        <Shell />
+      </SessionProvider>
+    </QueryClientProvider>
   );
 }

@@ -1,18 +1,23 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { ChangeKind, Me } from '../../src/server/responses/session';
 import { api, ApiError, getToken, setToken, subscribe } from './api';
+import { refresh } from './queries';
 
-/** Who is signed in, what their role allows, and a tick that changes whenever the server says so. */
+/**
+ * Who is signed in and what their role allows; while someone is, the server's change events refresh
+ * the queries they touch (queries.ts).
+ */
 
-export type Role = 'viewer' | 'responder' | 'admin';
-const RANK: Record<Role, number> = { viewer: 1, responder: 2, admin: 3 };
+export type Role = Me['role'];
+// A flags token may evaluate flags and nothing else: the server refuses it here (403 on /api/me).
+const RANK: Record<Role, number> = { flags: 0, viewer: 1, responder: 2, admin: 3 };
 
 interface Session {
   name: string;
   role: Role;
   can(role: Role): boolean;
   signOut(): void;
-  /** Increments on every server-sent change: a dependency for data hooks. */
-  tick: number;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -24,14 +29,14 @@ export function useSession(): Session {
 }
 
 export function SessionProvider({ children, signIn }: { children: ReactNode; signIn: (onToken: (t: string) => void, error?: string) => ReactNode }) {
-  const [me, setMe] = useState<{ name: string; role: Role } | null | undefined>(undefined);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState<string>();
-  const [tick, setTick] = useState(0);
+  const client = useQueryClient();
 
   const load = useCallback(async () => {
     if (!getToken()) return setMe(null);
     try {
-      setMe(await api<{ name: string; role: Role }>('/api/me'));
+      setMe(await api<Me>('/api/me'));
       setError(undefined);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
@@ -51,29 +56,42 @@ export function SessionProvider({ children, signIn }: { children: ReactNode; sig
     void load();
   }, [load]);
 
+  // Whoever signs in next sees nothing of what the last token was shown.
+  const signOut = useCallback(() => {
+    setToken(null);
+    setMe(null);
+    client.clear();
+  }, [client]);
+
   useEffect(() => {
     if (!me) return;
-    // Coalesce bursts of changes (an alert storm) into one refresh a second at most.
+    // Coalesce bursts of changes (an alert storm) into one refresh a second at most, of what they touch.
     let pending: ReturnType<typeof setTimeout> | undefined;
+    const kinds = new Set<ChangeKind>();
+    let everything = false;
     const unsubscribe = subscribe(
-      () => {
+      (kind) => {
+        if (kind === 'reconnected') everything = true;
+        else kinds.add(kind);
         pending ??= setTimeout(() => {
           pending = undefined;
-          setTick((t) => t + 1);
+          // After a break, changes may have been missed: everything is refetched once.
+          void (everything ? client.invalidateQueries() : refresh(client, [...kinds]));
+          kinds.clear();
+          everything = false;
         }, 1000);
       },
       () => {
         // The token was revoked: back to the sign-in form, saying why.
-        setToken(null);
+        signOut();
         setError('That token is not valid (any more).');
-        setMe(null);
       },
     );
     return () => {
       unsubscribe();
       if (pending) clearTimeout(pending);
     };
-  }, [me]);
+  }, [me, client, signOut]);
 
   if (me === undefined) return <div className="loading">Loading…</div>;
   if (me === null)
@@ -85,46 +103,6 @@ export function SessionProvider({ children, signIn }: { children: ReactNode; sig
         }, error)}
       </>
     );
-  const session: Session = {
-    ...me,
-    tick,
-    can: (role) => RANK[me.role] >= RANK[role],
-    signOut: () => {
-      setToken(null);
-      setMe(null);
-    },
-  };
+  const session: Session = { ...me, can: (role) => RANK[me.role] >= RANK[role], signOut };
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
-}
-
-/**
- * Fetches JSON and refetches when the server reports a change (or the inputs change), and every `every`
- * ms when given (for what changes without an event: ages, windows that slide, Prometheus samples).
- */
-export function useData<T>(path: string | null, options: { every?: number } = {}): { data: T | undefined; error: string | undefined; reload: () => void } {
-  const { tick } = useSession();
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<string>();
-  const [nonce, setNonce] = useState(0);
-  useEffect(() => {
-    if (!options.every) return;
-    const timer = setInterval(() => setNonce((n) => n + 1), options.every);
-    return () => clearInterval(timer);
-  }, [options.every]);
-  useEffect(() => {
-    if (!path) return;
-    let live = true;
-    api<T>(path).then(
-      (d) => {
-        if (!live) return;
-        setData(d);
-        setError(undefined);
-      },
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [path, tick, nonce]);
-  return { data, error, reload: () => setNonce((n) => n + 1) };
 }

@@ -1,6 +1,7 @@
 import type { MedicConfig } from '../../config/index.js';
 import { isHttpUrl } from '../../shared/url.js';
 import { fromJson, type Db } from '../../store/index.js';
+import type { AssertionResult } from '../checks/check.js';
 
 /**
  * Monitors as people look at them: status, the latest run, uptime over 24 h / 7 d / 30 d (from the
@@ -19,7 +20,8 @@ export interface RunView {
 
 export interface ResultView extends RunView {
   timings: Record<string, number>;
-  details: unknown[];
+  /** What the scheduler stored: the run's assertions (see scheduler.ts). */
+  details: AssertionResult[];
   location: string;
 }
 
@@ -164,7 +166,7 @@ export async function monitorResults(db: Db, link: ReturnType<typeof traceLinker
     status: r.status,
     error: r.error,
     timings: fromJson<Record<string, number>>(r.timings, {}),
-    details: fromJson<unknown[]>(r.details, []),
+    details: fromJson<AssertionResult[]>(r.details, []),
     trace_id: r.trace_id,
     trace_url: link(m.name, r.trace_id),
     location: r.location,

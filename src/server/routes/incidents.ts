@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { acknowledge, addNote, incidentDetails, listIncidents, recordCause, resolveIncident } from '../../incidents/index.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { affectedSchema, eventSchema, idParams, incidentSchema } from '../schemas.js';
+import { incidentDetailsSchema, incidentListSchema, incidentSchema } from '../responses/incidents.js';
+import { idParams } from '../schemas.js';
 import { parseTimeParam, timeQuery } from '../time-param.js';
 
 const STATUS_FILTER = ['active', 'open', 'acknowledged', 'mitigating', 'resolved', 'verifying', 'closed', 'reopened'] as const;
@@ -26,7 +27,7 @@ export async function incidentRoutes(app: FastifyInstance, ctx: AppContext): Pro
           limit: z.coerce.number().int().min(1).max(500).default(50),
           offset: z.coerce.number().int().min(0).default(0),
         }),
-        response: { 200: z.object({ incidents: z.array(incidentSchema), total: z.number() }) },
+        response: { 200: incidentListSchema },
       },
     },
     async (request) => listIncidents(ctx.store.db, { ...request.query, since: parseTimeParam(request.query.since, 'since', ctx.clock.now()) }),
@@ -40,14 +41,7 @@ export async function incidentRoutes(app: FastifyInstance, ctx: AppContext): Pro
         summary: 'One incident with its timeline, phases, alerts and what it affects',
         tags: ['incidents'],
         params: idParams,
-        response: {
-          200: z.object({
-            incident: incidentSchema,
-            timeline: z.array(eventSchema),
-            alerts: z.array(z.object({ id: z.number(), name: z.string(), fingerprint: z.string(), service: z.string().nullable(), severity: z.string(), status: z.string(), source: z.string(), startsAt: z.number(), receivedAt: z.number(), generatorUrl: z.string().nullable(), labels: z.record(z.string(), z.string()) })),
-            affected: affectedSchema.nullable(),
-          }),
-        },
+        response: { 200: incidentDetailsSchema },
       },
     },
     async (request) => {

@@ -6,23 +6,7 @@ import { getMonitor, listMonitors, monitorResults, recordPing, traceLinker } fro
 import type { AppContext } from '../context.js';
 import { parseTimeParam, timeQuery } from '../time-param.js';
 import { badRequest, notFound } from '../errors.js';
-
-const run = z.object({ started_at: z.number(), duration_ms: z.number(), status: z.string(), error: z.string().nullable(), trace_id: z.string().nullable(), trace_url: z.string().nullable() });
-const monitorSchema = z.object({
-  id: z.number(),
-  name: z.string(),
-  service: z.string().nullable(),
-  type: z.string(),
-  status: z.string(),
-  enabled: z.boolean(),
-  last_run_at: z.number().nullable(),
-  last_result: run.nullable(),
-  uptime: z.object({ '24h': z.number().nullable(), '7d': z.number().nullable(), '30d': z.number().nullable() }),
-  latency: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }),
-  incident_id: z.number().nullable(),
-});
-const resultSchema = run.extend({ timings: z.record(z.string(), z.number()), details: z.array(z.unknown()), location: z.string() });
-
+import { monitorListSchema, monitorSchema, monitorStatsSchema, resultListSchema } from '../responses/monitors.js';
 
 export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -42,7 +26,7 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
           limit: z.coerce.number().int().min(1).max(500).default(100),
           offset: z.coerce.number().int().min(0).default(0),
         }),
-        response: { 200: z.object({ monitors: z.array(monitorSchema), total: z.number() }) },
+        response: { 200: monitorListSchema },
       },
     },
     async (request) => listMonitors(ctx.store.db, link, ctx.clock.now(), request.query),
@@ -71,7 +55,7 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
           status: z.enum(['up', 'degraded', 'down']).optional(),
           limit: z.coerce.number().int().min(1).max(5000).default(500),
         }),
-        response: { 200: z.object({ results: z.array(resultSchema) }) },
+        response: { 200: resultListSchema },
       },
     },
     async (request) => {
@@ -91,19 +75,7 @@ export async function monitorRoutes(app: FastifyInstance, ctx: AppContext): Prom
         tags: ['monitors'],
         params: z.object({ id: z.coerce.number().int().min(1) }),
         querystring: z.object({ since: timeQuery('window start (default: a day before until)'), until: timeQuery('window end (default: now)') }),
-        response: {
-          200: z.object({
-            since: z.number(),
-            until: z.number(),
-            runs: z.number(),
-            availability: z.number().nullable(),
-            error_rate: z.number().nullable(),
-            avg_ms: z.number().nullable(),
-            p50_ms: z.number().nullable(),
-            p95_ms: z.number().nullable(),
-            p99_ms: z.number().nullable(),
-          }),
-        },
+        response: { 200: monitorStatsSchema },
       },
     },
     async (request) => {

@@ -5,26 +5,7 @@ import { getIncident } from '../../incidents/index.js';
 import { approveAttempt, listAttempts, rejectAttempt } from '../../resolve/index.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-
-const attemptSchema = z.object({
-  id: z.number(),
-  incidentId: z.number(),
-  rule: z.string(),
-  attempt: z.number(),
-  actionType: z.string(),
-  status: z.string(),
-  dryRun: z.boolean(),
-  requestedAt: z.number(),
-  startedAt: z.number().nullable(),
-  finishedAt: z.number().nullable(),
-  decidedBy: z.string().nullable(),
-  output: z.string().nullable(),
-  error: z.string().nullable(),
-  alertName: z.string().nullable(),
-  expiresAt: z.number().nullable(),
-  durationMs: z.number().nullable(),
-  details: z.record(z.string(), z.unknown()).nullable(),
-});
+import { attemptListSchema, attemptSchema } from '../responses/remediations.js';
 
 const attemptParams = z.object({ id: z.coerce.number().int().positive(), attemptId: z.coerce.number().int().positive() });
 
@@ -39,7 +20,7 @@ export async function remediationRoutes(app: FastifyInstance, ctx: AppContext): 
         summary: "The incident's remediation attempts, per rule in order",
         tags: ['remediation'],
         params: z.object({ id: z.coerce.number().int().positive() }),
-        response: { 200: z.object({ attempts: z.array(attemptSchema) }) },
+        response: { 200: attemptListSchema },
       },
     },
     async (request) => {

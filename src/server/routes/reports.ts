@@ -5,73 +5,11 @@ import { SEVERITIES } from '../../config/index.js';
 import { alertCoverage, mttrSummary, postmortemDraft } from '../../report/index.js';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
+import { coverageSchema, mttrSummarySchema } from '../responses/reports.js';
 import { idParams } from '../schemas.js';
 import { parseTimeParam, timeQuery } from '../time-param.js';
 
 /** Measuring MTTR: the report, alert coverage, and an incident's postmortem draft. */
-
-const minutes = z.number().nullable();
-const phaseStats = z.object({ mean: minutes, median: minutes, share: z.number().nullable() });
-const periodStats = z.object({
-  period: z.string(),
-  start: z.number().nullable(),
-  end: z.number().nullable(),
-  incidents: z.number(),
-  mttr: z.object({ mean: minutes, median: minutes, p90: minutes, max: minutes }),
-  phases: z.object({ detect: phaseStats, diagnose: phaseStats, resolve: phaseStats, verify: phaseStats }),
-  resolvedMinusDetected: z.object({ incidents: z.number(), mean: minutes, median: minutes }),
-});
-const phase = z.enum(['detect', 'diagnose', 'resolve', 'verify']);
-
-export const mttrSummarySchema = z.object({
-  report: z.object({
-    by: z.enum(['month', 'week']),
-    since: z.number().nullable(),
-    until: z.number().nullable(),
-    service: z.string().nullable(),
-    severity: z.string().nullable(),
-    periods: z.array(periodStats),
-    total: periodStats,
-  }),
-  maturity: z.object({
-    level: z.enum(['Elite', 'Advanced', 'Intermediate', 'Basic', 'Below Basic']).nullable(),
-    medianMinutes: minutes,
-    incidents: z.number(),
-    previous: z.object({ since: z.number(), until: z.number(), medianMinutes: minutes, incidents: z.number() }).nullable(),
-    trend: z.enum(['improving', 'worsening', 'flat']).nullable(),
-  }),
-  bottleneck: z.object({ phase, share: z.number(), meanMinutes: minutes, medianMinutes: minutes, lever: z.string() }).nullable(),
-});
-
-const failureMode = z.enum(['availability', 'latency', 'error_rate', 'dependency']);
-const modeCoverage = z.object({ covered: z.boolean(), by: z.array(z.string()), throughDependencies: z.boolean().optional() });
-
-export const coverageSchema = z.object({
-  targetMs: z.number(),
-  services: z.array(
-    z.object({
-      service: z.string(),
-      configured: z.boolean(),
-      modes: z.object({ availability: modeCoverage, latency: modeCoverage, error_rate: modeCoverage, dependency: modeCoverage }),
-      gaps: z.array(failureMode),
-    }),
-  ),
-  detectors: z.array(
-    z.object({
-      kind: z.enum(['monitor', 'alert', 'received']),
-      name: z.string(),
-      service: z.string().nullable(),
-      modes: z.array(failureMode),
-      source: z.string(),
-      classifiedBy: z.string().optional(),
-      worstCaseMs: z.number().nullable(),
-      parts: z.array(z.string()),
-      slow: z.string().nullable(),
-    }),
-  ),
-  summary: z.object({ services: z.number(), gaps: z.number(), servicesWithGaps: z.number(), slow: z.number(), unclassified: z.number() }),
-  ok: z.boolean(),
-});
 
 export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();

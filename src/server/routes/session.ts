@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { role } from '../../config/index.js';
 import { findTokenById } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { meSchema, streamTicketSchema } from '../responses/session.js';
 import { mintStreamTicket } from '../stream-ticket.js';
 
 /**
@@ -18,7 +18,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   r.get(
     '/api/me',
-    { config: { access: 'viewer' }, schema: { summary: 'The token’s name and role', tags: ['auth'], response: { 200: z.object({ name: z.string(), role }) } } },
+    { config: { access: 'viewer' }, schema: { summary: 'The token’s name and role', tags: ['auth'], response: { 200: meSchema } } },
     async (request) => ({ name: request.principal!.name, role: request.principal!.role }),
   );
 
@@ -29,7 +29,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
       schema: {
         summary: 'A ticket that opens /api/stream?ticket=… for the next 30 s (for EventSource, which cannot send headers)',
         tags: ['auth'],
-        response: { 200: z.object({ ticket: z.string(), expiresAt: z.number() }) },
+        response: { 200: streamTicketSchema },
       },
     },
     async (request) => {

@@ -1,17 +1,10 @@
+import type { Phases } from '../../../src/server/responses/incidents';
 import { duration } from './format';
 
 /**
  * The four phases of an incident as one bar, against the maturity targets (Elite < 15 min, Advanced
  * < 30 min, Intermediate < 1 h, Basic < 4 h): where the time went, and how far from the next level.
  */
-
-export interface Phases {
-  detect_ms: number | null;
-  diagnose_ms: number | null;
-  resolve_ms: number | null;
-  verify_ms: number | null;
-  mttr_ms: number | null;
-}
 
 const PHASES = [
   ['detect_ms', 'Detect'],

@@ -1,39 +1,17 @@
-import { useState } from 'react';
+import type { Attempt, AttemptList } from '../../../src/server/responses/remediations';
 import { api } from '../api';
-import { useData, useSession } from '../session';
+import { useApi, useChange } from '../queries';
+import { useSession } from '../session';
 import { Card, Failure } from './bits';
 import { ago, duration } from './format';
-
-interface Attempt {
-  id: number;
-  rule: string;
-  attempt: number;
-  actionType: string;
-  status: string;
-  dryRun: boolean;
-  requestedAt: number;
-  durationMs: number | null;
-  decidedBy: string | null;
-  output: string | null;
-  error: string | null;
-  expiresAt: number | null;
-}
 
 /** Remediation attempts of an incident, with Approve / Reject for those that wait for a person. */
 export function Remediations({ incidentId }: { incidentId: number }) {
   const { can } = useSession();
-  const { data, reload } = useData<{ attempts: Attempt[] }>(`/api/incidents/${incidentId}/remediations`);
-  const [error, setError] = useState<string>();
+  const { data } = useApi<AttemptList>(`/api/incidents/${incidentId}/remediations`);
+  const decision = useChange('incidents', ({ a, decision }: { a: Attempt; decision: 'approve' | 'reject' }) => api(`/api/incidents/${incidentId}/remediations/${a.id}/${decision}`, { method: 'POST', body: {} }));
   if (!data || data.attempts.length === 0) return null;
-  const decide = async (a: Attempt, decision: 'approve' | 'reject') => {
-    try {
-      await api(`/api/incidents/${incidentId}/remediations/${a.id}/${decision}`, { method: 'POST', body: {} });
-      setError(undefined);
-      reload();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const decide = (a: Attempt, d: 'approve' | 'reject') => decision.mutate({ a, decision: d });
   return (
     <Card title="Remediation">
       <ul className="plain attempts">
@@ -64,7 +42,7 @@ export function Remediations({ incidentId }: { incidentId: number }) {
           </li>
         ))}
       </ul>
-      <Failure error={error} />
+      <Failure error={decision.error?.message} />
     </Card>
   );
 }

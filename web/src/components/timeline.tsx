@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '../types';
+import type { TimelineEvent } from '../../../src/server/responses/incidents';
 import { clock, duration } from './format';
 
 /**

@@ -4,7 +4,8 @@ import { api } from '../api';
 import { Card, Empty, Failure, Severity, Status } from '../components/bits';
 import { ago, clock, duration } from '../components/format';
 import { MetricTile, ServiceBars } from '../components/tiles';
-import { useData, useSession } from '../session';
+import { useApi, useChange } from '../queries';
+import { useSession } from '../session';
 
 /**
  * The home page: how production is doing (three figures against the window before, the worst
@@ -17,7 +18,7 @@ const WINDOWS = ['5m', '15m', '1h'] as const;
 
 export function CommandCenterPage() {
   const [span, setSpan] = useState<(typeof WINDOWS)[number]>('5m');
-  const { data, error, reload } = useData<CommandCenter>(`/api/command-center?window=${span}`, { every: 15_000 });
+  const { data, error } = useApi<CommandCenter>(`/api/command-center?window=${span}`, { every: 15_000 });
   return (
     <div className="command-center">
       <header className="page-head">
@@ -33,12 +34,12 @@ export function CommandCenterPage() {
       </header>
       <Failure error={error} />
       {!data && !error && <div className="loading">Loading…</div>}
-      {data && <Board data={data} reload={reload} />}
+      {data && <Board data={data} />}
     </div>
   );
 }
 
-function Board({ data, reload }: { data: CommandCenter; reload: () => void }) {
+function Board({ data }: { data: CommandCenter }) {
   const { tiles } = data;
   return (
     <>
@@ -56,7 +57,7 @@ function Board({ data, reload }: { data: CommandCenter; reload: () => void }) {
       <div className="board">
         <div className="board-col">
           <Incidents data={data} />
-          <Approvals data={data} reload={reload} />
+          <Approvals data={data} />
           <Card title="Error rate by service">{data.services.items.length ? <ServiceBars services={data.services.items} total={data.services.total} /> : <Empty>No check runs or metrics in the window.</Empty>}</Card>
         </div>
         <div className="board-col">
@@ -102,24 +103,15 @@ function Incidents({ data }: { data: CommandCenter }) {
   );
 }
 
-function Approvals({ data, reload }: { data: CommandCenter; reload: () => void }) {
+function Approvals({ data }: { data: CommandCenter }) {
   const { can } = useSession();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState<number>();
+  const decision = useChange('incidents', ({ incidentId, attemptId, decision }: { incidentId: number; attemptId: number; decision: 'approve' | 'reject' }) =>
+    api(`/api/incidents/${incidentId}/remediations/${attemptId}/${decision}`, { method: 'POST', body: {} }),
+  );
+  const busy = decision.isPending ? decision.variables.attemptId : undefined;
   const { items, total } = data.approvals;
   if (total === 0) return null;
-  const decide = async (incidentId: number, attemptId: number, decision: 'approve' | 'reject') => {
-    setBusy(attemptId);
-    try {
-      await api(`/api/incidents/${incidentId}/remediations/${attemptId}/${decision}`, { method: 'POST', body: {} });
-      setError(undefined);
-      reload();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(undefined);
-    }
-  };
+  const decide = (incidentId: number, attemptId: number, d: 'approve' | 'reject') => decision.mutate({ incidentId, attemptId, decision: d });
   return (
     <Card label="Waiting for approval" title={<>Waiting for approval {count(total)}</>} className="attention">
       <ul className="plain rows">
@@ -141,7 +133,7 @@ function Approvals({ data, reload }: { data: CommandCenter; reload: () => void }
           </li>
         ))}
       </ul>
-      <Failure error={error} />
+      <Failure error={decision.error?.message} />
     </Card>
   );
 }

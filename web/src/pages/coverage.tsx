@@ -1,7 +1,7 @@
+import type { Coverage, FailureMode } from '../../../src/server/responses/reports';
 import { Card, Failure } from '../components/bits';
 import { duration } from '../components/format';
-import { useData } from '../session';
-import type { Coverage, FailureMode } from '../types';
+import { useApi } from '../queries';
 
 /**
  * Alert coverage: every service against the four ways it can fail, gaps in red; then every detector's
@@ -16,7 +16,7 @@ const MODES: [FailureMode, string][] = [
 ];
 
 export function CoveragePage() {
-  const { data, error } = useData<Coverage>('/api/reports/coverage');
+  const { data, error } = useApi<Coverage>('/api/reports/coverage');
   if (error) return <Failure error={error} />;
   if (!data) return <div className="loading">Loading…</div>;
   const s = data.summary;

@@ -1,9 +1,10 @@
 import { useState } from 'react';
+import type { Flag, FlagList } from '../../../src/server/responses/flags';
 import { api } from '../api';
 import { Card, Empty, Failure } from '../components/bits';
 import { ago, percent } from '../components/format';
-import { useData, useSession } from '../session';
-import type { Flag } from '../types';
+import { useApi, useChange } from '../queries';
+import { useSession } from '../session';
 
 /**
  * Feature flags and their kill switches. Switching one is a two-step act: the switch opens a
@@ -13,7 +14,7 @@ import type { Flag } from '../types';
 
 export function FlagsPage() {
   const { can } = useSession();
-  const { data, error, reload } = useData<{ flags: Flag[] }>('/api/flags');
+  const { data, error } = useApi<FlagList>('/api/flags');
   const [pending, setPending] = useState<Flag | null>(null);
   const [notice, setNotice] = useState<string>();
   return (
@@ -32,7 +33,6 @@ export function FlagsPage() {
           onDone={(message) => {
             setPending(null);
             setNotice(message);
-            reload();
           }}
         />
       )}
@@ -96,19 +96,11 @@ export function FlagsPage() {
 function Confirm({ flag, onCancel, onDone }: { flag: Flag; onCancel: () => void; onDone: (message: string) => void }) {
   const [reason, setReason] = useState('');
   const [incident, setIncident] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const turnOn = !flag.enabled;
-  const submit = async () => {
-    setBusy(true);
-    try {
-      const id = incident.trim().replace(/^#/, '');
-      await api(`/api/flags/${encodeURIComponent(flag.key)}`, { method: 'PUT', body: { enabled: turnOn, reason: reason.trim(), ...(id ? { incident_id: Number(id) } : {}) } });
-      onDone(`${flag.key} is now ${turnOn ? 'on' : 'off'}.`);
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
+  const change = useChange('flags', (body: { enabled: boolean; reason: string; incident_id?: number }) => api(`/api/flags/${encodeURIComponent(flag.key)}`, { method: 'PUT', body }));
+  const submit = () => {
+    const id = incident.trim().replace(/^#/, '');
+    change.mutate({ enabled: turnOn, reason: reason.trim(), ...(id ? { incident_id: Number(id) } : {}) }, { onSuccess: () => onDone(`${flag.key} is now ${turnOn ? 'on' : 'off'}.`) });
   };
   return (
     <form
@@ -117,7 +109,7 @@ function Confirm({ flag, onCancel, onDone }: { flag: Flag; onCancel: () => void;
       aria-label={`switch ${flag.key} ${turnOn ? 'on' : 'off'}`}
       onSubmit={(e) => {
         e.preventDefault();
-        void submit();
+        submit();
       }}
     >
       <h3>
@@ -137,9 +129,9 @@ function Confirm({ flag, onCancel, onDone }: { flag: Flag; onCancel: () => void;
         For incident (optional: counts as its fix)
         <input name="incident" value={incident} onChange={(e) => setIncident(e.target.value)} inputMode="numeric" pattern="#?[0-9]*" placeholder="42" />
       </label>
-      <Failure error={error} />
+      <Failure error={change.error?.message} />
       <div className="buttons">
-        <button type="submit" className={turnOn ? '' : 'danger'} disabled={busy || !reason.trim()}>
+        <button type="submit" className={turnOn ? '' : 'danger'} disabled={change.isPending || !reason.trim()}>
           Switch {turnOn ? 'on' : 'off'}
         </button>
         <button type="button" className="quiet" onClick={onCancel}>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { Affected, IncidentDetails } from '../../../src/server/responses/incidents';
 import { api } from '../api';
 import { Card, Failure, Severity, Status } from '../components/bits';
 import { ago, clock } from '../components/format';
@@ -6,11 +7,11 @@ import { PhaseBar } from '../components/phase-bar';
 import { safeUrl } from '../components/safe-url';
 import { Remediations } from '../components/remediations';
 import { flagEnabled, Timeline } from '../components/timeline';
-import { useData, useSession } from '../session';
-import type { Affected, IncidentDetails } from '../types';
+import { useApi, useChange } from '../queries';
+import { useSession } from '../session';
 
 export function IncidentPage({ id }: { id: number }) {
-  const { data, error, reload } = useData<IncidentDetails>(`/api/incidents/${id}`);
+  const { data, error } = useApi<IncidentDetails>(`/api/incidents/${id}`);
   if (error) return <Failure error={error} />;
   if (!data) return <div className="loading">Loading…</div>;
   const i = data.incident;
@@ -27,7 +28,7 @@ export function IncidentPage({ id }: { id: number }) {
           </p>
           {i.cause && <p className="cause">Cause: {i.cause}</p>}
         </div>
-        <Actions details={data} onDone={reload} />
+        <Actions details={data} />
       </header>
       <Card title="Where the time went">
         <PhaseBar phases={i.phases} runningFor={i.startedAt ? Date.now() - i.startedAt : undefined} />
@@ -104,24 +105,23 @@ function Tree({ node }: { node: Affected }) {
   );
 }
 
-function Actions({ details, onDone }: { details: IncidentDetails; onDone: () => void }) {
+function Actions({ details }: { details: IncidentDetails }) {
   const { can } = useSession();
-  const [error, setError] = useState<string>();
   const [form, setForm] = useState<'cause' | 'note' | 'resolve' | null>(null);
   const [text, setText] = useState('');
   const i = details.incident;
+  const action = useChange('incidents', ({ path, body }: { path: string; body?: unknown }) => api(`/api/incidents/${i.id}/${path}`, { method: 'POST', body }));
   if (!can('responder')) return null;
-  const act = async (path: string, body?: unknown) => {
-    try {
-      await api(`/api/incidents/${i.id}/${path}`, { method: 'POST', body });
-      setForm(null);
-      setText('');
-      setError(undefined);
-      onDone();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const act = (path: string, body?: unknown) =>
+    action.mutate(
+      { path, body },
+      {
+        onSuccess: () => {
+          setForm(null);
+          setText('');
+        },
+      },
+    );
   const closed = i.status === 'closed';
   return (
     <div className="actions">
@@ -136,9 +136,9 @@ function Actions({ details, onDone }: { details: IncidentDetails; onDone: () => 
           className="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (form === 'cause') void act('diagnose', { cause: text });
-            if (form === 'note') void act('notes', { text });
-            if (form === 'resolve') void act('resolve', text ? { note: text } : {});
+            if (form === 'cause') act('diagnose', { cause: text });
+            if (form === 'note') act('notes', { text });
+            if (form === 'resolve') act('resolve', text ? { note: text } : {});
           }}
         >
           <label>
@@ -151,7 +151,7 @@ function Actions({ details, onDone }: { details: IncidentDetails; onDone: () => 
           </div>
         </form>
       )}
-      <Failure error={error} />
+      <Failure error={action.error?.message} />
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
+import type { Incident, IncidentList } from '../../../src/server/responses/incidents';
 import { Card, Empty, Failure, Severity, Status } from '../components/bits';
 import { ago, duration } from '../components/format';
-import { useData } from '../session';
-import type { Incident } from '../types';
+import { useApi } from '../queries';
 
 const FILTERS = [
   ['active', 'Active'],
@@ -14,7 +14,7 @@ export function IncidentsPage() {
   const [status, setStatus] = useState<string>('active');
   const [page, setPage] = useState(0);
   const size = 50;
-  const { data, error } = useData<{ incidents: Incident[]; total: number }>(`/api/incidents?limit=${size}&offset=${page * size}${status ? `&status=${status}` : ''}`);
+  const { data, error } = useApi<IncidentList>(`/api/incidents?limit=${size}&offset=${page * size}${status ? `&status=${status}` : ''}`);
   return (
     <Card
       title="Incidents"

@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'react';
+import type { CheckResult, MonitorSummary, ResultList } from '../../../src/server/responses/monitors';
 import { Card, Empty, Failure, Status } from '../components/bits';
 import { Chart, type Series } from '../components/chart';
 import { ago, clock, ms, percent } from '../components/format';
 import { safeUrl } from '../components/safe-url';
-import { useData } from '../session';
-import type { Assertion, CheckResult, MonitorSummary } from '../types';
+import { useApi } from '../queries';
 import { uptimeTone } from './monitors';
 
 /**
@@ -22,8 +22,8 @@ const SERIES: Series[] = [
 export function MonitorPage({ id }: { id: number }) {
   // The 24 hours are fixed when the page opens; later runs arrive with each refetch.
   const [since] = useState(() => Date.now() - DAY);
-  const { data: monitor, error } = useData<MonitorSummary>(`/api/monitors/${id}`);
-  const { data: results, error: resultsError } = useData<{ results: CheckResult[] }>(`/api/monitors/${id}/results?since=${since}&limit=1000`);
+  const { data: monitor, error } = useApi<MonitorSummary>(`/api/monitors/${id}`);
+  const { data: results, error: resultsError } = useApi<ResultList>(`/api/monitors/${id}/results?since=${since}&limit=1000`);
   if (error) return <Failure error={error} />;
   if (!monitor) return <div className="loading">Loading…</div>;
   const failures = (results?.results ?? []).filter((r) => r.status === 'down').slice(0, 10);
@@ -90,7 +90,7 @@ function LatencyChart({ results }: { results: CheckResult[] }) {
 const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
 function Failed({ result: r }: { result: CheckResult }) {
-  const failed: Assertion[] = (Array.isArray(r.details) ? r.details : []).filter((a) => a && a.pass === false);
+  const failed = r.details.filter((a) => !a.pass);
   const trace = safeUrl(r.trace_url);
   return (
     <li className="failure-item">

@@ -1,8 +1,8 @@
 import { useState } from 'react';
+import type { MonitorList } from '../../../src/server/responses/monitors';
 import { Card, Empty, Failure, Status } from '../components/bits';
 import { ago, ms, percent } from '../components/format';
-import { useData } from '../session';
-import type { MonitorSummary } from '../types';
+import { useApi } from '../queries';
 
 /**
  * Every monitor: its state, uptime over 24 h / 7 d / 30 d, latency, and its latest run; down and
@@ -28,7 +28,7 @@ export function MonitorsPage() {
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(0);
   const query = new URLSearchParams({ limit: String(PAGE), offset: String(page * PAGE), ...(status ? { status } : {}), ...(search.trim() ? { search: search.trim() } : {}) });
-  const { data, error } = useData<{ monitors: MonitorSummary[]; total: number }>(`/api/monitors?${query}`, { every: 30_000 });
+  const { data, error } = useApi<MonitorList>(`/api/monitors?${query}`, { every: 30_000 });
   const monitors = data?.monitors ?? [];
   return (
     <Card

@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
+import type { MttrSummary, PeriodStats } from '../../../src/server/responses/reports';
 import { Card, Empty, Failure } from '../components/bits';
 import { Chart, type Series } from '../components/chart';
 import { percent } from '../components/format';
-import { useData } from '../session';
-import type { MttrSummary, PeriodStats } from '../types';
+import { useApi } from '../queries';
 
 /**
  * The MTTR report: per month (or ISO week) the median and mean MTTR as a chart, where the time went as
@@ -22,7 +22,7 @@ const minutes = (m: number | null | undefined) => (m === null || m === undefined
 
 export function ReportPage() {
   const [by, setBy] = useState<'month' | 'week'>('month');
-  const { data, error } = useData<MttrSummary>(`/api/reports/mttr?by=${by}`);
+  const { data, error } = useApi<MttrSummary>(`/api/reports/mttr?by=${by}`);
   return (
     <div className="report">
       <header className="page-head">
