@@ -1,8 +1,8 @@
 import net from 'node:net';
 import type { TcpMonitorConfig } from '../../config/index.js';
+import { describeError } from '../../shared/network-error.js';
 import { failed, timingMeasurements, type CheckType } from './check.js';
 import { startDeadline } from './deadline.js';
-import { describeError } from './errors.js';
 import { SocketPhases } from './socket-phases.js';
 
 /** `type: tcp` — the port accepts a connection. Nothing is sent; the connection is closed at once. */
