@@ -1,6 +1,7 @@
 import type { MedicConfig, Redactor } from '../config/index.js';
 import type { IncidentContext } from '../incidents/index.js';
 import type { Logger } from '../shared/logger.js';
+import { queryTarget } from '../shared/prometheus.js';
 import type { JobQueue } from '../store/index.js';
 import type { PrometheusTarget } from './steps/index.js';
 
@@ -17,6 +18,5 @@ export interface DiagnoseContext {
 
 /** `prometheus:` of medic.yaml as the step runners want it. */
 export function prometheusTarget(config: Pick<MedicConfig, 'prometheus'>): PrometheusTarget | undefined {
-  const p = config.prometheus;
-  return p ? { url: p.url, timeoutMs: p.timeout, headers: p.headers } : undefined;
+  return config.prometheus ? queryTarget(config.prometheus) : undefined;
 }

@@ -1,7 +1,8 @@
 import type { MedicConfig, Redactor } from '../config/index.js';
 import { appendEvents, getIncident, type IncidentContext } from '../incidents/index.js';
+import { backoffDelay } from '../shared/backoff.js';
 import type { Logger } from '../shared/logger.js';
-import { backoffDelay, RetryLater, type JobHandler } from '../store/index.js';
+import { MAX_JOB_BACKOFF_MS, RetryLater, type JobHandler } from '../store/index.js';
 import { sendNotification } from './index.js';
 import { buildNotificationMessage, deliveryKey } from './message.js';
 import type { NotifyJobPayload } from './reactor.js';
@@ -58,7 +59,7 @@ export function notificationHandler(ctx: DeliveryContext): JobHandler {
 
     const last = job.attempts >= job.maxAttempts;
     if (result.outcome === 'retryable' && !last) {
-      throw new RetryLater(reason ?? 'retryable failure', Math.max(result.retryAfterMs ?? 0, backoffDelay(job.attempts, ctx.config.delivery.backoff)));
+      throw new RetryLater(reason ?? 'retryable failure', Math.max(result.retryAfterMs ?? 0, backoffDelay(job.attempts, { baseMs: ctx.config.delivery.backoff, capMs: MAX_JOB_BACKOFF_MS })));
     }
     const ok = result.outcome === 'ok';
     if (ok && result.skipped) return;

@@ -1,11 +1,11 @@
 import type { ChannelConfig, ChannelType } from '../config/index.js';
+import { describeError } from '../shared/network-error.js';
 import { retryable, type DeliveryResult, type NotificationChannel, type SendContext } from './channel.js';
 import { email } from './channels/email.js';
 import { msteams } from './channels/msteams.js';
 import { pagerduty } from './channels/pagerduty.js';
 import { slack } from './channels/slack.js';
 import { webhook } from './channels/webhook.js';
-import { describeError } from './http.js';
 import type { NotificationMessage } from './message.js';
 import { withSecrets } from './redaction.js';
 

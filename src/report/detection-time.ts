@@ -1,4 +1,5 @@
-import { formatDuration, type AlertRuleConfig, type MonitorConfig, type RetryPolicy } from '../config/index.js';
+import { formatDuration, type AlertRuleConfig, type MonitorConfig } from '../config/index.js';
+import { retryDelay } from '../detect/checks/retry.js';
 
 /**
  * Worst-case time to detect: from the moment something breaks to the moment Medic opens the incident,
@@ -25,12 +26,6 @@ export interface DetectionTime {
   parts: { setting: string; ms: number; text: string }[];
   /** When over the target: what to change first. */
   fix: string | null;
-}
-
-/** Delay before retry n (1-based), as detect/checks/retry.ts waits it: fixed, linear or exponential, capped. */
-function retryDelay(policy: RetryPolicy, n: number): number {
-  const raw = policy.strategy === 'linear' ? policy.delay * n : policy.strategy === 'exponential' ? policy.delay * 2 ** (n - 1) : policy.delay;
-  return Math.min(raw, policy.max_delay);
 }
 
 const FIXES: Record<string, string> = {
@@ -63,6 +58,7 @@ export function monitorDetectionTime(m: MonitorConfig): DetectionTime {
   }
   const retries = m.retry?.count ?? 0;
   let runMs = (retries + 1) * m.timeout;
+  // The delays the run waits between its attempts, exactly as detect/checks/retry.ts waits them.
   for (let n = 1; n <= retries; n++) runMs += retryDelay(m.retry!, n);
   return conclude([
     { setting: 'interval', ms: m.interval, text: `interval ${formatDuration(m.interval)}` },

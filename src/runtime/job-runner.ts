@@ -1,3 +1,5 @@
+import { setTimeout as wait } from 'node:timers/promises';
+import { backoffDelay, type Backoff } from '../shared/backoff.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { RetryLater, type Job, type JobContext, type JobHandler, type JobQueue, type Store } from '../store/index.js';
@@ -64,8 +66,7 @@ export class JobRunner {
     if (this.timer) clearTimeout(this.timer);
     await this.polling;
     const all = Promise.allSettled([...this.running.values()]);
-    const timeout = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([all, timeout]);
+    await Promise.race([all, wait(graceMs, undefined, { ref: false })]);
     this.shutdown.abort();
     await all;
   }
@@ -125,7 +126,7 @@ export class JobRunner {
         logger.debug({ err, failedClaims: this.failures + 1 }, 'claiming jobs failed again');
       }
       this.failures++;
-      this.schedule(retryDelay(this.failures, pollMs, this.o.maxBackoffMs ?? 5000));
+      this.schedule(backoffDelay(this.failures, this.outageBackoff(pollMs)));
       return;
     }
     // A full batch suggests more is due: look again at once; otherwise wait for the next poll.
@@ -185,27 +186,14 @@ export class JobRunner {
       } catch (err) {
         if (!this.o.store.dialect.isUnavailable(err) || this.shutdown.signal.aborted) throw err;
         if (attempt === 1) this.o.logger.warn({ err }, 'recording a job outcome failed: the database is unavailable; retrying');
-        await sleep(retryDelay(attempt, 100, this.o.maxBackoffMs ?? 5000), this.shutdown.signal);
+        // Stopping ends the wait early: one last write, and then the error is thrown.
+        await wait(backoffDelay(attempt, this.outageBackoff(100)), undefined, { signal: this.shutdown.signal }).catch(() => undefined);
       }
     }
   }
-}
 
-/** Doubling from `baseMs` up to `capMs`, with ±20% jitter so that many workers do not retry in step. */
-export function retryDelay(failures: number, baseMs: number, capMs: number): number {
-  const exact = Math.min(capMs, baseMs * 2 ** Math.min(20, Math.max(0, failures - 1)));
-  return Math.round(exact * (0.8 + Math.random() * 0.4));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  /** While the database is unavailable: doubling from `baseMs` up to maxBackoffMs, ±20% so that many workers do not retry in step. */
+  private outageBackoff(baseMs: number): Backoff {
+    return { baseMs, capMs: this.o.maxBackoffMs ?? 5000, jitter: 0.2 };
+  }
 }

@@ -2,7 +2,7 @@
  * The one redirect policy of Medic's outbound HTTP: every request that follows a redirect asks this
  * function what the next request is. Today that is the HTTP client of checks (`http` monitors and the
  * steps of `multi-step` journeys); runbook `http` and `prometheus` steps, `webhook` actions and
- * notification channels do not follow redirects at all (src/shared/http.ts, src/notify/http.ts).
+ * notification channels do not follow redirects at all (src/shared/http.ts, the one poster they share).
  *
  * The rule, as browsers and curl apply it: a redirect within the origin (same scheme, host and port)
  * keeps the request's headers; a redirect that leaves the origin drops every header the config put

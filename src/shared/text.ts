@@ -30,3 +30,6 @@ export function cutText(text: string, max: number): string {
 }
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/** `text` on one line: every run of whitespace, line breaks included, becomes one space. */
+export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();

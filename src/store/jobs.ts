@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { backoffDelay } from '../shared/backoff.js';
 import type { StoreDialect } from './dialect.js';
 import { fromJson, toJson } from './json.js';
 import type { Row } from './schema.js';
@@ -41,6 +42,8 @@ export interface Job<P = unknown> {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
+/** The longest a failed job waits for its next attempt, however many it has had. */
+export const MAX_JOB_BACKOFF_MS = 3_600_000;
 
 /** What a job handler gets besides the job. */
 export interface JobContext {
@@ -78,11 +81,6 @@ function toJob(row: Row<'jobs'>): Job {
     idempotencyKey: row.idempotency_key,
     lastError: row.last_error,
   };
-}
-
-/** Exponential backoff: base, 2×base, 4×base, … capped. */
-export function backoffDelay(attempt: number, baseMs: number, capMs = 3_600_000): number {
-  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
 export class JobQueue {
@@ -197,7 +195,7 @@ export class JobQueue {
       .updateTable('jobs')
       .set({
         status: final ? 'failed' : 'pending',
-        run_at: final ? now : now + Math.max(minDelayMs, backoffDelay(row.attempts, backoffMs)),
+        run_at: final ? now : now + Math.max(minDelayMs, backoffDelay(row.attempts, { baseMs: backoffMs, capMs: MAX_JOB_BACKOFF_MS })),
         lease_owner: null,
         lease_until: null,
         last_error: error.slice(0, 4000),

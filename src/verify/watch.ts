@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { MedicConfig, VerificationConfig } from '../config/index.js';
 import type { Db } from '../store/index.js';
 import { evaluateRecovery, nothingToWatch, watchersOf, type Evaluation } from './evaluate.js';
@@ -15,7 +16,7 @@ export interface WatchOptions {
   since: number;
   overrides?: Partial<Pick<VerificationConfig, 'window' | 'interval'>>;
   now: () => number;
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Aborting ends the wait for the next evaluation at once; the watch then ends unverified. */
   signal: AbortSignal;
   onLine: (line: string) => void;
 }
@@ -54,6 +55,6 @@ export async function watchRecovery(db: Db, config: Pick<MedicConfig, 'verificat
       o.onLine('✗ Service did not recover within the expected window.');
       return { verified: false, nothingToWatch: false, evaluations };
     }
-    await o.sleep(Math.max(0, step.step.nextAt - o.now()), o.signal);
+    await setTimeout(Math.max(0, step.step.nextAt - o.now()), undefined, { signal: o.signal }).catch(() => undefined);
   }
 }

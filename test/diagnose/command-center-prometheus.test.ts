@@ -60,7 +60,7 @@ services:
       await service.sampler.refresh(5 * 60_000);
       const body = await service.get();
       expect(body.prometheus.sampledAt).toEqual(expect.any(Number));
-      expect(body.prometheus.errors).toEqual([expect.stringMatching(/^broken error_rate: Prometheus rejected the query: /)]);
+      expect(body.prometheus.errors).toEqual([expect.stringMatching(/^broken error_rate: Prometheus rejected the query \(bad_data\): /)]);
       // (0.08 × 20 + 0.01 × 80) / (20 + 80): weighted by each service's traffic.
       expect(body.tiles.errorRate).toEqual({ value: expect.closeTo(0.024, 9), previous: null, source: 'prometheus', basis: '2 services' });
       expect(body.tiles.latencyP95Ms).toEqual({ value: 812, previous: null, source: 'prometheus', basis: 'slowest: payment' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/config/index.js';
 import { runStep } from '../../src/diagnose/steps/index.js';
-import type { PromSample } from '../../src/diagnose/steps/prometheus.js';
+import type { PromSample } from '../../src/shared/prometheus.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { closedPort, startRecordingServer } from '../helpers/recording-server.js';
 import { context, step } from './helpers.js';

@@ -110,14 +110,14 @@ describe('verification from Prometheus metrics', () => {
     expect(none).toMatchObject({ healthy: false, line: 'Error rate: no data, P95 latency: 100 ms' });
     const bad = await evaluate({ error_rate: 'sum(rate(', latency_p95_ms: '100' });
     expect(bad.healthy).toBe(false);
-    expect(bad.line).toMatch(/^Error rate: unknown \(Prometheus rejected the query: .*\), P95 latency: 100 ms$/);
+    expect(bad.line).toMatch(/^Error rate: unknown \(Prometheus rejected the query \(bad_data\): .*\), P95 latency: 100 ms$/);
     const slow = await evaluate({ error_rate: '0.001', latency_p95_ms: '812.4' });
     expect(slow).toMatchObject({ healthy: false, line: 'Error rate: 0.1%, P95 latency: 812 ms' });
     // The timeline's sentence for each: the figure against its bound, or why there is none.
     const settings = verificationSettings(cfg, 'shop');
     const summary = (e: typeof none) => progressPayload(e, { since: at, deadline: at + settings.window, healthySince: null, evaluations: 1 }, settings).summary;
     expect(summary(none)).toBe('error rate: no data; p95 latency 100 ms < 500 ms — not healthy, 0s of the 2m window');
-    expect(summary(bad)).toMatch(/^error rate: unknown \(Prometheus rejected the query: .*\); p95 latency 100 ms < 500 ms — not healthy, 0s of the 2m window$/);
+    expect(summary(bad)).toMatch(/^error rate: unknown \(Prometheus rejected the query \(bad_data\): .*\); p95 latency 100 ms < 500 ms — not healthy, 0s of the 2m window$/);
     expect(summary(slow)).toBe('error rate 0.1% < 1%; p95 latency 812 ms ≥ 500 ms — not healthy, 0s of the 2m window');
   });
 

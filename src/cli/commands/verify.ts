@@ -6,18 +6,6 @@ import { openSession } from '../session.js';
 import { EXIT, type Output } from '../output.js';
 import { configHelp } from '../config-path.js';
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 export function verifyCommand(program: Command, io: Output, setExit: (code: number) => void): void {
   program
     .command('verify <service>')
@@ -53,7 +41,7 @@ export function verifyCommand(program: Command, io: Output, setExit: (code: numb
         const interval = overrides.interval ?? verificationSettings(config, service).interval;
         // Results since the open incident's fix count; with none, those of the last interval.
         const since = incident?.resolvedAt ?? now() - interval;
-        const result = await watchRecovery(rt.store.db, config, { service, since, overrides, now, sleep, signal: abort.signal, onLine: (l) => io.out(l) });
+        const result = await watchRecovery(rt.store.db, config, { service, since, overrides, now, signal: abort.signal, onLine: (l) => io.out(l) });
         setExit(result.verified ? EXIT.ok : EXIT.failed);
       } finally {
         process.off('SIGINT', onSignal);

@@ -1,10 +1,10 @@
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
 import type { DnsMonitorConfig } from '../../config/index.js';
+import { describeError } from '../../shared/network-error.js';
 import { preview } from './assertions.js';
 import { failed, ms, type AssertionResult, type CheckOutcome, type CheckType } from './check.js';
 import { abortPromise, startDeadline } from './deadline.js';
-import { describeError } from './errors.js';
 
 /**
  * `type: dns` — the name resolves (with c-ares, straight to a DNS server, not through the OS's

@@ -1,8 +1,9 @@
 import type { Dispatcher } from 'undici';
+import { describeError } from '../../shared/network-error.js';
 import { REDIRECT_STATUSES, redirectRequest } from '../../shared/redirect.js';
 import { ResponseBody } from './body.js';
 import { ms, type Timings } from './check.js';
-import { isDeadlineError, describeError } from './errors.js';
+import { isDeadlineError } from './errors.js';
 import { agentFor, connectionPhases, probeRequest, type ConnectionPhases } from './http-agent.js';
 import { newSpanId, traceparent } from './trace.js';
 

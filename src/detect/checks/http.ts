@@ -1,8 +1,8 @@
 import type { HttpMonitorConfig } from '../../config/index.js';
+import { describeError } from '../../shared/network-error.js';
 import { evaluateAssertions, type HttpAssertions, type Redact } from './assertions.js';
 import { describeFailure, failed, ms, timingMeasurements, type AssertionResult, type CheckOutcome, type CheckType } from './check.js';
 import { startDeadline } from './deadline.js';
-import { describeError } from './errors.js';
 import { sendHttp, type HttpExchange } from './http-client.js';
 import { buildRequest } from './request.js';
 import { newTraceId } from './trace.js';

@@ -1,8 +1,8 @@
 import type { MonitorConfig, MonitorType } from '../../config/index.js';
+import { describeError } from '../../shared/network-error.js';
 import { failed, ms, type CheckContext, type CheckOutcome, type CheckType, type MonitorOfType } from './check.js';
 import { applyDegraded } from './degraded.js';
 import { dnsCheck } from './dns.js';
-import { describeError } from './errors.js';
 import { heartbeatCheck } from './heartbeat.js';
 import { httpCheck } from './http.js';
 import { multiStepCheck } from './multi-step.js';

@@ -1,8 +1,8 @@
 import type { JourneyStep, MultiStepMonitorConfig } from '../../config/index.js';
+import { describeError } from '../../shared/network-error.js';
 import type { ResponseBody } from './body.js';
 import { ms, type AssertionResult, type CheckOutcome, type CheckType, type StepResult, type Timings } from './check.js';
 import { startDeadline } from './deadline.js';
-import { describeError } from './errors.js';
 import { sendHttp, type HttpExchange } from './http-client.js';
 import { judgeExchange } from './http.js';
 import { jsonValueText, queryJson } from './json-path.js';

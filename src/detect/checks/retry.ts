@@ -1,4 +1,6 @@
+import { setTimeout } from 'node:timers/promises';
 import type { RetryPolicy } from '../../config/index.js';
+import { backoffDelay } from '../../shared/backoff.js';
 import type { CheckOutcome } from './check.js';
 import { whenAborted } from './deadline.js';
 
@@ -10,9 +12,7 @@ import { whenAborted } from './deadline.js';
 
 /** Delay before retry number `retry` (1-based): fixed d, linear d·n, exponential d·2^(n-1), capped at max_delay. */
 export function retryDelay(policy: Pick<RetryPolicy, 'strategy' | 'delay' | 'max_delay'>, retry: number): number {
-  const n = Math.max(1, retry);
-  const raw = policy.strategy === 'linear' ? policy.delay * n : policy.strategy === 'exponential' ? policy.delay * 2 ** (n - 1) : policy.delay;
-  return Math.min(raw, policy.max_delay);
+  return backoffDelay(retry, { strategy: policy.strategy, baseMs: policy.delay, capMs: policy.max_delay });
 }
 
 /** Only down runs are retried (a degraded run got its answer), and with only_network_errors only those that got no answer at all. */
@@ -20,19 +20,22 @@ export function shouldRetry(policy: Pick<RetryPolicy, 'only_network_errors'>, ou
   return outcome.status === 'down' && (!policy.only_network_errors || outcome.networkError);
 }
 
-/** Waits ms, or less if the signal aborts; resolves true when the full time passed. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      unwatch();
-      resolve(true);
-    }, ms);
-    const unwatch = whenAborted(signal, () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
+/**
+ * Waits ms, or less if the signal aborts; resolves true when the full time passed. The wait listens to
+ * a signal of its own, hooked to the run's through whenAborted: every check of the scheduler shares its
+ * one signal, and a listener per waiting retry on it would trip Node's listener-leak warning.
+ */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  const own = new AbortController();
+  const unwatch = whenAborted(signal, () => own.abort());
+  try {
+    await setTimeout(ms, undefined, { signal: own.signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    unwatch();
+  }
 }
 
 /** Runs attempts until one is not worth retrying, the retries are used up, or the signal aborts. */
@@ -41,7 +44,7 @@ export async function withRetry(policy: RetryPolicy | undefined, signal: AbortSi
   let attempts = 1;
   const retries = policy?.count ?? 0;
   while (policy && attempts <= retries && shouldRetry(policy, outcome) && !signal.aborted) {
-    if (!(await sleep(retryDelay(policy, attempts), signal))) break;
+    if (!(await pause(retryDelay(policy, attempts), signal))) break;
     outcome = await attempt();
     attempts++;
   }

@@ -1,9 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { TlsMonitorConfig } from '../../config/index.js';
+import { describeError } from '../../shared/network-error.js';
 import { describeFailure, failed, timingMeasurements, type AssertionResult, type CheckOutcome, type CheckType } from './check.js';
 import { startDeadline } from './deadline.js';
-import { describeError } from './errors.js';
 import { SocketPhases } from './socket-phases.js';
 
 /**

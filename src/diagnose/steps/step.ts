@@ -1,4 +1,5 @@
 import type { Redactor, RunbookStep } from '../../config/index.js';
+import type { PrometheusTarget } from '../../shared/prometheus.js';
 
 /**
  * A runbook step runner: one per step kind (`run`, `http`, `prometheus`, `tcp`), registered in index.ts.
@@ -6,11 +7,7 @@ import type { Redactor, RunbookStep } from '../../config/index.js';
  */
 
 /** Where a `prometheus` step sends its query (from medic.yaml's `prometheus:` section). */
-export interface PrometheusTarget {
-  url: string;
-  timeoutMs: number;
-  headers: Record<string, string>;
-}
+export type { PrometheusTarget };
 
 export interface StepContext {
   /** The environment commands run with: the MEDIC_* variables plus PATH, HOME, LANG (see env.ts). */

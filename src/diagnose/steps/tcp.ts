@@ -1,10 +1,12 @@
-import { connect } from 'node:net';
 import { formatDuration } from '../../config/index.js';
+import { describeError } from '../../shared/network-error.js';
+import { probeTcp } from '../../shared/tcp.js';
 import type { StepRunner } from './step.js';
 
 /**
  * `tcp:` — can we open a connection to host:port within the timeout (the article's `nc -zv
- * postgres-primary 5432`). Nothing is sent; the connection is closed as soon as it opens.
+ * postgres-primary 5432`), through the one probe of shared/tcp.ts. Nothing is sent; the connection is
+ * closed as soon as it opens.
  */
 
 /** Splits "host:port" and "[::1]:5432". */
@@ -40,24 +42,15 @@ export const tcpStepRunner: StepRunner<'tcp'> = {
 
 type ConnectOutcome = { ok: true; address: string } | { ok: false; reason: string };
 
-function tryConnect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<ConnectOutcome> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve({ ok: false, reason: 'cancelled' });
-    const socket = connect({ host, port });
-    const done = (outcome: ConnectOutcome) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => done({ ok: false, reason: `no connection within ${formatDuration(timeoutMs)}` }), timeoutMs);
-    const onAbort = () => done({ ok: false, reason: 'cancelled' });
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => done({ ok: true, address: `${socket.remoteAddress}:${socket.remotePort}` }));
-    socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: describeSocketError(err) }));
-  });
+async function tryConnect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<ConnectOutcome> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const probe = await probeTcp(host, port, AbortSignal.any([signal, deadline]));
+  if (probe.ok) return probe;
+  if (!probe.aborted) return { ok: false, reason: describeSocketError(probe.error) };
+  return { ok: false, reason: deadline.aborted ? `no connection within ${formatDuration(timeoutMs)}` : 'cancelled' };
 }
 
+/** The short words of `nc` for the usual failures; anything else as the network stack says it. */
 function describeSocketError(err: NodeJS.ErrnoException): string {
   switch (err.code) {
     case 'ECONNREFUSED':
@@ -71,6 +64,6 @@ function describeSocketError(err: NodeJS.ErrnoException): string {
     case 'ETIMEDOUT':
       return 'connection timed out';
     default:
-      return err.message;
+      return describeError(err);
   }
 }

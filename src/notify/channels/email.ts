@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { ChannelConfig } from '../../config/index.js';
+import { describeError } from '../../shared/network-error.js';
 import { delivered, permanent, retryable, type DeliveryResult, type NotificationChannel } from '../channel.js';
-import { describeError } from '../http.js';
 import { EVENT_LABELS, type NotificationMessage } from '../message.js';
 import { urlSecrets } from '../redaction.js';
 import { contextLine, facts, medicHeaders } from '../render.js';

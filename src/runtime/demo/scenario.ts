@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import type { Logger } from '../../shared/logger.js';
 import type { ShopProcess } from './shop-process.js';
 
@@ -61,7 +62,8 @@ export interface Scenario {
 
 export function playScenario(d: ScenarioDeps): Scenario {
   let stopped = false;
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+  // Unref'd: a pause of the scenario never keeps the process alive.
+  const sleep = (ms: number) => wait(ms, undefined, { ref: false });
   const calm = d.calmMs ?? 15_000;
   const timeout = d.recoveryTimeoutMs ?? 4 * 60_000;
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { setTimeout as wait } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 /** The demo's shop service (examples/demo/shop.mjs), run as a child process on loopback. */
@@ -44,7 +45,7 @@ export async function startShop(options: { port: number; medicUrl: string; token
       if ((await fetch(`${url}/health`)).ok) break;
     } catch {}
     if (child.exitCode !== null || Date.now() > until) throw new Error('the demo shop did not start');
-    await new Promise((r) => setTimeout(r, 100));
+    await wait(100);
   }
   return {
     url,

@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCondition, type MonitorConfig } from '../../../src/config/index.js';
 import { applyDegraded } from '../../../src/detect/checks/degraded.js';
 import { runCheck, type CheckOutcome } from '../../../src/detect/checks/index.js';
-import { retryDelay, sleep } from '../../../src/detect/checks/retry.js';
+import { retryDelay } from '../../../src/detect/checks/retry.js';
 import { json, startHttpTarget, type HttpTarget } from '../../helpers/http-target.js';
 import { checkContext, parseMonitor } from '../../helpers/monitors.js';
 
@@ -80,19 +81,32 @@ describe('retry', () => {
     // A minute between attempts: if the sleep ignored the signal, this test would time out.
     const running = runCheck(parseMonitor('http', { url: target.url('/error'), retry: { count: 3, delay: '60s' } }), checkContext({ signal: controller.signal }));
     // Abort once the first attempt reached the server, i.e. during or after it, never before it.
-    while (target.seen('/error').length === before) await sleep(5, new AbortController().signal);
+    while (target.seen('/error').length === before) await sleep(5);
     controller.abort();
     const outcome = await running;
     expect(outcome.attempts).toBe(1);
     expect(target.seen('/error').length - before).toBe(1);
   });
 
-  it('sleep resolves false when aborted and true when the time passed', async () => {
+  it('many runs waiting to retry on one shared signal all stop when it aborts, without a listener-leak warning', async () => {
+    // The scheduler hands its one shutdown signal to every check it runs.
     const controller = new AbortController();
-    const waiting = sleep(60_000, controller.signal);
-    controller.abort();
-    expect(await waiting).toBe(false);
-    expect(await sleep(1, new AbortController().signal)).toBe(true);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const before = target.seen('/error').length;
+      const monitor = parseMonitor('http', { url: target.url('/error'), retry: { count: 3, delay: '60s' } });
+      const runs = Array.from({ length: 30 }, () => runCheck(monitor, checkContext({ signal: controller.signal })));
+      while (target.seen('/error').length - before < 30) await sleep(5);
+      controller.abort();
+      const outcomes = await Promise.all(runs);
+      expect(outcomes.map((o) => o.attempts)).toEqual(Array(30).fill(1));
+      await sleep(10); // warnings are emitted on the next tick
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
 
