@@ -1,9 +1,6 @@
 import { commandCenter, commandCenterSchema, PrometheusSampler, type CommandCenter } from '../diagnose/index.js';
-import { openRuntime } from '../runtime/bootstrap.js';
+import type { Core } from '../runtime/core.js';
 import { OutboundError, sendRequest } from '../shared/http.js';
-import { createLogger } from '../shared/logger.js';
-import { loadCommandConfig } from './config-path.js';
-import type { Output } from './output.js';
 
 /**
  * Where `medic dashboard` gets the command center from: a Medic server's API (`--server`, with a token),
@@ -51,21 +48,16 @@ export function serverSource(server: string, token: string | undefined, timeoutM
   };
 }
 
-export async function localSource(configFile: string | undefined, io: Output): Promise<DashboardSource> {
-  const loaded = loadCommandConfig(configFile, 'read', io);
-  const logger = createLogger({ level: process.env.MEDIC_LOG_LEVEL ?? 'warn', redactor: loaded.redactor, destination: process.stderr, pretty: false });
-  const rt = await openRuntime(loaded, { role: 'cli', logger });
-  const { config } = loaded;
+/** The command center computed over the core's database, as the server would; closing it leaves the core open. */
+export function localSource({ rt }: Core): DashboardSource {
+  const { config, redactor } = rt.loaded;
   const sampler = new PrometheusSampler({ config, clock: rt.clock });
   return {
     description: rt.store.dialect.description,
     async fetch(windowMs, complete = false) {
       const prometheus = complete && sampler.services > 0 ? await sampler.refresh(windowMs) : sampler.latest(windowMs);
-      return commandCenter({ store: rt.store, config, now: rt.clock.now(), windowMs, prometheus, prometheusServices: sampler.services, redact: (t) => loaded.redactor.redact(t) });
+      return commandCenter({ store: rt.store, config, now: rt.clock.now(), windowMs, prometheus, prometheusServices: sampler.services, redact: (t) => redactor.redact(t) });
     },
-    async close() {
-      sampler.stop();
-      await rt.store.close();
-    },
+    close: async () => sampler.stop(),
   };
 }

@@ -17,16 +17,18 @@ import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
+import { Cli } from './command.js';
 import { EXIT, stdio, UsageError, type Output } from './output.js';
 
-/** Builds the `medic` program; each command lives in its own file under commands/. */
+/** Builds the `medic` program; each command lives in its own file under commands/, added through Cli (command.ts). */
 export function buildProgram(io: Output, setExit: (code: number) => void): Command {
   const program = new Command('medic')
     .description('Medic cuts Mean Time To Recovery: detect, diagnose, resolve and verify incidents, and measure each phase.')
     .version(MEDIC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of [startCommand, validateCommand, runCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand, dashboardCommand]) register(program, io, setExit);
+  const cli = new Cli(program, io, setExit);
+  for (const register of [startCommand, validateCommand, runCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand, dashboardCommand]) register(cli);
   return program;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { findToken, findTokenById, touchToken, type TokenInfo } from '../store/index.js';
 import type { AppContext } from './context.js';
+import { forbidden, tooManyRequests, unauthorized } from './errors.js';
 import { roleAllows, type Access } from './roles.js';
 import { StreamGuard } from './stream-guard.js';
 import { readStreamTicket } from './stream-ticket.js';
@@ -81,14 +82,15 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
       const wait = failures.blockedFor(request.ip, now);
       if (wait > 0) {
         reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        return reply.code(429).send({ error: 'Too Many Requests', message: 'too many failed authentications from this address; try again later' });
+        throw tooManyRequests('too many failed authentications from this address; try again later');
       }
       failures.record(request.ip, now);
-      return deny(reply, 401, info);
+      reply.header('www-authenticate', 'Bearer realm="medic"');
+      throw unauthorized(info);
     }
     if (!roleAllows(info.role, access)) {
       const why = info.role === 'flags' ? 'a flags token may only evaluate flags (OFREP)' : `token "${info.name}" has ${info.role}`;
-      return deny(reply, 403, `this needs the ${access} role; ${why}`);
+      throw forbidden(`this needs the ${access} role; ${why}`);
     }
     request.principal = { tokenId: info.id, name: info.name, role: info.role };
   });
@@ -108,11 +110,6 @@ function tokenFrom(request: FastifyRequest, allowQuery: boolean): string | undef
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey) return apiKey;
   return allowQuery ? queryParam(request, 'token') : undefined;
-}
-
-function deny(reply: FastifyReply, status: 401 | 403, message: string) {
-  if (status === 401) reply.header('www-authenticate', 'Bearer realm="medic"');
-  return reply.code(status).send({ error: status === 401 ? 'Unauthorized' : 'Forbidden', message });
 }
 
 declare module 'fastify' {

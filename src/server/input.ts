@@ -1,6 +1,7 @@
 import { parse as parseQueryString } from 'node:querystring';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { stripControls } from '../shared/text.js';
+import { JsonTooDeep } from './errors.js';
 
 /**
  * The one way a request's JSON body, query string and path parameters become values, for every route
@@ -55,14 +56,6 @@ export function installRequestInput(app: FastifyInstance): void {
 /** A percent-escape of a C0 control character in a URL. */
 const CONTROL_PERCENT = /%[01][0-9a-f]/i;
 
-export class JsonDepthError extends Error {
-  readonly statusCode = 400;
-  readonly code = 'MEDIC_JSON_TOO_DEEP';
-  constructor() {
-    super(`the request body is JSON nested deeper than ${MAX_JSON_DEPTH} levels, the most Medic accepts`);
-  }
-}
-
 /** An escape in JSON text that decodes to a C0 control other than tab and newline (or a false alarm on `\\b`). */
 const CONTROL_ESCAPE = /\\(?:u00[01][0-9a-fA-F]|[bfr])/;
 
@@ -76,7 +69,7 @@ export function checkJsonBody(text: string, value: unknown): unknown {
 /** The depth check alone (the common case): no copies, and no call for a string or a number. */
 function checkDepth(value: unknown, depth: number): void {
   if (typeof value !== 'object' || value === null) return;
-  if (depth > MAX_JSON_DEPTH) throw new JsonDepthError();
+  if (depth > MAX_JSON_DEPTH) throw new JsonTooDeep(MAX_JSON_DEPTH);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
@@ -93,7 +86,7 @@ function checkDepth(value: unknown, depth: number): void {
 function walk(value: unknown, depth: number, clean: boolean): unknown {
   if (typeof value === 'string') return clean ? stripControls(value) : value;
   if (value === null || typeof value !== 'object') return value;
-  if (depth > MAX_JSON_DEPTH) throw new JsonDepthError();
+  if (depth > MAX_JSON_DEPTH) throw new JsonTooDeep(MAX_JSON_DEPTH);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = walk(value[i], depth + 1, clean);
     return value;

@@ -95,6 +95,6 @@ describe('medic token create', () => {
   it('rejects an unknown role with exit 2', async () => {
     const r = await runCli(['token', 'create', '--role', 'root']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--role must be one of viewer, responder, admin, flags/);
+    expect(r.stderr).toBe("error: option '--role <role>' argument 'root' is invalid. Allowed choices are viewer, responder, admin, flags.\n");
   });
 });

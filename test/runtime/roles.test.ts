@@ -74,12 +74,12 @@ describe('process roles', () => {
 
   // In-process: these fail before anything starts.
   it.each([
-    [['start', '--role', 'bogus'], /--role must be one of all, api, worker, got "bogus"/],
-    [['worker', '--concurrency', 'many'], /--concurrency must be a whole number from 1 to 10000, got "many"/],
+    [['start', '--role', 'bogus'], /error: option '--role <role>' argument 'bogus' is invalid\. Allowed choices are all, api, worker\./],
+    [['worker', '--concurrency', 'many'], /error: option '--concurrency <n>' argument 'many' is invalid\. expected a whole number from 1 to 10000/],
     [['start', '--role', 'api', '--metrics-port', '9100'], /--metrics-port is for workers/],
     [['start', '--role', 'api', '--location', 'eu'], /--location and --concurrency are for roles that run checks and jobs/],
     [['worker', '--port', '8080'], /unknown option '--port'/],
-    [['worker', '--location', 'eu west'], /--location must be 1 to 64 letters/],
+    [['worker', '--location', 'eu west'], /error: option '--location <name>' argument 'eu west' is invalid\. expected 1 to 64 letters/],
   ])('exits 2 for bad role options: %j', async (args, message) => {
     const { file } = writeConfig(`storage: { url: "postgres://postgres@127.0.0.1:5432/test?schema=medic_unused" }`);
     const r = await runCli([...args, '-c', file]);

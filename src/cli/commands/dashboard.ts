@@ -1,18 +1,18 @@
-import type { Command } from 'commander';
-import { ConfigError, parseDuration } from '../../config/index.js';
-import { parseWindow, renderCommandCenter, type CommandCenter } from '../../diagnose/index.js';
+import { Option } from 'commander';
+import { formatDuration } from '../../config/index.js';
+import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, MIN_WINDOW_MS, renderCommandCenter, type CommandCenter } from '../../diagnose/index.js';
+import type { Cli } from '../command.js';
 import { localSource, serverSource, SourceError, type DashboardSource } from '../dashboard-source.js';
-import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
+import { EXIT, type Output } from '../output.js';
+import { duration, url } from '../parse.js';
 import { runScreen } from '../screen.js';
-import { configHelp } from '../config-path.js';
 
 interface DashboardOptions {
   server?: string;
   token?: string;
-  window: string;
-  interval: string;
+  window: number;
+  interval: number;
   once?: boolean;
-  config?: string;
 }
 
 /**
@@ -20,37 +20,29 @@ interface DashboardOptions {
  * server's API with `--server`, else from the local database. `--once` (or output that is not a
  * terminal) prints one frame and exits: 0, or 1 when the data could not be read.
  */
-export function dashboardCommand(program: Command, io: Output, setExit: (code: number) => void): void {
-  program
-    .command('dashboard')
-    .description('the command center as a full-screen terminal view (q to quit)')
-    .option('--server <url>', 'read it from a Medic server, e.g. http://medic.internal:8080 (default: the local database)')
-    .option('--token <token>', 'API token for --server (default: $MEDIC_TOKEN)')
-    .option('--window <duration>', 'compare the last <duration> with the one before (1m to 1h)', '5m')
-    .option('--interval <duration>', 'time between refreshes', '5s')
-    .option('--once', 'print one frame and exit')
-    .option('-c, --config <file>', configHelp('read'))
-    .action(async (opts: DashboardOptions) => {
-      const windowMs = parseWindow(opts.window);
-      if (windowMs === undefined) throw new UsageError(`--window: expected a duration from 1m to 1h such as 5m, got ${JSON.stringify(opts.window)}`);
-      const intervalMs = parseDuration(opts.interval);
-      if (intervalMs === undefined || intervalMs < 1000) throw new UsageError(`--interval: expected a duration of at least 1s such as 5s, got ${JSON.stringify(opts.interval)}`);
-      if (opts.server !== undefined && !/^https?:\/\/[^/]/.test(opts.server)) throw new UsageError(`--server: expected an http:// or https:// URL, got ${JSON.stringify(opts.server)}`);
-
-      let source: DashboardSource;
+export function dashboardCommand(cli: Cli): void {
+  cli.command<DashboardOptions>({
+    name: 'dashboard',
+    description: 'the command center as a full-screen terminal view (q to quit)',
+    options: [
+      new Option('--server <url>', 'read it from a Medic server, e.g. http://medic.internal:8080 (default: the local database)').argParser(url(true)),
+      new Option('--token <token>', 'API token for --server').env('MEDIC_TOKEN'),
+      new Option('--window <duration>', 'compare the last <duration> with the one before (1m to 1h)').argParser(duration(MIN_WINDOW_MS, MAX_WINDOW_MS)).default(DEFAULT_WINDOW_MS, formatDuration(DEFAULT_WINDOW_MS)),
+      new Option('--interval <duration>', 'time between refreshes').argParser(duration(1000)).default(5000, '5s'),
+      new Option('--once', 'print one frame and exit'),
+    ],
+    config: 'read',
+    async action(ctx) {
+      const { server, token, window, interval, once: printOnce } = ctx.opts;
+      const source = server ? serverSource(server, token) : localSource(await ctx.core());
       try {
-        source = opts.server ? serverSource(opts.server, opts.token ?? process.env.MEDIC_TOKEN) : await localSource(opts.config, io);
-      } catch (err) {
-        if (err instanceof ConfigError) return setExit(reportConfigError(err, io));
-        throw err;
-      }
-      try {
-        const interactive = !opts.once && process.stdout.isTTY === true && process.stdin.isTTY === true;
-        setExit(interactive ? await live(source, windowMs, intervalMs) : await once(source, windowMs, io));
+        const interactive = !printOnce && process.stdout.isTTY === true && process.stdin.isTTY === true;
+        return interactive ? await live(source, window, interval) : await once(source, window, ctx.io);
       } finally {
         await source.close();
       }
-    });
+    },
+  });
 }
 
 const utcOffset = () => -new Date().getTimezoneOffset();

@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import { ConfigError } from '../../config/index.js';
+import { Argument, Option } from 'commander';
 import {
   acknowledge,
   addNote,
@@ -11,82 +10,70 @@ import {
   recordCause,
   resolveIncident,
 } from '../../incidents/index.js';
-import { cliActor, withCore } from '../session.js';
-import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
-import { configHelp, type ConfigUse } from '../config-path.js';
+import type { Core } from '../../runtime/core.js';
+import { printed, type Cli } from '../command.js';
+import { cliActor } from '../context.js';
+import { id, integer, text } from '../parse.js';
 
-const idArg = (value: string) => {
-  const id = Number.parseInt(value.replace(/^#/, ''), 10);
-  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`not an incident id: ${value}`);
-  return id;
-};
+const incidentId = () => new Argument('<id>', 'the incident, e.g. 12 or #12').argParser(id('an incident id'));
+const expected = printed([IncidentActionError]);
 
-export function incidentCommands(program: Command, io: Output, setExit: (code: number) => void): void {
-  const run = async (file: string | undefined, use: ConfigUse, fn: Parameters<typeof withCore>[1]) => {
-    try {
-      await withCore({ file, use, io }, fn);
-      setExit(EXIT.ok);
-    } catch (err) {
-      if (err instanceof ConfigError) return setExit(reportConfigError(err, io));
-      if (err instanceof IncidentActionError) {
-        io.err(err.message);
-        return setExit(EXIT.badInput);
-      }
-      throw err;
-    }
-  };
-
-  program
-    .command('incidents')
-    .description('list incidents, newest first')
-    .option('--open', 'only incidents that are not closed')
-    .option('--service <name>', 'only this service')
-    .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
-    .option('--json', 'print JSON')
-    .option('-c, --config <file>', configHelp('read'))
-    .action((opts: { open?: boolean; service?: string; limit: number; json?: boolean; config?: string }) =>
-      run(opts.config, 'read', async (core) => {
-        const { incidents, total } = await listIncidents(core.rt.store.db, { ...(opts.open ? { status: 'active' as const } : {}), ...(opts.service ? { service: opts.service } : {}), limit: opts.limit });
-        io.out(opts.json ? JSON.stringify({ incidents, total }) : formatIncidentList(incidents, core.rt.clock.now()));
-      }),
-    );
-
-  const incident = program.command('incident').description('show or act on one incident');
-  incident
-    .command('show <id>')
-    .description('the timeline with relative times, and the four phase durations')
-    .option('--json', 'print JSON')
-    .option('-c, --config <file>', configHelp('read'))
-    .action((id: string, opts: { json?: boolean; config?: string }) =>
-      run(opts.config, 'read', async (core) => {
-        const details = await incidentDetails(core.rt.store.db, core.incidents, idArg(id));
-        if (!details) throw new IncidentActionError('not_found', `no incident ${id}`);
-        io.out(opts.json ? JSON.stringify(details) : formatIncidentDetails(details));
-      }),
-    );
-
-  const act = (name: string, description: string, perform: (core: Parameters<Parameters<typeof withCore>[1]>[0], id: number, opts: Record<string, string | undefined>) => Promise<unknown>) =>
-    incident
-      .command(`${name} <id>`)
-      .description(description)
-      .option('-c, --config <file>', configHelp('act'))
-      .option('--cause <text>', 'the cause (diagnose)')
-      .option('--note <text>', 'a note (resolve)')
-      .action((id: string, opts: Record<string, string | undefined>) =>
-        run(opts.config, 'act', async (core) => {
-          await perform(core, idArg(id), opts);
-          const details = await incidentDetails(core.rt.store.db, core.incidents, idArg(id));
-          io.out(`#${id} is now ${details?.incident.status}`);
-        }),
-      );
-  act('ack', 'acknowledge: you are on it', (core, id) => acknowledge(core.incidents, id, cliActor()));
-  act('diagnose', 'record the cause (--cause "...")', (core, id, o) => {
-    if (!o.cause) throw new UsageError('give the cause with --cause "..."');
-    return recordCause(core.incidents, id, o.cause, cliActor());
+export function incidentCommands(cli: Cli): void {
+  cli.command<{ open?: boolean; service?: string; limit: number; json?: boolean }>({
+    name: 'incidents',
+    description: 'list incidents, newest first',
+    options: [
+      new Option('--open', 'only incidents that are not closed'),
+      new Option('--service <name>', 'only this service'),
+      // The API's bounds (GET /api/incidents).
+      new Option('--limit <n>', 'how many, 1 to 500').argParser(integer(1, 500)).default(50),
+    ],
+    json: 'print JSON',
+    config: 'read',
+    async action(ctx) {
+      const { open, service, limit, json } = ctx.opts;
+      const { rt } = await ctx.core();
+      const { incidents, total } = await listIncidents(rt.store.db, { ...(open ? { status: 'active' as const } : {}), ...(service ? { service } : {}), limit });
+      ctx.io.out(json ? JSON.stringify({ incidents, total }) : formatIncidentList(incidents, rt.clock.now()));
+    },
   });
-  act('resolve', 'resolve: a fix was applied (verification follows)', (core, id, o) => resolveIncident(core.incidents, id, o.note, cliActor()));
-  act('note', 'add a note (--note "...")', (core, id, o) => {
-    if (!o.note) throw new UsageError('give the note with --note "..."');
-    return addNote(core.incidents, id, o.note, cliActor());
+
+  const incident = cli.group('incident', 'show or act on one incident');
+  incident.command<{ json?: boolean }, [number]>({
+    name: 'show',
+    description: 'the timeline with relative times, and the four phase durations',
+    arguments: [incidentId()],
+    json: 'print JSON',
+    config: 'read',
+    expected,
+    async action(ctx, id) {
+      const core = await ctx.core();
+      const details = await incidentDetails(core.rt.store.db, core.incidents, id);
+      if (!details) throw new IncidentActionError('not_found', `no incident ${id}`);
+      ctx.io.out(ctx.opts.json ? JSON.stringify(details) : formatIncidentDetails(details));
+    },
   });
+
+  /** An action on one incident, with only the options it reads; prints the status it leaves. */
+  const act = <O extends object>(name: string, description: string, options: Option[], perform: (core: Core, id: number, opts: O) => Promise<unknown>) =>
+    incident.command<O, [number]>({
+      name,
+      description,
+      arguments: [incidentId()],
+      options,
+      config: 'act',
+      expected,
+      async action(ctx, id) {
+        const core = await ctx.core();
+        await perform(core, id, ctx.opts);
+        const details = await incidentDetails(core.rt.store.db, core.incidents, id);
+        ctx.io.out(`#${id} is now ${details?.incident.status}`);
+      },
+    });
+  const cause = new Option('--cause <text>', 'the cause').argParser(text).makeOptionMandatory();
+  const note = (help: string) => new Option('--note <text>', help).argParser(text);
+  act('ack', 'acknowledge: you are on it', [], (core, id) => acknowledge(core.incidents, id, cliActor()));
+  act<{ cause: string }>('diagnose', 'record the cause (--cause "...")', [cause], (core, id, o) => recordCause(core.incidents, id, o.cause, cliActor()));
+  act<{ note?: string }>('resolve', 'resolve: a fix was applied (verification follows)', [note('what fixed it')], (core, id, o) => resolveIncident(core.incidents, id, o.note, cliActor()));
+  act<{ note: string }>('note', 'add a note (--note "...")', [note('the note').makeOptionMandatory()], (core, id, o) => addNote(core.incidents, id, o.note, cliActor()));
 }

@@ -1,60 +1,52 @@
-import type { Command } from 'commander';
-import { ConfigError, SEVERITIES } from '../../config/index.js';
+import { Option } from 'commander';
+import { SEVERITIES, type Severity } from '../../config/index.js';
 import { formatReportCsv, formatReportTable, mttrSummary, type PeriodUnit } from '../../report/index.js';
-import { withCore } from '../session.js';
-import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
-import { timeOption } from '../time.js';
-import { configHelp } from '../config-path.js';
+import type { Cli } from '../command.js';
+import { UsageError } from '../output.js';
+import { instant } from '../parse.js';
 
 interface ReportOptions {
-  by: string;
-  since?: string;
-  until?: string;
+  by: PeriodUnit;
+  since?: number;
+  until?: number;
   service?: string;
-  severity?: string;
+  severity?: Severity;
   json?: boolean;
   csv?: boolean;
-  config?: string;
 }
 
-export function reportCommand(program: Command, io: Output, setExit: (code: number) => void): void {
-  program
-    .command('report')
-    .description('MTTR per month or ISO week and per phase, the maturity level and its trend, the bottleneck phase')
-    .option('--by <unit>', 'month or week', 'month')
-    .option('--since <time>', 'incidents detected from (a date, a time, or a duration ago such as 90d)')
-    .option('--until <time>', 'incidents detected before')
-    .option('--service <name>', 'only this service')
-    .option('--severity <P1-P4>', 'only this severity')
-    .option('--json', 'print JSON')
-    .option('--csv', 'print CSV (the periods and the total)')
-    .option('-c, --config <file>', configHelp('read'))
-    .action(async (opts: ReportOptions) => {
-      if (opts.by !== 'month' && opts.by !== 'week') throw new UsageError(`--by must be month or week, got ${JSON.stringify(opts.by)}`);
-      if (opts.severity !== undefined && !(SEVERITIES as readonly string[]).includes(opts.severity)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}`);
-      if (opts.json && opts.csv) throw new UsageError('give --json or --csv, not both');
-      try {
-        await withCore({ file: opts.config, use: 'read', io }, async (core) => {
-          const now = core.rt.clock.now();
-          const since = timeOption('--since', opts.since, now);
-          const until = timeOption('--until', opts.until, now);
-          if (since !== undefined && until !== undefined && until <= since) throw new UsageError('--until must be after --since');
-          const summary = await mttrSummary(core.rt.store, {
-            by: opts.by as PeriodUnit,
-            ...(since !== undefined ? { since } : {}),
-            ...(until !== undefined ? { until } : {}),
-            ...(opts.service ? { service: opts.service } : {}),
-            ...(opts.severity ? { severity: opts.severity } : {}),
-            now,
-          });
-          if (opts.json) io.out(JSON.stringify(summary));
-          else if (opts.csv) io.out(formatReportCsv(summary.report));
-          else io.out(formatReportTable(summary.report, { maturity: summary.maturity, bottleneck: summary.bottleneck }));
-        });
-        setExit(EXIT.ok);
-      } catch (err) {
-        if (err instanceof ConfigError) return setExit(reportConfigError(err, io));
-        throw err;
-      }
-    });
+const PERIODS: readonly PeriodUnit[] = ['month', 'week'];
+const TIME_FORMS = 'a date, a time, epoch milliseconds, or a duration ago such as 90d';
+
+export function reportCommand(cli: Cli): void {
+  cli.command<ReportOptions>({
+    name: 'report',
+    description: 'MTTR per month or ISO week and per phase, the maturity level and its trend, the bottleneck phase',
+    options: [
+      new Option('--by <unit>', 'periods of').choices(PERIODS).default('month'),
+      new Option('--since <time>', `incidents detected from (${TIME_FORMS})`).argParser(instant),
+      new Option('--until <time>', 'incidents detected before').argParser(instant),
+      new Option('--service <name>', 'only this service'),
+      new Option('--severity <severity>', 'only this severity').choices(SEVERITIES),
+      new Option('--csv', 'print CSV (the periods and the total)').conflicts('json'),
+    ],
+    json: 'print JSON',
+    config: 'read',
+    async action(ctx) {
+      const { by, since, until, service, severity, json, csv } = ctx.opts;
+      if (since !== undefined && until !== undefined && until <= since) throw new UsageError('--until must be after --since');
+      const { rt } = await ctx.core();
+      const summary = await mttrSummary(rt.store, {
+        by,
+        ...(since !== undefined ? { since } : {}),
+        ...(until !== undefined ? { until } : {}),
+        ...(service ? { service } : {}),
+        ...(severity ? { severity } : {}),
+        now: rt.clock.now(),
+      });
+      if (json) ctx.io.out(JSON.stringify(summary));
+      else if (csv) ctx.io.out(formatReportCsv(summary.report));
+      else ctx.io.out(formatReportTable(summary.report, { maturity: summary.maturity, bottleneck: summary.bottleneck }));
+    },
+  });
 }

@@ -1,45 +1,28 @@
-import type { Command } from 'commander';
+import { Argument } from 'commander';
 import { IncidentActionError } from '../../incidents/index.js';
 import { rollbackService } from '../../resolve/index.js';
-import { cliActor, openSession } from '../session.js';
-import { EXIT, type Output } from '../output.js';
-import { configHelp } from '../config-path.js';
+import { printed, type Cli } from '../command.js';
+import { cliActor } from '../context.js';
+import { EXIT } from '../output.js';
 
-export function rollbackCommand(program: Command, io: Output, setExit: (code: number) => void): void {
-  program
-    .command('rollback <service>')
-    .description("run the service's rollback command; recorded as a deployment and as the fix of its open incidents")
-    .option('-c, --config <file>', configHelp('act'))
-    .option('--json', 'print the result as JSON')
-    .action(async (service: string, opts: { config?: string; json?: boolean }) => {
-      const session = await openSession({ file: opts.config, use: 'act', io });
-      if ('exit' in session) return setExit(session.exit);
-      try {
-        const abort = new AbortController();
-        const onSignal = () => abort.abort(new Error('interrupted'));
-        process.once('SIGINT', onSignal);
-        let result;
-        try {
-          result = await rollbackService(session.core.resolve, service, cliActor(), abort.signal);
-        } catch (err) {
-          if (err instanceof IncidentActionError) {
-            io.err(err.message);
-            return setExit(EXIT.badInput);
-          }
-          throw err;
-        } finally {
-          process.off('SIGINT', onSignal);
-        }
-        if (opts.json) io.out(JSON.stringify(result));
-        else {
-          if (result.output.trim()) io.out(result.output.trimEnd());
-          const where = result.incidentIds.length ? ` (incident${result.incidentIds.length === 1 ? '' : 's'} ${result.incidentIds.map((i) => `#${i}`).join(', ')})` : '';
-          if (result.ok) io.out(`✓ rolled back ${service}${result.version ? ` to ${result.version}` : ''}${where}`);
-          else io.err(`✗ rollback of ${service} failed: ${result.error ?? 'unknown error'}${where}`);
-        }
-        setExit(result.ok ? EXIT.ok : EXIT.failed);
-      } finally {
-        await session.close();
+export function rollbackCommand(cli: Cli): void {
+  cli.command<{ json?: boolean }, [string]>({
+    name: 'rollback',
+    description: "run the service's rollback command; recorded as a deployment and as the fix of its open incidents",
+    arguments: [new Argument('<service>')],
+    config: 'act',
+    json: 'print the result as JSON',
+    expected: printed([IncidentActionError]),
+    async action(ctx, service) {
+      const result = await rollbackService((await ctx.core()).resolve, service, cliActor(), ctx.signal);
+      if (ctx.opts.json) ctx.io.out(JSON.stringify(result));
+      else {
+        if (result.output.trim()) ctx.io.out(result.output.trimEnd());
+        const where = result.incidentIds.length ? ` (incident${result.incidentIds.length === 1 ? '' : 's'} ${result.incidentIds.map((i) => `#${i}`).join(', ')})` : '';
+        if (result.ok) ctx.io.out(`✓ rolled back ${service}${result.version ? ` to ${result.version}` : ''}${where}`);
+        else ctx.io.err(`✗ rollback of ${service} failed: ${result.error ?? 'unknown error'}${where}`);
       }
-    });
+      return result.ok ? EXIT.ok : EXIT.failed;
+    },
+  });
 }

@@ -1,19 +1,19 @@
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option } from 'commander';
 import { configJsonSchemaText } from '../../config/index.js';
-import { EXIT, type Output } from '../output.js';
+import type { Cli } from '../command.js';
 
-export function schemaCommand(program: Command, io: Output, setExit: (code: number) => void): void {
-  program
-    .command('schema')
-    .description('print the JSON Schema of medic.yaml (for editors: # yaml-language-server: $schema=…)')
-    .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action((opts: { output?: string }) => {
+export function schemaCommand(cli: Cli): void {
+  cli.command<{ output?: string }>({
+    name: 'schema',
+    description: 'print the JSON Schema of medic.yaml (for editors: # yaml-language-server: $schema=…)',
+    options: [new Option('-o, --output <file>', 'write to a file instead of stdout')],
+    action(ctx) {
       const text = configJsonSchemaText();
-      if (opts.output) {
-        writeFileSync(opts.output, text);
-        io.err(`wrote ${opts.output}`);
-      } else io.out(text);
-      setExit(EXIT.ok);
-    });
+      if (ctx.opts.output) {
+        writeFileSync(ctx.opts.output, text);
+        ctx.io.err(`wrote ${ctx.opts.output}`);
+      } else ctx.io.out(text);
+    },
+  });
 }

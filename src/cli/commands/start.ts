@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
-import { loadConfigFile, type LoadedConfig } from '../../config/index.js';
+import { Option } from 'commander';
 import { startAllInOne, stopOnSignals } from '../../runtime/all-in-one.js';
 import { startApi } from '../../runtime/api-role.js';
 import { openRuntime } from '../../runtime/bootstrap.js';
@@ -9,8 +7,11 @@ import { startDemo } from '../../runtime/demo/demo.js';
 import { DEMO_DATA_DIR, demoConfigFile } from '../../runtime/demo/paths.js';
 import { startWorker } from '../../runtime/worker-role.js';
 import { createLogger } from '../../shared/logger.js';
-import { DEFAULT_CONFIG } from '../config-path.js';
-import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
+import type { Cli } from '../command.js';
+import { findConfigFile } from '../config-path.js';
+import type { CommandContext } from '../context.js';
+import { UsageError, type Output } from '../output.js';
+import { integer, matching } from '../parse.js';
 
 /**
  * `medic start [--role all|api|worker]` and `medic worker` (= `start --role worker`). `all`, the default,
@@ -22,90 +23,77 @@ export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 interface RoleOptions {
-  config?: string;
-  port?: string;
+  port?: number;
   data?: string;
   location?: string;
-  concurrency?: string;
-  metricsPort?: string;
+  concurrency?: number;
+  metricsPort?: number;
 }
 
-export function startCommand(program: Command, io: Output, setExit: (code: number) => void): void {
-  const start = program
-    .command('start')
-    .description('run Medic: API, UI, checks and automation in one process (the demo when there is no medic.yaml); --role api|worker splits them')
-    .option('-c, --config <file>', 'config file (default ./medic.yaml; without one, the demo runs)')
-    .option('--role <role>', `what this process does: ${PROCESS_ROLES.join(', ')} (all: the API and the worker in one process)`, 'all')
-    .option('--port <port>', 'listen on this port instead of server.port (roles all and api)')
-    .option('--data <dir>', 'keep the SQLite database in this folder');
-  workerOptions(start).action(async (opts: RoleOptions & { role: string }) => {
-    if (!(PROCESS_ROLES as readonly string[]).includes(opts.role)) throw new UsageError(`--role must be one of ${PROCESS_ROLES.join(', ')}, got "${opts.role}"`);
-    const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
-    if (!file) {
-      if (opts.role !== 'all') throw new UsageError(`--role ${opts.role} needs a medic.yaml (-c file) with a PostgreSQL storage.url; without one, medic start runs the demo`);
-      return runDemo(io, { port: optionalInt(opts.port, '--port', 0, 65535), data: opts.data }, setExit);
-    }
-    await runRole(io, setExit, file, opts.role as ProcessRole, opts);
+const port = (flags: string, help: string) => new Option(flags, help).argParser(integer(0, 65535));
+const workerOptions = () => [
+  new Option('--location <name>', 'where this process runs checks from (default workers.location; roles all and worker)').argParser(matching(/^[\w.:-]{1,64}$/, "1 to 64 letters, digits, '.', ':', '_' or '-'")),
+  new Option('--concurrency <n>', 'checks and jobs in flight at once (default workers.concurrency; roles all and worker)').argParser(integer(1, 10_000)),
+  port('--metrics-port <port>', 'role worker: serve GET /healthz and GET /metrics on this port (off by default)'),
+];
+
+export function startCommand(cli: Cli): void {
+  cli.command<RoleOptions & { role: ProcessRole }>({
+    name: 'start',
+    description: 'run Medic: API, UI, checks and automation in one process (the demo when there is no medic.yaml); --role api|worker splits them',
+    config: 'serve',
+    options: [
+      new Option('--role <role>', 'what this process does (all: the API and the worker in one process)').choices(PROCESS_ROLES).default('all'),
+      port('--port <port>', 'listen on this port instead of server.port (roles all and api)'),
+      new Option('--data <dir>', 'keep the SQLite database in this folder'),
+      ...workerOptions(),
+    ],
+    async action(ctx) {
+      const { role, port, data } = ctx.opts;
+      if (findConfigFile(ctx.opts.config) !== undefined) return runRole(ctx, role);
+      if (role !== 'all') throw new UsageError(`--role ${role} needs a medic.yaml (-c file) with a PostgreSQL storage.url; without one, medic start runs the demo`);
+      await runDemo(ctx.io, { port, data });
+    },
   });
 
-  workerOptions(
-    program
-      .command('worker')
-      .description('run a worker: checks (from --location), runbooks, remediation, verification and notifications, with no API (needs PostgreSQL; same as start --role worker)')
-      .option('-c, --config <file>', 'config file', DEFAULT_CONFIG),
-  ).action(async (opts: RoleOptions & { config: string }) => runRole(io, setExit, opts.config, 'worker', opts));
+  cli.command<RoleOptions>({
+    name: 'worker',
+    description: 'run a worker: checks (from --location), runbooks, remediation, verification and notifications, with no API (needs PostgreSQL; same as start --role worker)',
+    config: 'act',
+    options: workerOptions(),
+    action: (ctx) => runRole(ctx, 'worker'),
+  });
 }
 
-function workerOptions(command: Command): Command {
-  return command
-    .option('--location <name>', 'where this process runs checks from (default workers.location; roles all and worker)')
-    .option('--concurrency <n>', 'checks and jobs in flight at once (default workers.concurrency; roles all and worker)')
-    .option('--metrics-port <port>', 'role worker: serve GET /healthz and GET /metrics on this port (off by default)');
-}
-
-function optionalInt(value: string | undefined, option: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got "${value}"`);
-  return n;
-}
-
-async function runRole(io: Output, setExit: (code: number) => void, file: string, role: ProcessRole, opts: RoleOptions): Promise<void> {
-  const port = optionalInt(opts.port, '--port', 0, 65535);
-  const concurrency = optionalInt(opts.concurrency, '--concurrency', 1, 10_000);
-  const metricsPort = optionalInt(opts.metricsPort, '--metrics-port', 0, 65535);
+async function runRole(ctx: CommandContext<RoleOptions>, role: ProcessRole): Promise<void> {
+  const { port, concurrency, metricsPort, location, data } = ctx.opts;
   if (role !== 'worker' && metricsPort !== undefined) throw new UsageError(`--metrics-port is for workers (roles all and api serve /healthz and /metrics on their own port)`);
-  if (role === 'api' && (opts.location !== undefined || concurrency !== undefined)) throw new UsageError('--location and --concurrency are for roles that run checks and jobs (all, worker)');
+  if (role === 'api' && (location !== undefined || concurrency !== undefined)) throw new UsageError('--location and --concurrency are for roles that run checks and jobs (all, worker)');
   if (role === 'worker' && port !== undefined) throw new UsageError('--port is for roles that serve the API (all, api); a worker takes --metrics-port');
-  if (opts.location !== undefined && !/^[\w.:-]{1,64}$/.test(opts.location)) throw new UsageError(`--location must be 1 to 64 letters, digits, '.', ':', '_' or '-', got "${opts.location}"`);
 
-  let loaded: LoadedConfig;
-  try {
-    loaded = loadConfigFile(path.resolve(file));
-  } catch (err) {
-    return setExit(reportConfigError(err, io));
-  }
-  if (opts.data) loaded.config.storage.url = `sqlite://${path.resolve(opts.data, 'medic.db')}`;
+  const loaded = ctx.config();
+  if (data) loaded.config.storage.url = `sqlite://${path.resolve(data, 'medic.db')}`;
   if (role !== 'all' && !/^postgres(ql)?:/.test(loaded.config.storage.url)) {
     // Leases on SQLite assume one process; several processes on one file would contend for its lock.
     throw new UsageError(`--role ${role} needs PostgreSQL (storage.url: postgres://…): on SQLite, run one all-in-one process (medic start)`);
   }
 
-  const rt = await openRuntime(loaded, { role, applyConfig: true, ...(opts.location !== undefined ? { location: opts.location } : {}) });
+  // A process that serves Medic opens its own runtime, which applies medic.yaml to the database; the
+  // core of one-off commands (ctx.core) never does.
+  const rt = await openRuntime(loaded, { role, applyConfig: true, ...(location !== undefined ? { location } : {}) });
   const where = `config ${loaded.file}`;
   if (role === 'worker') {
     const running = await startWorker(rt, { concurrency, metricsPort });
-    io.err(`Medic worker ${rt.identity.id} is running at location ${rt.identity.location} (${where}${running.metricsUrl ? `; health and metrics on ${running.metricsUrl}` : ''})`);
+    ctx.io.err(`Medic worker ${rt.identity.id} is running at location ${rt.identity.location} (${where}${running.metricsUrl ? `; health and metrics on ${running.metricsUrl}` : ''})`);
     stopOnSignals(rt, running.stop);
   } else {
     const running = role === 'api' ? await startApi(rt, { port }) : await startAllInOne(rt, { port, concurrency });
-    io.err(`Medic${role === 'api' ? ' (API)' : ''} is running on ${running.url.replace('0.0.0.0', 'localhost')} (${where})`);
+    ctx.io.err(`Medic${role === 'api' ? ' (API)' : ''} is running on ${running.url.replace('0.0.0.0', 'localhost')} (${where})`);
     stopOnSignals(rt, running.stop);
   }
-  setExit(EXIT.ok);
 }
 
-async function runDemo(io: Output, opts: { port?: number; data?: string }, setExit: (code: number) => void) {
+async function runDemo(io: Output, opts: { port?: number; data?: string }) {
   const logger = createLogger();
   const dataDir = opts.data ?? DEMO_DATA_DIR;
   const demo = await startDemo({ port: opts.port ?? 8080, dataDir, logger });
@@ -123,5 +111,4 @@ async function runDemo(io: Output, opts: { port?: number; data?: string }, setEx
     ].join('\n'),
   );
   stopOnSignals({ logger }, demo.stop);
-  setExit(EXIT.ok);
 }

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findTokenById } from '../../store/index.js';
 import type { AppContext } from '../context.js';
-import { HttpError } from '../errors.js';
+import { unauthorized } from '../errors.js';
 import { meSchema, streamTicketSchema } from '../responses/session.js';
 import { mintStreamTicket } from '../stream-ticket.js';
 
@@ -34,7 +34,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (request) => {
       const found = await findTokenById(ctx.store.db, request.principal!.tokenId);
-      if (!found) throw new HttpError(401, 'unknown or revoked token');
+      if (!found) throw unauthorized('unknown or revoked token');
       return mintStreamTicket(found.info.id, found.hash, ctx.clock.now());
     },
   );
