@@ -23,7 +23,7 @@ export function reportCommand(cli: Cli): void {
     name: 'report',
     description: 'MTTR per month or ISO week and per phase, the maturity level and its trend, the bottleneck phase',
     options: [
-      new Option('--by <unit>', 'periods of').choices(PERIODS).default('month'),
+      new Option('--by <unit>', 'the length of a period').choices(PERIODS).default('month'),
       new Option('--since <time>', `incidents detected from (${TIME_FORMS})`).argParser(instant),
       new Option('--until <time>', 'incidents detected before').argParser(instant),
       new Option('--service <name>', 'only this service'),
