@@ -89,5 +89,12 @@ export function formatIncidentDetails(d: IncidentDetails): string {
     };
     walk(d.affected, 0);
   }
+  if (d.similar.length > 0) {
+    lines.push('', 'Last time');
+    for (const s of d.similar) {
+      lines.push(`  #${s.id} ${iso(s.startedAt)}  MTTR ${dur(s.mttrMs)}  ${s.title}`);
+      lines.push(`      cause: ${s.cause ?? '—'}   fix: ${s.fix ?? '—'}${s.postmortem ? `   postmortem: ${s.postmortem}` : ''}`);
+    }
+  }
   return lines.join('\n');
 }

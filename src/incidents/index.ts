@@ -14,5 +14,6 @@ export * from './queries.js';
 export * from './severity.js';
 export * from './silences.js';
 export * from './table.js';
+export * from './similar.js';
 export * from './timeline.js';
 export * from './format.js';

@@ -3,6 +3,7 @@ import type { IncidentContext } from './context.js';
 import { affectedTree, dependencyGraph, type AffectedTree } from './dependencies.js';
 import type { IncidentEvent } from './events.js';
 import { ACTIVE_STATUSES, toIncident, type Incident } from './model.js';
+import { findSimilar, type SimilarIncident } from './similar.js';
 import { getIncident, getTimeline } from './timeline.js';
 
 /** Read side of incidents: lists for the API and CLI, and one incident with everything about it. */
@@ -50,14 +51,17 @@ export interface IncidentDetails {
   alerts: AlertSummary[];
   /** What the incident affects, along `depends_on`. */
   affected: AffectedTree | null;
+  /** Last time this happened: earlier incidents like it (see similar.ts). */
+  similar: SimilarIncident[];
 }
 
 export async function incidentDetails(db: Db, ctx: Pick<IncidentContext, 'config'>, id: number): Promise<IncidentDetails | undefined> {
   const incident = await getIncident(db, id);
   if (!incident) return undefined;
-  const [timeline, alertRows] = await Promise.all([
+  const [timeline, alertRows, similar] = await Promise.all([
     getTimeline(db, id),
     db.selectFrom('alerts').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
+    findSimilar(db, incident),
   ]);
   const latest = new Map<string, (typeof alertRows)[number]>();
   for (const a of alertRows) latest.set(a.fingerprint, a);
@@ -76,5 +80,5 @@ export async function incidentDetails(db: Db, ctx: Pick<IncidentContext, 'config
   }));
   const symptoms = alerts.filter((a) => a.service && a.service !== incident.service).map((a) => ({ service: a.service!, alert: a.name }));
   const affected = incident.service ? affectedTree(incident.service, symptoms, dependencyGraph(ctx.config.services)) : null;
-  return { incident, timeline, alerts, affected };
+  return { incident, timeline, alerts, affected, similar };
 }

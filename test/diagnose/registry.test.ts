@@ -5,7 +5,7 @@ import { context } from './helpers.js';
 
 describe('step registry', () => {
   it('has a runner for every step kind of the config schema', () => {
-    expect(Object.keys(STEP_RUNNERS).sort()).toEqual(['http', 'prometheus', 'run', 'tcp']);
+    expect(Object.keys(STEP_RUNNERS).sort()).toEqual(['http', 'kubernetes', 'loki', 'prometheus', 'run', 'statuspage', 'tcp']);
     for (const [kind, runner] of Object.entries(STEP_RUNNERS)) expect(runner.kind).toBe(kind);
   });
 

@@ -5,7 +5,7 @@ import { monitor } from './monitors.js';
 import { channel, delivery, route } from './notifications.js';
 import { remediationRule } from './remediation.js';
 import { runbook } from './runbooks.js';
-import { auth, incidents, kubernetes, prometheus, retention, server, silence, storage, tracing, workers } from './runtime.js';
+import { auth, incidents, kubernetes, loki, prometheus, retention, server, silence, storage, tracing, workers } from './runtime.js';
 import { service, verification } from './services.js';
 import { checkReferences } from './references.js';
 
@@ -18,6 +18,7 @@ export const configSchema = z
     workers: workers.prefault({}),
     incidents: incidents.prefault({}),
     prometheus: prometheus.optional(),
+    loki: loki.optional(),
     kubernetes: kubernetes.prefault({}),
     tracing: tracing.prefault({}),
     retention: retention.prefault({}),

@@ -13,7 +13,8 @@ interface Parsed {
   services: (Named & { depends_on: string[] })[];
   monitors: (Named & { notify?: string[] | undefined })[];
   alerts: (Named & { notify?: string[] | undefined })[];
-  runbooks: Named[];
+  runbooks: (Named & { steps: { kind: string }[] })[];
+  loki?: unknown;
   remediation: { name: string; action: { type: string; notify?: string[] | undefined; flag?: string; service?: string | undefined } }[];
   flags: { key: string }[];
   notifications: Named[];
@@ -73,4 +74,13 @@ export function checkReferences(config: Parsed, ctx: z.RefinementCtx): void {
       issue(['remediation', i, 'action', 'service'], `unknown service ${JSON.stringify(r.action.service)}`);
     }
   });
+
+  // A `loki:` step has nowhere to send its query without the top-level `loki:` section.
+  if (config.loki === undefined) {
+    config.runbooks.forEach((r, i) =>
+      r.steps.forEach((st, j) => {
+        if (st.kind === 'loki') issue(['runbooks', i, 'steps', j, 'loki'], 'a loki step needs the top-level loki: { url } section');
+      }),
+    );
+  }
 }

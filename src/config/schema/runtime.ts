@@ -59,6 +59,11 @@ export const prometheus = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}).describe('Headers sent with every query (e.g. Authorization).'),
 });
 
+export const loki = z.strictObject({
+  url: httpUrl().describe('Loki base URL, e.g. http://127.0.0.1:3100 (for `loki:` runbook steps).'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Headers sent with every query (e.g. Authorization, X-Scope-OrgID).'),
+});
+
 export const kubernetes = z.strictObject({
   kubeconfig: z.string().optional().describe('Path of a kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster).'),
   context: z.string().optional().describe('kubeconfig context to use (default: the current one).'),

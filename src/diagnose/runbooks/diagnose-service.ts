@@ -1,5 +1,5 @@
 import { openForService, type Incident } from '../../incidents/index.js';
-import { prometheusTarget, type DiagnoseContext } from '../context.js';
+import { stepTargets, type DiagnoseContext } from '../context.js';
 import { formatRunbookReport, type IncidentRef } from '../steps/index.js';
 import { runRunbook } from './execute.js';
 import { matchingRunbooks } from './match.js';
@@ -27,7 +27,7 @@ export async function diagnoseService(ctx: DiagnoseContext, service: string, sig
   const runs: ServiceDiagnosis['runs'] = [];
   for (const runbook of matchingRunbooks(ctx.config.runbooks, labels)) {
     const generatedAt = ctx.incidents.clock.now();
-    const result = await runRunbook(runbook, { incident: ref, redactor: ctx.redactor, prometheus: prometheusTarget(ctx.config), cwd: ctx.baseDir, signal });
+    const result = await runRunbook(runbook, { incident: ref, redactor: ctx.redactor, ...stepTargets(ctx.config), cwd: ctx.baseDir, signal });
     const report = formatRunbookReport({
       title: diagnosticReportTitle(service),
       generatedAt,

@@ -1,5 +1,5 @@
 import type { Redactor, RunbookConfig, RunbookStep } from '../../config/index.js';
-import { buildIncidentEnv, runStep, type IncidentRef, type PrometheusTarget, type ReportStep, type StepOutput } from '../steps/index.js';
+import { buildIncidentEnv, runStep, type IncidentRef, type ReportStep, type StepOutput, type StepTargets } from '../steps/index.js';
 
 /**
  * Runs one runbook's steps for an incident: in parallel up to the runbook's `concurrency`, every command
@@ -7,10 +7,9 @@ import { buildIncidentEnv, runStep, type IncidentRef, type PrometheusTarget, typ
  * step runners. Results come back in the runbook's order, whatever order the steps finished in.
  */
 
-export interface RunbookRunOptions {
+export interface RunbookRunOptions extends StepTargets {
   incident: IncidentRef;
   redactor: Redactor;
-  prometheus?: PrometheusTarget | undefined;
   /** Where commands run (the config file's folder). */
   cwd: string;
   signal: AbortSignal;
@@ -37,7 +36,9 @@ export async function runRunbook(runbook: Pick<RunbookConfig, 'steps' | 'concurr
         signal: options.signal,
         redactor: options.redactor,
         cwd: options.cwd,
-        ...(options.prometheus ? { prometheus: options.prometheus } : {}),
+        prometheus: options.prometheus,
+        loki: options.loki,
+        kubernetes: options.kubernetes,
       });
       results[index] = result;
       await options.onStep?.(index, step, result);

@@ -1,6 +1,6 @@
 import { appendToIncident, getIncident, getTimeline, type NewEvent } from '../../incidents/index.js';
 import type { JobHandler } from '../../store/index.js';
-import { prometheusTarget, type DiagnoseContext } from '../context.js';
+import { stepTargets, type DiagnoseContext } from '../context.js';
 import { formatRunbookReport, type StepOutput } from '../steps/index.js';
 import { runRunbook } from './execute.js';
 import { incidentRef } from './ref.js';
@@ -37,7 +37,7 @@ export function runbookHandler(ctx: DiagnoseContext): JobHandler {
       redactor: ctx.redactor,
       cwd: ctx.baseDir,
       signal,
-      prometheus: prometheusTarget(ctx.config),
+      ...stepTargets(ctx.config),
       onStep: async (index, step, out) => {
         await append([{ type: 'runbook_step_finished', actor: runbook.name, payload: { ...base, index, step: step.name, kind: step.kind, ...stepPayload(out) } }]);
       },

@@ -1,7 +1,10 @@
 import type { RunbookStep } from '../../config/index.js';
 import { httpStepRunner } from './http.js';
+import { kubernetesStepRunner } from './kubernetes.js';
+import { lokiStepRunner } from './loki.js';
 import { prometheusStepRunner } from './prometheus.js';
 import { runStepRunner } from './run.js';
+import { statuspageStepRunner } from './statuspage.js';
 import type { StepContext, StepOfKind, StepOutput, StepRunner } from './step.js';
 import { tcpStepRunner } from './tcp.js';
 
@@ -11,6 +14,9 @@ export const STEP_RUNNERS: { readonly [K in RunbookStep['kind']]: StepRunner<K> 
   http: httpStepRunner,
   prometheus: prometheusStepRunner,
   tcp: tcpStepRunner,
+  kubernetes: kubernetesStepRunner,
+  statuspage: statuspageStepRunner,
+  loki: lokiStepRunner,
 };
 
 /**
@@ -35,6 +41,6 @@ export async function runStep(step: RunbookStep, ctx: StepContext): Promise<Step
   }
 }
 
-export type { PrometheusTarget, StepContext, StepOutput, StepRunner } from './step.js';
+export type { LokiTarget, PrometheusTarget, StepContext, StepOutput, StepRunner, StepTargets } from './step.js';
 export { buildIncidentEnv, incidentVariables, labelVariable, type IncidentRef } from './env.js';
 export { formatRunbookReport, type ReportStep, type RunbookReport } from './report.js';

@@ -1,5 +1,5 @@
 import type { ActionExecutor } from './action.js';
-import { connectKube, deploymentPath, deploymentRef, PATCH } from './kube-client.js';
+import { connectKube, deploymentPath, deploymentRef, PATCH } from '../../shared/kubernetes.js';
 
 /**
  * `kubernetes_rollout_undo` — what `kubectl rollout undo` does, step for step (kubectl's

@@ -1,5 +1,5 @@
 import type { ActionExecutor } from './action.js';
-import { connectKube, deploymentPath, deploymentRef, PATCH } from './kube-client.js';
+import { connectKube, deploymentPath, deploymentRef, PATCH } from '../../shared/kubernetes.js';
 
 /**
  * `scale_deployment` — set a Deployment's replicas through its `scale` subresource, as `kubectl scale`

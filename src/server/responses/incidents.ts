@@ -77,11 +77,24 @@ export const incidentAlertSchema = z.object({
 export const incidentListSchema = z.object({ incidents: z.array(incidentSchema), total: z.number() });
 export type IncidentList = z.infer<typeof incidentListSchema>;
 
+/** Last time this happened: an earlier incident like this one. */
+export const similarIncidentSchema = z.object({
+  id: z.number(),
+  title: z.string(),
+  startedAt: z.number().nullable(),
+  mttrMs: z.number().nullable(),
+  phases: phasesSchema,
+  cause: z.string().nullable(),
+  fix: z.string().nullable(),
+  postmortem: z.string().nullable(),
+});
+
 /** GET /api/incidents/:id */
 export const incidentDetailsSchema = z.object({
   incident: incidentSchema,
   timeline: z.array(eventSchema),
   alerts: z.array(incidentAlertSchema),
   affected: affectedSchema.nullable(),
+  similar: z.array(similarIncidentSchema),
 });
 export type IncidentDetails = z.infer<typeof incidentDetailsSchema>;

@@ -3,10 +3,11 @@ import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { formatDuration } from '../../config/index.js';
+import { formatDuration } from '../config/index.js';
 
 /**
- * The Kubernetes access shared by the kubernetes_* actions. @kubernetes/client-node loads the config the
+ * The one Kubernetes access of Medic, shared by the kubernetes_* remediation actions and the
+ * `kubernetes:` runbook steps. @kubernetes/client-node loads the config the
  * way kubectl does (`kubernetes.kubeconfig`, else $KUBECONFIG, ~/.kube/config, in-cluster) and applies
  * its credentials and TLS settings (tokens, client certificates, exec plugins); requests are then plain
  * JSON over that agent.
@@ -45,6 +46,8 @@ export interface KubeClient {
   /** The API server's URL. */
   readonly server: string;
   request<T = unknown>(method: 'GET' | 'PATCH', apiPath: string, body?: { contentType: string; data: unknown }): Promise<T>;
+  /** A GET whose answer is text, not JSON (a pod's log). */
+  getText(apiPath: string): Promise<string>;
 }
 
 /** Answers larger than this are refused (a ReplicaSet list of a busy namespace stays far below it). */
@@ -85,56 +88,61 @@ export async function connectKube(settings: KubeSettings, opts: { baseDir: strin
   const deadline = AbortSignal.timeout(opts.timeoutMs);
   const signal = AbortSignal.any([opts.signal, deadline]);
 
+  const send = (method: 'GET' | 'PATCH', apiPath: string, accept: string, body?: { contentType: string; data: unknown }): Promise<{ status: number; text: string; json: unknown }> => {
+    const url = new URL(server + apiPath);
+    const payload = body === undefined ? undefined : JSON.stringify(body.data);
+    const headers: http.OutgoingHttpHeaders = {
+      ...(options.headers as http.OutgoingHttpHeaders | undefined),
+      accept,
+      'user-agent': 'medic',
+      ...(body ? { 'content-type': body.contentType, 'content-length': Buffer.byteLength(payload!) } : {}),
+    };
+    const client = url.protocol === 'https:' ? https : http;
+    const where = `${method} ${apiPath}`;
+    return new Promise((resolve, reject) => {
+      const req = client.request(url, { method, headers, agent: options.agent, ...(options.auth ? { auth: options.auth } : {}), signal }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+          else chunks.push(c);
+        });
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          let json: unknown;
+          try {
+            json = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          if (status >= 200 && status < 300) return resolve({ status, text, json });
+          const st = (json ?? {}) as { message?: string; reason?: string };
+          const reason = st.reason ?? res.statusMessage;
+          const message = st.message ?? text.slice(0, 200);
+          reject(new KubeApiError(status, st.reason, `Kubernetes API ${where} answered ${status}${reason ? ` ${reason}` : ''}: ${message}`));
+        });
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (deadline.aborted) reject(new Error(`Kubernetes API ${where}: timed out after ${formatDuration(opts.timeoutMs)}`));
+        else if (opts.signal.aborted) reject(new Error(`Kubernetes API ${where}: cancelled`));
+        else reject(new Error(`Kubernetes API at ${server}: ${err.message}`));
+      });
+      req.end(payload);
+    });
+  };
+
   return {
     server,
-    request<T>(method: 'GET' | 'PATCH', apiPath: string, body?: { contentType: string; data: unknown }): Promise<T> {
-      const url = new URL(server + apiPath);
-      const payload = body === undefined ? undefined : JSON.stringify(body.data);
-      const headers: http.OutgoingHttpHeaders = {
-        ...(options.headers as http.OutgoingHttpHeaders | undefined),
-        accept: 'application/json',
-        'user-agent': 'medic',
-        ...(body ? { 'content-type': body.contentType, 'content-length': Buffer.byteLength(payload!) } : {}),
-      };
-      const client = url.protocol === 'https:' ? https : http;
-      return new Promise<T>((resolve, reject) => {
-        const where = `${method} ${apiPath}`;
-        const req = client.request(url, { method, headers, agent: options.agent, ...(options.auth ? { auth: options.auth } : {}), signal }, (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
-            else chunks.push(c);
-          });
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            let json: unknown;
-            try {
-              json = text === '' ? undefined : JSON.parse(text);
-            } catch {
-              json = undefined;
-            }
-            if (status >= 200 && status < 300) {
-              if (json === undefined) reject(new Error(`${where}: the API server answered ${status} without JSON`));
-              else resolve(json as T);
-              return;
-            }
-            const st = (json ?? {}) as { message?: string; reason?: string };
-            const reason = st.reason ?? res.statusMessage;
-            const message = st.message ?? text.slice(0, 200);
-            reject(new KubeApiError(status, st.reason, `Kubernetes API ${where} answered ${status}${reason ? ` ${reason}` : ''}: ${message}`));
-          });
-        });
-        req.on('error', (err: NodeJS.ErrnoException) => {
-          if (deadline.aborted) reject(new Error(`Kubernetes API ${where}: timed out after ${formatDuration(opts.timeoutMs)}`));
-          else if (opts.signal.aborted) reject(new Error(`Kubernetes API ${where}: cancelled`));
-          else reject(new Error(`Kubernetes API at ${server}: ${err.message}`));
-        });
-        req.end(payload);
-      });
+    async request<T>(method: 'GET' | 'PATCH', apiPath: string, body?: { contentType: string; data: unknown }): Promise<T> {
+      const answer = await send(method, apiPath, 'application/json', body);
+      if (answer.json === undefined) throw new Error(`${method} ${apiPath}: the API server answered ${answer.status} without JSON`);
+      return answer.json as T;
+    },
+    async getText(apiPath: string): Promise<string> {
+      return (await send('GET', apiPath, 'text/plain, */*')).text;
     },
   };
 }
