@@ -52,6 +52,8 @@ export interface MonitorScheduleTable {
   next_run_at: Millis;
   lease_owner: string | null;
   lease_until: Millis | null;
+  /** Stamped by each claim; a result is written only while the row still carries it (see 013). */
+  lease_token: string | null;
   /** pending | up | degraded | down, as seen from this location. */
   status: Generated<string>;
   consecutive_failures: Generated<number>;
