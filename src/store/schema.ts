@@ -250,6 +250,8 @@ export interface JobsTable {
   max_attempts: number;
   lease_owner: string | null;
   lease_until: Millis | null;
+  /** Stamped by each claim; an outcome is written only while the row still carries it (see 013). */
+  lease_token: string | null;
   /** At most one job per key, ever: enqueueing the same key twice is a no-op. */
   idempotency_key: string | null;
   last_error: string | null;

@@ -44,7 +44,7 @@ const SAMPLE: { [T in keyof Database]: Record<string, unknown> } = {
   silences: { matchers: toJson({ service: 'payment' }), starts_at: NOW, ends_at: NOW + 3_600_000, comment: 'maintenance', created_by: 'alice', source: 'api', created_at: NOW },
   jobs: {
     kind: 'notify', incident_id: 1, payload: toJson({ channel: 'x' }), status: 'pending', run_at: NOW, attempts: 0, max_attempts: 5,
-    lease_owner: null, lease_until: null, idempotency_key: 'k1', last_error: null, created_at: NOW, updated_at: NOW, finished_at: null,
+    lease_owner: null, lease_until: null, lease_token: null, idempotency_key: 'k1', last_error: null, created_at: NOW, updated_at: NOW, finished_at: null,
   },
   alert_states: { fingerprint: '45eb7d755efe749d', incident_id: 1, status: 'firing', starts_at: NOW - 1000, updated_at: NOW },
   notification_attempts: {
