@@ -2,7 +2,8 @@
 // loopback target, run by 1, 2, 4… `medic worker` processes. For each worker count, after a warm-up:
 // checks/s done (from check_results), CPU ms per 1,000 checks (all workers together), scheduler lag
 // p50/p99 (each worker's /metrics on --metrics-port, histograms summed), and runs closer than half an
-// interval to the previous run of the same monitor (should be 0: none twice).
+// interval to the previous run of the same monitor (goal 0: none twice), and the late results the
+// workers dropped because their lease had passed to another claim (medic_check_results_fenced_total).
 // Medic runs compiled (npm run build first), or from source with FROM_SOURCE=1.
 // Run: npx tsx bench/scale.ts [workers...]   (default 1 2 4; MONITORS=3000 INTERVAL=10 SECONDS=60
 //      WARMUP=15; PG_URL=postgres://postgres@127.0.0.1:5432/test)
@@ -28,6 +29,16 @@ const fromSource = process.env.FROM_SOURCE === '1' || !existsSync(path.join(root
 function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(stat[11]) + Number(stat[12])) * 1000) / 100;
+}
+
+/** medic_check_results_fenced_total, summed over the workers' /metrics. */
+async function fencedTotal(urls: string[]): Promise<number> {
+  let total = 0;
+  for (const url of urls) {
+    const m = /^medic_check_results_fenced_total (\d+)/m.exec(await (await fetch(url)).text());
+    total += Number(m?.[1] ?? 0);
+  }
+  return total;
 }
 
 /** Cumulative bucket counts of medic_scheduler_lag_seconds, summed over the workers' /metrics. */
@@ -80,12 +91,14 @@ async function benchWorkers(workers: number, target: string, dir: string) {
     const from = Date.now();
     const before = await count();
     const lag0 = await lagBuckets(metrics);
+    const fenced0 = await fencedTotal(metrics);
     const cpu0 = procs.reduce((s, p) => s + cpuMs(p.pid!), 0);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     const elapsed = (performance.now() - t0) / 1000;
     const cpu1 = procs.reduce((s, p) => s + cpuMs(p.pid!), 0);
     const lag1 = await lagBuckets(metrics);
+    const fenced = (await fencedTotal(metrics)) - fenced0;
     const checks = (await count()) - before;
     const doubles = Number(
       (
@@ -95,7 +108,7 @@ async function benchWorkers(workers: number, target: string, dir: string) {
         )
       ).rows[0].n,
     );
-    return { checksPerSec: checks / elapsed, cpuMsPer1000: ((cpu1 - cpu0) / checks) * 1000, lagP50: histogramQuantile(lag0, lag1, 0.5), lagP99: histogramQuantile(lag0, lag1, 0.99), doubles };
+    return { checksPerSec: checks / elapsed, cpuMsPer1000: ((cpu1 - cpu0) / checks) * 1000, lagP50: histogramQuantile(lag0, lag1, 0.5), lagP99: histogramQuantile(lag0, lag1, 0.99), doubles, fenced };
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
@@ -114,7 +127,7 @@ try {
   for (const n of counts.length ? counts : [1, 2, 4]) {
     const load = loadavg().map((l) => l.toFixed(2)).join(' ');
     const r = await benchWorkers(n, targetUrl, dir);
-    console.log(`  ${n} worker${n === 1 ? ' ' : 's'}  ${fmt(r.checksPerSec)} checks/s  ${fmt(r.cpuMsPer1000)} CPU ms/1k checks  lag p50 ${fmt(r.lagP50, 1)} ms p99 ${fmt(r.lagP99, 1)} ms  ${r.doubles} runs twice  (load before: ${load})`);
+    console.log(`  ${n} worker${n === 1 ? ' ' : 's'}  ${fmt(r.checksPerSec)} checks/s  ${fmt(r.cpuMsPer1000)} CPU ms/1k checks  lag p50 ${fmt(r.lagP50, 1)} ms p99 ${fmt(r.lagP99, 1)} ms  runs recorded twice ${r.doubles} (goal 0)  late results fenced ${r.fenced}  (load before: ${load})`);
   }
 } finally {
   target.closeAllConnections();

@@ -16,7 +16,7 @@ for (const batch of [100, 500, 2000]) {
   t = performance.now();
   const claimed = await claimDue(store.db, store.dialect, { owner: 'w', locations: ['*', 'default'], now: 20_000, lookaheadMs: 1000, leaseMs: 5000, limit: batch });
   const tc = performance.now() - t;
-  const runs: FinishedRun[] = claimed.map((c) => ({ scheduleId: c.scheduleId, monitorId: c.monitorId, location: c.location, startedAt: 20_000, durationMs: 1.5, status: 'up', error: null, timings: '{"connect_ms":0.2,"first_byte_ms":1,"total_ms":1.5}', details: '[{"name":"status","pass":true,"expected":"200","actual":"200"}]', traceId: '0af7651916cd43dd8448eb211c80319c', streak: { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 1, failingSince: null }, nextRunAt: 30_000, monitorStatus: 'up' }));
+  const runs: FinishedRun[] = claimed.map((c) => ({ scheduleId: c.scheduleId, leaseToken: c.leaseToken, monitorId: c.monitorId, location: c.location, startedAt: 20_000, durationMs: 1.5, status: 'up', error: null, timings: '{"connect_ms":0.2,"first_byte_ms":1,"total_ms":1.5}', details: '[{"name":"status","pass":true,"expected":"200","actual":"200"}]', traceId: '0af7651916cd43dd8448eb211c80319c', streak: { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 1, failingSince: null }, nextRunAt: 30_000, monitorStatus: 'up' }));
   t = performance.now();
   await writeFinished(store.db, store.dialect, 'w', runs);
   console.log(`batch ${claimed.length}: claim ${tc.toFixed(1)} ms, write ${(performance.now() - t).toFixed(1)} ms`);

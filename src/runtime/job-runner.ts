@@ -141,7 +141,7 @@ export class JobRunner {
     this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
     // Renew at a third of the lease, so one slow database round trip never loses it.
     const renew = setInterval(() => {
-      queue.renew(store.db, job.id, this.owner, clock.now() + this.o.leaseMs, clock.now()).then(
+      queue.renew(store.db, job, this.owner, clock.now() + this.o.leaseMs, clock.now()).then(
         (held) => {
           if (!held) abort.abort(new Error('lease lost'));
         },
@@ -152,21 +152,21 @@ export class JobRunner {
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       const result = await handler(job, { signal: abort.signal, owner: this.owner });
-      if (result && 'deferUntil' in result) await this.settle(() => queue.defer(store.db, job.id, this.owner, result.deferUntil, clock.now(), result.payload, job.runAt));
-      else await this.settle(() => queue.complete(store.db, job.id, this.owner, clock.now()));
+      if (result && 'deferUntil' in result) await this.settle(() => queue.defer(store.db, job, this.owner, result.deferUntil, clock.now(), result.payload, job.runAt));
+      else await this.settle(() => queue.complete(store.db, job, this.owner, clock.now()));
       logger.debug({ jobId: job.id, kind: job.kind, attempt: job.attempts, deferred: !!result }, result ? 'job deferred' : 'job done');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (store.dialect.isUnavailable(err)) {
         // Not the job's fault: it runs again once the database is back, and keeps its attempts.
         const retryAt = clock.now() + Math.min(this.o.backoffMs ?? 5000, 1000);
-        const deferred = await this.settle(() => queue.defer(store.db, job.id, this.owner, retryAt, clock.now())).catch(() => false);
+        const deferred = await this.settle(() => queue.defer(store.db, job, this.owner, retryAt, clock.now())).catch(() => false);
         logger.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message, deferred }, 'job interrupted: the database is unavailable; it runs again once it answers');
         return;
       }
       // A handler that says when to retry (its own backoff, a Retry-After) is taken at its word.
       const [backoff, minDelay] = err instanceof RetryLater ? [0, err.delayMs] : [this.o.backoffMs ?? 5000, 0];
-      const status = await this.settle(() => queue.fail(store.db, job.id, this.owner, message, clock.now(), backoff, minDelay)).catch(() => undefined);
+      const status = await this.settle(() => queue.fail(store.db, job, this.owner, message, clock.now(), backoff, minDelay)).catch(() => undefined);
       logger[status === 'failed' ? 'error' : 'warn']({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message }, status === 'failed' ? 'job failed for good' : 'job failed; will retry');
     } finally {
       clearInterval(renew);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { backoffDelay } from '../shared/backoff.js';
 import type { StoreDialect } from './dialect.js';
@@ -37,6 +38,8 @@ export interface Job<P = unknown> {
   maxAttempts: number;
   leaseOwner: string | null;
   leaseUntil: number | null;
+  /** The claim this copy of the job was taken under; outcomes are written only while it holds. */
+  leaseToken: string | null;
   idempotencyKey: string | null;
   lastError: string | null;
 }
@@ -44,6 +47,13 @@ export interface Job<P = unknown> {
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** The longest a failed job waits for its next attempt, however many it has had. */
 export const MAX_JOB_BACKOFF_MS = 3_600_000;
+
+/**
+ * What an outcome is written under: the job as it was claimed. Owner alone does not fence a late
+ * attempt — a worker whose lease lapsed may claim the same job again itself, and the first attempt's
+ * outcome must not settle the second's.
+ */
+export type JobClaim = Pick<Job, 'id' | 'leaseToken' | 'attempts' | 'maxAttempts'>;
 
 /** What a job handler gets besides the job. */
 export interface JobContext {
@@ -78,6 +88,7 @@ function toJob(row: Row<'jobs'>): Job {
     maxAttempts: row.max_attempts,
     leaseOwner: row.lease_owner,
     leaseUntil: row.lease_until,
+    leaseToken: row.lease_token,
     idempotencyKey: row.idempotency_key,
     lastError: row.last_error,
   };
@@ -143,12 +154,14 @@ export class JobQueue {
           .execute();
       }
       if (runnable.length === 0) return [];
+      const leaseToken = randomBytes(9).toString('base64url');
       const claimed = await trx
         .updateTable('jobs')
         .set((eb) => ({
           status: 'running',
           lease_owner: owner,
           lease_until: now + leaseMs,
+          lease_token: leaseToken,
           attempts: eb('attempts', '+', 1),
           updated_at: now,
         }))
@@ -159,25 +172,27 @@ export class JobQueue {
     });
   }
 
-  /** Extends a lease the owner still holds; false when it was lost (expired and taken by another). */
-  async renew(db: Db, id: number, owner: string, until: number, now: number): Promise<boolean> {
+  /** Extends a lease the claim still holds; false when it was lost (expired and claimed again). */
+  async renew(db: Db, claim: JobClaim, owner: string, until: number, now: number): Promise<boolean> {
     const r = await db
       .updateTable('jobs')
       .set({ lease_until: until, updated_at: now })
-      .where('id', '=', id)
+      .where('id', '=', claim.id)
       .where('lease_owner', '=', owner)
+      .where('lease_token', '=', claim.leaseToken)
       .where('status', '=', 'running')
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
-  /** Marks the job done; false when the owner no longer held it. */
-  async complete(db: Db, id: number, owner: string, now: number): Promise<boolean> {
+  /** Marks the job done; false when the claim no longer held (the late outcome is dropped). */
+  async complete(db: Db, claim: JobClaim, owner: string, now: number): Promise<boolean> {
     const r = await db
       .updateTable('jobs')
       .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
-      .where('id', '=', id)
+      .where('id', '=', claim.id)
       .where('lease_owner', '=', owner)
+      .where('lease_token', '=', claim.leaseToken)
       .where('status', '=', 'running')
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
@@ -187,23 +202,24 @@ export class JobQueue {
    * Records a failed attempt: retried after an exponential backoff while attempts remain, else failed.
    * Returns the new status, or undefined when the owner no longer held the job.
    */
-  async fail(db: Db, id: number, owner: string, error: string, now: number, backoffMs = 5000, minDelayMs = 0): Promise<JobStatus | undefined> {
-    const row = await db.selectFrom('jobs').select(['attempts', 'max_attempts']).where('id', '=', id).executeTakeFirst();
-    if (!row) return undefined;
-    const final = row.attempts >= row.max_attempts;
+  async fail(db: Db, claim: JobClaim, owner: string, error: string, now: number, backoffMs = 5000, minDelayMs = 0): Promise<JobStatus | undefined> {
+    // The claim's own attempt count: nobody else changes it while the claim holds, and if it no longer
+    // holds nothing below is written.
+    const final = claim.attempts >= claim.maxAttempts;
     const r = await db
       .updateTable('jobs')
       .set({
         status: final ? 'failed' : 'pending',
-        run_at: final ? now : now + Math.max(minDelayMs, backoffDelay(row.attempts, { baseMs: backoffMs, capMs: MAX_JOB_BACKOFF_MS })),
+        run_at: final ? now : now + Math.max(minDelayMs, backoffDelay(claim.attempts, { baseMs: backoffMs, capMs: MAX_JOB_BACKOFF_MS })),
         lease_owner: null,
         lease_until: null,
         last_error: error.slice(0, 4000),
         finished_at: final ? now : null,
         updated_at: now,
       })
-      .where('id', '=', id)
+      .where('id', '=', claim.id)
       .where('lease_owner', '=', owner)
+      .where('lease_token', '=', claim.leaseToken)
       .where('status', '=', 'running')
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return undefined;
@@ -215,7 +231,7 @@ export class JobQueue {
    * an approval, not one that failed). Pass the run_at the job was claimed with so a `wake` that came
    * while it ran is not lost.
    */
-  async defer(db: Db, id: number, owner: string, runAt: number, now: number, payload?: unknown, claimedRunAt?: number): Promise<boolean> {
+  async defer(db: Db, claim: JobClaim, owner: string, runAt: number, now: number, payload?: unknown, claimedRunAt?: number): Promise<boolean> {
     const r = await db
       .updateTable('jobs')
       .set((eb) => ({
@@ -229,8 +245,9 @@ export class JobQueue {
         updated_at: now,
         ...(payload === undefined ? {} : { payload: toJson(payload) }),
       }))
-      .where('id', '=', id)
+      .where('id', '=', claim.id)
       .where('lease_owner', '=', owner)
+      .where('lease_token', '=', claim.leaseToken)
       .where('status', '=', 'running')
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;

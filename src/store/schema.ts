@@ -52,6 +52,8 @@ export interface MonitorScheduleTable {
   next_run_at: Millis;
   lease_owner: string | null;
   lease_until: Millis | null;
+  /** Stamped by each claim; a result is written only while the row still carries it (see 013). */
+  lease_token: string | null;
   /** pending | up | degraded | down, as seen from this location. */
   status: Generated<string>;
   consecutive_failures: Generated<number>;
@@ -248,6 +250,8 @@ export interface JobsTable {
   max_attempts: number;
   lease_owner: string | null;
   lease_until: Millis | null;
+  /** Stamped by each claim; an outcome is written only while the row still carries it (see 013). */
+  lease_token: string | null;
   /** At most one job per key, ever: enqueueing the same key twice is a no-op. */
   idempotency_key: string | null;
   last_error: string | null;

@@ -53,9 +53,9 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
 
   it('completes a job only for the lease owner', async () => {
     const id = (await q.enqueue(t.store.db, { kind: 'x' }, T0))!;
-    await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 5000, limit: 1 });
-    expect(await q.complete(t.store.db, id, 'w2', T0 + 1)).toBe(false);
-    expect(await q.complete(t.store.db, id, 'w1', T0 + 1)).toBe(true);
+    const [job] = await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 5000, limit: 1 });
+    expect(await q.complete(t.store.db, job!, 'w2', T0 + 1)).toBe(false);
+    expect(await q.complete(t.store.db, job!, 'w1', T0 + 1)).toBe(true);
     expect((await q.get(t.store.db, id))?.status).toBe('done');
     expect(await q.claim(t.store.db, { owner: 'w1', now: T0 + 10_000, leaseMs: 5000, limit: 1 })).toEqual([]);
   });
@@ -67,7 +67,7 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
     for (let i = 0; i < 3; i++) {
       const [job] = await q.claim(t.store.db, { owner: 'w1', now, leaseMs: 5000, limit: 1 });
       expect(job?.attempts).toBe(i + 1);
-      statuses.push(await q.fail(t.store.db, id, 'w1', `boom ${i}`, now, 1000));
+      statuses.push(await q.fail(t.store.db, job!, 'w1', `boom ${i}`, now, 1000));
       const after = await q.get(t.store.db, id);
       // Doubling from the 1 s base: 1 s after the first failure, 2 s after the second.
       if (i < 2) expect(after?.runAt).toBe(now + [1000, 2000][i]!);
@@ -82,12 +82,28 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
 
   it('hands a dead worker’s job to another once its lease expires', async () => {
     const id = (await q.enqueue(t.store.db, { kind: 'x' }, T0))!;
-    await q.claim(t.store.db, { owner: 'dead', now: T0, leaseMs: 5000, limit: 1 });
+    const [dead] = await q.claim(t.store.db, { owner: 'dead', now: T0, leaseMs: 5000, limit: 1 });
     expect(await q.claim(t.store.db, { owner: 'alive', now: T0 + 4999, leaseMs: 5000, limit: 1 })).toEqual([]);
     const [job] = await q.claim(t.store.db, { owner: 'alive', now: T0 + 5001, leaseMs: 5000, limit: 1 });
     expect(job).toMatchObject({ id, leaseOwner: 'alive', attempts: 2 });
     // The dead worker, if it comes back, can no longer complete it.
-    expect(await q.complete(t.store.db, id, 'dead', T0 + 5002)).toBe(false);
+    expect(await q.complete(t.store.db, dead!, 'dead', T0 + 5002)).toBe(false);
+  });
+
+  it('drops the late outcome of an attempt whose lease lapsed, even when the same worker claimed the job again', async () => {
+    const id = (await q.enqueue(t.store.db, { kind: 'x' }, T0))!;
+    const [first] = await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 5000, limit: 1 });
+    const [second] = await q.claim(t.store.db, { owner: 'w1', now: T0 + 5001, leaseMs: 5000, limit: 1 });
+    expect(second).toMatchObject({ id, attempts: 2 });
+    expect(second!.leaseToken).not.toBe(first!.leaseToken);
+    // The first attempt finishes late: none of its outcomes lands on the attempt now running.
+    expect(await q.renew(t.store.db, first!, 'w1', T0 + 20_000, T0 + 5002)).toBe(false);
+    expect(await q.fail(t.store.db, first!, 'w1', 'late', T0 + 5002)).toBeUndefined();
+    expect(await q.defer(t.store.db, first!, 'w1', T0 + 60_000, T0 + 5002)).toBe(false);
+    expect(await q.complete(t.store.db, first!, 'w1', T0 + 5002)).toBe(false);
+    expect(await q.get(t.store.db, id)).toMatchObject({ status: 'running', attempts: 2, leaseUntil: T0 + 10_001, lastError: null });
+    expect(await q.complete(t.store.db, second!, 'w1', T0 + 5003)).toBe(true);
+    expect((await q.get(t.store.db, id))?.status).toBe('done');
   });
 
   it('fails a job whose last attempt’s lease expired instead of running it again', async () => {
@@ -98,25 +114,25 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
   });
 
   it('renews a lease it holds', async () => {
-    const id = (await q.enqueue(t.store.db, { kind: 'x' }, T0))!;
-    await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
-    expect(await q.renew(t.store.db, id, 'w1', T0 + 10_000, T0 + 500)).toBe(true);
+    await q.enqueue(t.store.db, { kind: 'x' }, T0);
+    const [job] = await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
+    expect(await q.renew(t.store.db, job!, 'w1', T0 + 10_000, T0 + 500)).toBe(true);
     expect(await q.claim(t.store.db, { owner: 'w2', now: T0 + 5000, leaseMs: 1000, limit: 1 })).toEqual([]);
-    expect(await q.renew(t.store.db, id, 'w2', T0 + 20_000, T0 + 500)).toBe(false);
+    expect(await q.renew(t.store.db, job!, 'w2', T0 + 20_000, T0 + 500)).toBe(false);
   });
 
   it('defers a job without spending an attempt', async () => {
     const id = (await q.enqueue(t.store.db, { kind: 'x', maxAttempts: 1 }, T0))!;
-    await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
-    expect(await q.defer(t.store.db, id, 'w1', T0 + 30_000, T0, { waiting: 'cooldown' })).toBe(true);
+    const [claimed] = await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
+    expect(await q.defer(t.store.db, claimed!, 'w1', T0 + 30_000, T0, { waiting: 'cooldown' })).toBe(true);
     const [job] = await q.claim(t.store.db, { owner: 'w1', now: T0 + 30_000, leaseMs: 1000, limit: 1 });
     expect(job).toMatchObject({ id, attempts: 1, payload: { waiting: 'cooldown' } });
   });
 
   it('wakes a deferred job, and a wake that comes while it runs survives its defer', async () => {
     const id = (await q.enqueue(t.store.db, { kind: 'x' }, T0))!;
-    await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
-    await q.defer(t.store.db, id, 'w1', T0 + 900_000, T0, undefined, T0);
+    const [claimed] = await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
+    await q.defer(t.store.db, claimed!, 'w1', T0 + 900_000, T0, undefined, T0);
     expect(await q.wake(t.store.db, id, T0 + 5)).toBe(true);
     const [woken] = await q.claim(t.store.db, { owner: 'w1', now: T0 + 5, leaseMs: 1000, limit: 1 });
     expect(woken?.id).toBe(id);
@@ -124,9 +140,10 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
     // Woken while running (an approval landed just after the handler decided to wait): the defer
     // keeps the wake, even with a clock that has not moved since the claim.
     expect(await q.wake(t.store.db, id, T0 + 5)).toBe(true);
-    await q.defer(t.store.db, id, 'w1', T0 + 900_000, T0 + 5, undefined, woken!.runAt);
-    expect((await q.claim(t.store.db, { owner: 'w1', now: T0 + 5, leaseMs: 1000, limit: 1 })).map((j) => j.id)).toEqual([id]);
-    await q.complete(t.store.db, id, 'w1', T0 + 6);
+    await q.defer(t.store.db, woken!, 'w1', T0 + 900_000, T0 + 5, undefined, woken!.runAt);
+    const again = await q.claim(t.store.db, { owner: 'w1', now: T0 + 5, leaseMs: 1000, limit: 1 });
+    expect(again.map((j) => j.id)).toEqual([id]);
+    await q.complete(t.store.db, again[0]!, 'w1', T0 + 6);
     expect(await q.wake(t.store.db, id, T0 + 7)).toBe(false);
   });
 
@@ -141,9 +158,9 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
   });
 
   it('purges finished jobs older than the retention', async () => {
-    const id = (await q.enqueue(t.store.db, { kind: 'x' }, T0))!;
-    await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
-    await q.complete(t.store.db, id, 'w1', T0);
+    await q.enqueue(t.store.db, { kind: 'x' }, T0);
+    const [job] = await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 1000, limit: 1 });
+    await q.complete(t.store.db, job!, 'w1', T0);
     await q.enqueue(t.store.db, { kind: 'y' }, T0);
     expect(await q.purgeFinished(t.store.db, T0 + 1)).toBe(1);
     expect((await q.list(t.store.db)).map((j) => j.kind)).toEqual(['y']);

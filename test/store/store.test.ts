@@ -13,7 +13,7 @@ const SAMPLE: { [T in keyof Database]: Record<string, unknown> } = {
     last_run_at: NOW, heartbeat_token: 'hb-token', last_ping_at: NOW, incident_id: 7, created_at: NOW, updated_at: NOW,
   },
   monitor_schedule: {
-    monitor_id: 1, location: 'eu-west', next_run_at: NOW + 10_000, lease_owner: 'w1', lease_until: NOW + 5000, status: 'down',
+    monitor_id: 1, location: 'eu-west', next_run_at: NOW + 10_000, lease_owner: 'w1', lease_until: NOW + 5000, lease_token: 'c0ffee', status: 'down',
     consecutive_failures: 2, consecutive_successes: 0, failing_since: NOW - 5000, last_run_at: NOW, last_error: 'timeout',
   },
   check_rollups: { monitor_id: 1, hour: NOW, runs: 360, up: 350, degraded: 5, duration_ms_sum: 1234.5 },
@@ -44,7 +44,7 @@ const SAMPLE: { [T in keyof Database]: Record<string, unknown> } = {
   silences: { matchers: toJson({ service: 'payment' }), starts_at: NOW, ends_at: NOW + 3_600_000, comment: 'maintenance', created_by: 'alice', source: 'api', created_at: NOW },
   jobs: {
     kind: 'notify', incident_id: 1, payload: toJson({ channel: 'x' }), status: 'pending', run_at: NOW, attempts: 0, max_attempts: 5,
-    lease_owner: null, lease_until: null, idempotency_key: 'k1', last_error: null, created_at: NOW, updated_at: NOW, finished_at: null,
+    lease_owner: null, lease_until: null, lease_token: null, idempotency_key: 'k1', last_error: null, created_at: NOW, updated_at: NOW, finished_at: null,
   },
   alert_states: { fingerprint: '45eb7d755efe749d', incident_id: 1, status: 'firing', starts_at: NOW - 1000, updated_at: NOW },
   notification_attempts: {

@@ -9,6 +9,8 @@ export interface SchedulerMetrics {
   observe(monitor: string, outcome: CheckOutcome): void;
   lag(ms: number): void;
   dropped(n: number): void;
+  /** Results not written because the run's claim had passed to another worker or claim. */
+  fenced(n: number): void;
   forget(monitor: string): void;
 }
 
@@ -17,7 +19,7 @@ const PHASE_LABEL: Record<string, string> = { dns_ms: 'dns', connect_ms: 'connec
 
 export function schedulerMetrics(registry: Registry): SchedulerMetrics {
   // One scheduler per process; a second one (a test's restart on the same registry) takes the names over.
-  for (const name of ['medic_check_duration_seconds', 'medic_check_up', 'medic_checks_total', 'medic_scheduler_lag_seconds', 'medic_check_results_dropped_total']) {
+  for (const name of ['medic_check_duration_seconds', 'medic_check_up', 'medic_checks_total', 'medic_scheduler_lag_seconds', 'medic_check_results_dropped_total', 'medic_check_results_fenced_total']) {
     if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
   }
   const duration = new Histogram({
@@ -36,6 +38,11 @@ export function schedulerMetrics(registry: Registry): SchedulerMetrics {
     registers: [registry],
   });
   const dropped = new Counter({ name: 'medic_check_results_dropped_total', help: 'Check results dropped because the database was unreachable for too long and the buffer was full.', registers: [registry] });
+  const fenced = new Counter({
+    name: 'medic_check_results_fenced_total',
+    help: 'Check results not recorded because the lease they ran under had expired and the run was claimed again (a late worker).',
+    registers: [registry],
+  });
   const totals = { up: total.labels('up'), degraded: total.labels('degraded'), down: total.labels('down') };
   // Label children per monitor, looked up once: labels() hashes its arguments on every call.
   type Children = { phases: Map<keyof Timings, Histogram.Internal<'monitor' | 'phase'>>; up: Gauge.Internal<'monitor'> };
@@ -61,6 +68,7 @@ export function schedulerMetrics(registry: Registry): SchedulerMetrics {
     },
     lag: (ms) => lag.observe(ms / 1000),
     dropped: (n) => dropped.inc(n),
+    fenced: (n) => fenced.inc(n),
     forget(monitor) {
       children.delete(monitor);
       up.remove(monitor);

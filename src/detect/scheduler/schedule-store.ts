@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, StoreDialect, ValuesColumns } from '../../store/index.js';
 import type { ScheduleStatus, StreakState } from './state.js';
@@ -20,10 +21,14 @@ export interface ClaimedRun {
   lastPingAt: number | null;
   createdAt: number;
   incidentId: number | null;
+  /** This claim's token: the run's result is written only while the schedule row still carries it. */
+  leaseToken: string;
 }
 
 export interface FinishedRun {
   scheduleId: number;
+  /** The token of the claim the run was made under (ClaimedRun.leaseToken). */
+  leaseToken: string;
   monitorId: number;
   location: string;
   startedAt: number;
@@ -70,8 +75,11 @@ export async function claimDue(db: Db, dialect: StoreDialect, o: ClaimOptions): 
     const byId = new Map(monitors.map((m) => [Number(m.id), m]));
     const runnable = rows.filter((r) => Number(byId.get(Number(r.monitor_id))?.enabled ?? 0) === 1);
     if (runnable.length === 0) return [];
+    // New with every claim, even when the same owner claims the row again after its lease lapsed: the
+    // run of the earlier claim, still on its way, must not count as this one's.
+    const leaseToken = randomBytes(9).toString('base64url');
     for (const ids of sizedChunks(runnable.map((r) => Number(r.id)))) {
-      await trx.updateTable('monitor_schedule').set({ lease_owner: o.owner, lease_until: o.now + o.leaseMs }).where('id', 'in', ids).execute();
+      await trx.updateTable('monitor_schedule').set({ lease_owner: o.owner, lease_until: o.now + o.leaseMs, lease_token: leaseToken }).where('id', 'in', ids).execute();
     }
     return runnable.map((r): ClaimedRun => {
       const m = byId.get(Number(r.monitor_id))!;
@@ -86,6 +94,7 @@ export async function claimDue(db: Db, dialect: StoreDialect, o: ClaimOptions): 
         lastPingAt: m.last_ping_at === null ? null : Number(m.last_ping_at),
         createdAt: Number(m.created_at),
         incidentId: m.incident_id === null ? null : Number(m.incident_id),
+        leaseToken,
       };
     });
   });
@@ -108,6 +117,7 @@ const HOUR = 3_600_000;
 /** The columns a flush writes back to a schedule row and to a monitor row. */
 const SCHEDULE_COLUMNS = {
   id: 'bigint',
+  lease_token: 'text',
   next_run_at: 'bigint',
   status: 'text',
   consecutive_failures: 'integer',
@@ -118,34 +128,54 @@ const SCHEDULE_COLUMNS = {
 } as const satisfies ValuesColumns<string>;
 const MONITOR_COLUMNS = { id: 'bigint', status: 'text', last_run_at: 'bigint' } as const satisfies ValuesColumns<string>;
 
+export interface WriteSummary {
+  recorded: number;
+  /** Runs whose claim had passed to another worker (or to a later claim) before they were written. */
+  fenced: number;
+}
+
 /**
- * Writes a batch of finished runs in one transaction. The schedule rows are updated only where this
- * worker still holds the lease: a worker that was cut off long enough for another to take over must
- * not wind the streak back. Results are written regardless — the run did happen.
+ * Writes a batch of finished runs in one transaction, each only while this worker still holds the claim
+ * it ran under: owner and token still on the schedule row. A worker whose lease expired and whose run was
+ * claimed again (and maybe already recorded) by another writes nothing for it — no second result, no
+ * streak wound back, no rollup counted twice. The schedule update comes first and says which runs held
+ * their claim; it locks those rows, so no claim can take them over before the results commit.
  */
-export async function writeFinished(db: Db, dialect: Pick<StoreDialect, 'valuesTable'>, owner: string, runs: readonly FinishedRun[]): Promise<void> {
-  if (runs.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+export async function writeFinished(db: Db, dialect: Pick<StoreDialect, 'valuesTable'>, owner: string, runs: readonly FinishedRun[]): Promise<WriteSummary> {
+  if (runs.length === 0) return { recorded: 0, fenced: 0 };
+  return db.transaction().execute(async (trx) => {
+    const held: FinishedRun[] = [];
     for (const chunk of sizedChunks(runs)) {
-      await trx
-        .insertInto('check_results')
-        .values(chunk.map((r) => ({ monitor_id: r.monitorId, started_at: r.startedAt, duration_ms: r.durationMs, status: r.status, error: r.error, timings: r.timings, details: r.details, trace_id: r.traceId, location: r.location === '*' ? 'default' : r.location })))
-        .execute();
       // UPDATE … FROM a values table: one statement for the whole chunk, however different its rows.
-      const v = dialect.valuesTable('v', SCHEDULE_COLUMNS, chunk.map((r) => ({ id: r.scheduleId, next_run_at: r.nextRunAt, status: r.streak.status, consecutive_failures: r.streak.consecutiveFailures, consecutive_successes: r.streak.consecutiveSuccesses, failing_since: r.streak.failingSince, last_run_at: r.startedAt, last_error: r.error })));
-      await sql`UPDATE monitor_schedule SET next_run_at = v.next_run_at, status = v.status, consecutive_failures = v.consecutive_failures,
+      // The token stays on the row (only a new claim replaces it), so RETURNING names the claim that held.
+      const v = dialect.valuesTable('v', SCHEDULE_COLUMNS, chunk.map((r) => ({ id: r.scheduleId, lease_token: r.leaseToken, next_run_at: r.nextRunAt, status: r.streak.status, consecutive_failures: r.streak.consecutiveFailures, consecutive_successes: r.streak.consecutiveSuccesses, failing_since: r.streak.failingSince, last_run_at: r.startedAt, last_error: r.error })));
+      const { rows } = await sql<{ id: number | string; lease_token: string }>`UPDATE monitor_schedule SET next_run_at = v.next_run_at, status = v.status, consecutive_failures = v.consecutive_failures,
           consecutive_successes = v.consecutive_successes, failing_since = v.failing_since, last_run_at = v.last_run_at, last_error = v.last_error,
           lease_owner = NULL, lease_until = NULL
-        FROM ${v} WHERE monitor_schedule.id = v.id AND monitor_schedule.lease_owner = ${owner}`.execute(trx);
+        FROM ${v} WHERE monitor_schedule.id = v.id AND monitor_schedule.lease_owner = ${owner} AND monitor_schedule.lease_token = v.lease_token
+        RETURNING monitor_schedule.id, monitor_schedule.lease_token`.execute(trx);
+      const claims = new Set(rows.map((r) => `${Number(r.id)}:${r.lease_token}`));
+      const recorded = chunk.filter((r) => claims.has(`${r.scheduleId}:${r.leaseToken}`));
+      if (recorded.length === 0) continue;
+      held.push(...recorded);
+      for (const part of sizedChunks(recorded)) {
+        await trx
+          .insertInto('check_results')
+          .values(part.map((r) => ({ monitor_id: r.monitorId, started_at: r.startedAt, duration_ms: r.durationMs, status: r.status, error: r.error, timings: r.timings, details: r.details, trace_id: r.traceId, location: r.location === '*' ? 'default' : r.location })))
+          .execute();
+      }
     }
+    const summary = { recorded: held.length, fenced: runs.length - held.length };
+    if (held.length === 0) return summary;
     // The monitor row: latest status and run, one row per monitor even when a batch holds several runs.
     const latest = new Map<number, FinishedRun>();
-    for (const r of runs) if ((latest.get(r.monitorId)?.startedAt ?? -Infinity) <= r.startedAt) latest.set(r.monitorId, r);
+    for (const r of held) if ((latest.get(r.monitorId)?.startedAt ?? -Infinity) <= r.startedAt) latest.set(r.monitorId, r);
     for (const chunk of sizedChunks([...latest.values()])) {
       const v = dialect.valuesTable('v', MONITOR_COLUMNS, chunk.map((r) => ({ id: r.monitorId, status: r.monitorStatus, last_run_at: r.startedAt })));
       await sql`UPDATE monitors SET status = v.status, last_run_at = v.last_run_at FROM ${v} WHERE monitors.id = v.id`.execute(trx);
     }
-    await addRollups(trx, runs);
+    await addRollups(trx, held);
+    return summary;
   });
 }
 

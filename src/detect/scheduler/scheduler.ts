@@ -242,6 +242,7 @@ export class Scheduler {
     const redact = (text: string) => (this.deps.redactor.size > 0 ? this.deps.redactor.redact(text) : text);
     const finished: FinishedRun = {
       scheduleId: run.scheduleId,
+      leaseToken: run.leaseToken,
       monitorId: run.monitorId,
       location: run.location,
       startedAt,
@@ -261,11 +262,17 @@ export class Scheduler {
   private async flush(): Promise<void> {
     const batch = this.buffer.take(2_000);
     if (batch.length === 0) return;
+    let fenced: number;
     try {
-      await writeFinished(this.deps.store.db, this.deps.store.dialect, this.owner, batch);
+      ({ fenced } = await writeFinished(this.deps.store.db, this.deps.store.dialect, this.owner, batch));
     } catch (err) {
       this.buffer.putBack(batch);
       throw err;
+    }
+    if (fenced > 0) {
+      // This worker was too slow (or cut off) and another claimed the runs since: theirs count, not these.
+      this.metrics.fenced(fenced);
+      this.deps.logger.warn({ fenced, owner: this.owner }, 'check results dropped: their lease had passed to another claim');
     }
   }
 
