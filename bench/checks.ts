@@ -79,7 +79,7 @@ async function benchMedic(n: number, target: string, dir: string) {
   const proc = spawn(process.execPath, [path.join(import.meta.dirname, '../bin/medic.js'), 'start', '-c', file], { stdio: 'ignore', env: { ...process.env, MEDIC_LOG_LEVEL: 'warn' } });
   const base = `http://127.0.0.1:${port}`;
   // Loading 10,000 monitors takes a while on a busy machine; a failed run must not leave medic behind.
-  await waitHttp(`${base}/healthz`, 180_000).catch((err: unknown) => {
+  await waitHttp(`${base}/healthz`, 600_000).catch((err: unknown) => {
     proc.kill('SIGTERM');
     throw err;
   });
