@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { renderMetrics } from '../shared/metrics.js';
 import { MEDIC_VERSION } from '../shared/version.js';
 import type { Runtime } from './bootstrap.js';
 
@@ -31,7 +32,7 @@ export async function startMetricsListener(rt: Runtime, options: { port: number;
       return;
     }
     if (path === '/metrics') {
-      metrics.metrics().then(
+      renderMetrics(metrics).then(
         (text) => send(200, metrics.contentType, text),
         (err: Error) => send(500, 'text/plain', loaded.redactor.redact(err.message)),
       );

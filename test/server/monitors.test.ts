@@ -91,7 +91,10 @@ monitors:
 
   it('exposes check metrics, the whole set or one metric by name', async () => {
     const all = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(all).toMatch(/medic_check_duration_seconds_bucket\{le="0.1",monitor="web",phase="total"\}/);
+    // One histogram for all monitors by phase; a monitor's own series are its last run (issue 14).
+    expect(all).toMatch(/medic_check_duration_seconds_bucket\{le="0.1",phase="total"\} [1-9]/);
+    expect(all).not.toMatch(/medic_check_duration_seconds_bucket\{[^}]*monitor=/);
+    expect(all).toMatch(/medic_check_last_duration_seconds\{monitor="web"\} \d/);
     expect(all).toMatch(/medic_check_up\{monitor="web"\} 1/);
     expect(all).toMatch(/medic_checks_total\{result="down"\} [1-9]/);
     const one = (await t.app.inject({ method: 'GET', url: '/metrics?name=medic_scheduler_lag_seconds' })).body;

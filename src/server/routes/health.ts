@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { renderMetrics } from '../../shared/metrics.js';
 import { MEDIC_VERSION } from '../../shared/version.js';
 import type { AppContext } from '../context.js';
 
@@ -48,7 +49,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
     async (request, reply) => {
       reply.header('content-type', ctx.metrics.contentType);
       const { name } = request.query;
-      if (name === undefined) return ctx.metrics.metrics();
+      if (name === undefined) return renderMetrics(ctx.metrics);
       const parts = await Promise.all([name].flat().map((n) => (ctx.metrics.getSingleMetric(n) ? ctx.metrics.getSingleMetricAsString(n) : '')));
       return parts.filter(Boolean).join('\n') + '\n';
     },
