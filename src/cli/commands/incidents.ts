@@ -8,9 +8,12 @@ import {
   IncidentActionError,
   incidentDetails,
   listIncidents,
+  PUBLIC_STATUSES,
+  publicUpdateInput,
   recordCause,
   resolveIncident,
 } from '../../incidents/index.js';
+import { publishUpdate } from '../../notify/status-page/index.js';
 import { cliActor, withCore } from '../session.js';
 import { EXIT, reportConfigError, UsageError, type Output } from '../output.js';
 import { configHelp, type ConfigUse } from '../config-path.js';
@@ -89,4 +92,22 @@ export function incidentCommands(program: Command, io: Output, setExit: (code: n
     if (!o.note) throw new UsageError('give the note with --note "..."');
     return addNote(core.incidents, id, o.note, cliActor());
   });
+
+  incident
+    .command('update <id>')
+    .description(`a public update on the status page (--status ${PUBLIC_STATUSES.join('|')} --message "...")`)
+    .option('-c, --config <file>', configHelp('act'))
+    .option('--status <status>', PUBLIC_STATUSES.join(', '))
+    .option('--message <text>', 'what the public reads')
+    .action((id: string, opts: { config?: string; status?: string; message?: string }) =>
+      run(opts.config, 'act', async (core) => {
+        const update = publicUpdateInput.safeParse({ status: opts.status, message: opts.message });
+        if (!update.success) {
+          const issue = update.error.issues[0]!;
+          throw new UsageError(`--${String(issue.path[0])}: ${opts[issue.path[0] as 'status' | 'message'] === undefined ? 'required' : issue.message}`);
+        }
+        await publishUpdate(core.incidents, core.rt.loaded.config.status_page, idArg(id), update.data, cliActor());
+        io.out(`#${idArg(id)}: public update posted (${update.data.status})`);
+      }),
+    );
 }
