@@ -41,7 +41,7 @@ export async function insertRollups(db: Db, monitorId: number, now: number, days
 }
 
 export interface StatusWorld {
-  /** The active P2 incident on checkout. */
+  /** The active P3 incident on checkout (slow, not down). */
   checkoutIncident: number;
   /** An incident on the unlisted internal-db. */
   internalIncident: number;
@@ -57,7 +57,7 @@ export async function seedStatusWorld(core: Core, now: number): Promise<StatusWo
     { name: 'DB probe', service: 'internal-db', status: 'down', failed: () => 60 },
   ];
   for (const m of monitors) await insertRollups(db, await insertMonitor(db, { name: m.name, service: m.service, status: m.status }, now), now, 90, m.failed);
-  const [checkout] = await ingestAlerts(core.incidents, [alert({ name: 'CheckoutLatency', service: 'checkout', severity: 'P2', startsAt: now - 20 * 60_000, title: 'Checkout p95 above 2s' })], 'alertmanager');
+  const [checkout] = await ingestAlerts(core.incidents, [alert({ name: 'CheckoutLatency', service: 'checkout', severity: 'P3', startsAt: now - 20 * 60_000, title: 'Checkout p95 above 2s' })], 'alertmanager');
   const [internal] = await ingestAlerts(core.incidents, [alert({ name: 'DbReplicaLag', service: 'internal-db', severity: 'P1', startsAt: now - 5 * 60_000, title: 'Replica lag on db-7' })], 'alertmanager');
   return { checkoutIncident: checkout!.incidentId!, internalIncident: internal!.incidentId! };
 }

@@ -36,17 +36,17 @@ describe.each(ENGINES)('status page on %s', (engine) => {
     const page = statusPageSchema.parse(res.json());
     expect(page.services.map((s) => [s.name, s.state])).toEqual([
       ['storefront', 'operational'],
-      ['checkout', 'partial_outage'],
+      ['checkout', 'degraded'],
       ['payment-service', 'operational'],
     ]);
-    expect(page.state).toBe('partial_outage');
+    expect(page.state).toBe('degraded');
     const checkout = page.services[1]!;
     expect(checkout.days).toHaveLength(90);
     expect(checkout.days.at(-1)!.date).toBe('2026-11-27');
     expect(checkout.days.at(-6)).toEqual({ date: '2026-11-22', uptime: 1410 / 1440, incidents: 0, level: 'partial_outage' });
     expect(checkout.days.at(-1)).toMatchObject({ incidents: 1, level: 'degraded' });
     expect(page.active_incidents).toEqual([
-      expect.objectContaining({ id: world.checkoutIncident, title: 'Partial outage: checkout', status: 'investigating', services: ['checkout'], updates: [expect.objectContaining({ status: 'investigating', automatic: true })] }),
+      expect.objectContaining({ id: world.checkoutIncident, title: 'Degraded performance: checkout', status: 'investigating', services: ['checkout'], updates: [expect.objectContaining({ status: 'investigating', automatic: true })] }),
     ]);
   });
 
@@ -83,8 +83,8 @@ describe.each(ENGINES)('status page on %s', (engine) => {
     const html = res.body;
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain('<h1>Shop status</h1>');
-    expect(html).toMatch(/<p class="overall s-partial_outage" role="status">.*Partial outage<\/p>/);
-    expect(html).toMatch(/<h3>checkout<\/h3><p class="state s-partial_outage">/);
+    expect(html).toMatch(/<p class="overall s-degraded" role="status">.*Degraded performance<\/p>/);
+    expect(html).toMatch(/<h3>checkout<\/h3><p class="state s-degraded">/);
     expect(html).toContain('title="2026-11-22: 97.91% uptime"');
     expect(html).toContain('A slow payment provider &lt;b&gt;upstream&lt;/b&gt;.');
     expect(html).toContain('1 day below 100%, the lowest 97.91% on 2026-11-22. Incidents on 1 day.');
@@ -99,7 +99,7 @@ describe.each(ENGINES)('status page on %s', (engine) => {
     expect(feed.meta.type).toBe('atom');
     expect(feed.title).toBe('Shop status');
     expect(feed.self).toBe('https://status.example.com/status/feed.atom');
-    expect(feed.items.map((i) => i.title)).toEqual(['Identified: Partial outage: checkout', 'Investigating: Partial outage: checkout']);
+    expect(feed.items.map((i) => i.title)).toEqual(['Identified: Degraded performance: checkout', 'Investigating: Degraded performance: checkout']);
     const [latest] = feed.items;
     expect(latest!.url).toBe(`https://status.example.com/status#incident-${world.checkoutIncident}`);
     // The words arrive as the responder wrote them; markup in them is escaped in the feed's HTML content,
@@ -115,8 +115,8 @@ describe.each(ENGINES)('status page on %s', (engine) => {
     const res = await get('/api/public/status/badge.svg?service=checkout');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
-    expect(res.body).toMatch(/^<svg [^>]*aria-label="checkout: partial outage"/);
-    expect((await get('/api/public/status/badge.svg')).body).toMatch(/aria-label="Shop status: partial outage"/);
+    expect(res.body).toMatch(/^<svg [^>]*aria-label="checkout: degraded"/);
+    expect((await get('/api/public/status/badge.svg')).body).toMatch(/aria-label="Shop status: degraded"/);
     const unlisted = await get('/api/public/status/badge.svg?service=internal-db');
     const unknown = await get('/api/public/status/badge.svg?service=nothing-here');
     expect([unlisted.statusCode, unknown.statusCode]).toEqual([404, 404]);

@@ -16,7 +16,7 @@ export const statusPagePath = z
 
 export const statusPage = z.strictObject({
   title: z.string().trim().min(1).max(200).default('Status').describe('The page\'s heading and the Atom feed\'s title.'),
-  path: statusPagePath.default('/status').describe('Where the page is served, without a token; the Atom feed is at <path>/feed.atom.'),
+  path: statusPagePath.default('/status').describe('Where the page is served, without a token; the Atom feed is this path followed by /feed.atom.'),
   services: z
     .array(z.string().trim().min(1))
     .default([])
