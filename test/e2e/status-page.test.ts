@@ -61,7 +61,7 @@ describe('the status page in Chromium', () => {
     const bars = checkout.locator('ol.bars > li');
     expect(await bars.count()).toBe(90);
     expect(await bars.nth(84).getAttribute('title')).toMatch(/^\d{4}-\d{2}-\d{2}: 97\.91% uptime$/);
-    expect(await bars.nth(84).evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(188, 76, 0)');
+    expect(await bars.nth(84).evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe('rgb(188, 76, 0)');
     expect(await services.getByRole('heading', { name: 'internal-db' }).count()).toBe(0);
     await screenshot(page, 'status-page');
     await context.close();
@@ -72,11 +72,11 @@ describe('the status page in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${url}/status`);
     await page.getByRole('region', { name: 'Active incidents' }).waitFor();
-    const shown = await page.locator('.service').first().locator('ol.bars > li').evaluateAll((els) => els.filter((el) => getComputedStyle(el).display !== 'none').length);
+    const shown = await page.locator('.service').first().locator('ol.bars > li').evaluateAll("(els) => els.filter((el) => getComputedStyle(el).display !== 'none').length");
     expect(shown).toBe(30);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     expect(await page.locator('.axis .short').first().innerText()).toBe('30 days ago');
-    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(13, 17, 23)');
+    expect(await page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(13, 17, 23)');
     await screenshot(page, 'status-page-phone-dark');
     await context.close();
   });
