@@ -1,5 +1,6 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusPageSchema } from '../../src/notify/status-page/index.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
@@ -89,6 +90,21 @@ describe.each(ENGINES)('status page on %s', (engine) => {
     expect(html).toContain('A slow payment provider &lt;b&gt;upstream&lt;/b&gt;.');
     expect(html).toContain('1 day below 100%, the lowest 97.91% on 2026-11-22. Incidents on 1 day.');
     expect(html).toContain('<link rel="alternate" type="application/atom+xml" title="Shop status: updates" href="/status/feed.atom">');
+  });
+
+  it('sends each answer gzipped to a client that takes it, compressed once and the same as the plain one', async () => {
+    const plain = await get('/status');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('accept-encoding');
+    for (const encoding of ['gzip', 'br, gzip;q=0.8', '*']) {
+      const zipped = await t.app.inject({ method: 'GET', url: '/status', headers: { 'accept-encoding': encoding } });
+      expect(zipped.headers['content-encoding'], encoding).toBe('gzip');
+      expect(gunzipSync(zipped.rawPayload).toString()).toBe(plain.body);
+      expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 4);
+    }
+    for (const encoding of ['br', 'gzip;q=0', 'identity']) expect((await t.app.inject({ method: 'GET', url: '/status', headers: { 'accept-encoding': encoding } })).headers['content-encoding'], encoding).toBeUndefined();
+    const json = await t.app.inject({ method: 'GET', url: '/api/public/status', headers: { 'accept-encoding': 'gzip' } });
+    expect(JSON.parse(gunzipSync(json.rawPayload).toString())).toEqual((await get('/api/public/status')).json());
   });
 
   it('serves an Atom feed of the public updates that a real feed parser reads', async () => {

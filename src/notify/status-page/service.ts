@@ -1,11 +1,9 @@
 import type { StatusPageConfig } from '../../config/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Store } from '../../store/index.js';
-import { renderAtom } from './atom.js';
-import { renderBadge } from './badge.js';
-import { renderStatusHtml } from './html.js';
 import { DailyRollups, readIncidents, readMonitors } from './read.js';
 import type { StatusPage } from './schema.js';
+import { Snapshot } from './snapshot.js';
 import { computeStatusPage, historyDays } from './state.js';
 
 /**
@@ -34,66 +32,6 @@ export interface StatusPageServiceOptions {
   staleMs?: number;
   /** The change feed is let go after this long without a request. */
   idleMs?: number;
-}
-
-export const JSON_PATH = '/api/public/status';
-/** Origins an Atom feed is kept for (without server.public_url, each Host a request names gets its own). */
-const MAX_ORIGINS = 4;
-
-/** One computation and its renderings, each made on first use. */
-export class Snapshot {
-  private readonly made = new Map<string, string>();
-
-  constructor(
-    readonly page: StatusPage,
-    private readonly options: Pick<StatusPageServiceOptions, 'page' | 'publicUrl'>,
-  ) {}
-
-  private once(key: string, make: () => string): string {
-    let v = this.made.get(key);
-    if (v === undefined) this.made.set(key, (v = make()));
-    return v;
-  }
-
-  html(): string {
-    const path = this.options.page.path;
-    return this.once('html', () => renderStatusHtml(this.page, { page: path, feed: `${path}/feed.atom`, json: JSON_PATH }));
-  }
-
-  json(): string {
-    return this.once('json', () => JSON.stringify(this.page));
-  }
-
-  /**
-   * The Atom feed, whose links must be absolute: under server.public_url when it is set, else under
-   * `origin` (the request's own). Made once per origin, for a few of them; a request's Host header
-   * never reaches another's answer.
-   */
-  atom(origin: string): string {
-    const path = this.options.page.path;
-    const base = (this.options.publicUrl ?? origin).replace(/\/+$/, '');
-    const make = () => renderAtom(this.page, { base, page: path, feed: `${path}/feed.atom` });
-    const key = `atom:${base}`;
-    if (!this.made.has(key) && [...this.made.keys()].filter((k) => k.startsWith('atom:')).length >= MAX_ORIGINS) return make();
-    return this.once(key, make);
-  }
-
-  /** The badge of a listed service, or of the whole page without one; undefined for any other name. */
-  badge(service?: string): string | undefined {
-    if (service === undefined) return this.once('badge:', () => renderBadge(this.page.title, this.page.state));
-    const s = this.page.services.find((x) => x.name === service);
-    return s && this.once(`badge:${service}`, () => renderBadge(s.name, s.state));
-  }
-
-  /** Renders now what the previous snapshot was asked for, so requests find it made. */
-  warm(previous: Snapshot | undefined): void {
-    for (const key of previous?.made.keys() ?? []) {
-      if (key === 'html') this.html();
-      else if (key === 'json') this.json();
-      else if (key.startsWith('atom:')) this.atom(key.slice(5));
-      else if (key.startsWith('badge:')) this.badge(key.slice(6) || undefined);
-    }
-  }
 }
 
 interface Kept {
@@ -143,9 +81,9 @@ export class StatusPageService {
     if (this.inflight && this.inflight.generation === this.generation) return this.inflight.promise;
     const generation = this.generation;
     const at = this.options.clock.now();
-    const promise = this.load(at).then((page) => {
+    const promise = this.load(at).then(async (page) => {
       const snapshot = new Snapshot(page, this.options);
-      snapshot.warm(this.kept?.snapshot);
+      await snapshot.warm(this.kept?.snapshot);
       if (!this.kept || generation >= this.kept.generation) this.kept = { snapshot, at, generation };
       return snapshot;
     });

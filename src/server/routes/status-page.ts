@@ -1,8 +1,9 @@
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { JSON_PATH, StatusPageService, statusPageSchema } from '../../notify/status-page/index.js';
+import { JSON_PATH, StatusPageService, statusPageSchema, type Rendered } from '../../notify/status-page/index.js';
+import { acceptsGzip } from '../accepts-gzip.js';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound } from '../errors.js';
 
@@ -15,6 +16,13 @@ import { HttpError, notFound } from '../errors.js';
 function origin(request: FastifyRequest): string {
   const host = /^([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i.test(request.host) ? request.host : 'localhost';
   return `${request.protocol}://${host}`;
+}
+
+/** A kept rendering as it is: compressed for a client that takes gzip, and cacheable for a few seconds. */
+async function send(request: FastifyRequest, reply: FastifyReply, rendered: Rendered, type: string) {
+  reply.type(type).header('cache-control', 'public, max-age=5').header('vary', 'accept-encoding');
+  if (acceptsGzip(request.headers['accept-encoding'])) return reply.header('content-encoding', 'gzip').send(await rendered.gzip());
+  return reply.send(rendered.body);
 }
 
 export async function statusPageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -32,18 +40,15 @@ export async function statusPageRoutes(app: FastifyInstance, ctx: AppContext): P
       errorResponseBuilder: (_request, limit) => new HttpError(429, `too many requests from this address; try again in ${limit.after}`),
     });
     const r = pub.withTypeProvider<ZodTypeProvider>();
-    const maxAge = 'public, max-age=5';
     const tags = ['status page'];
 
-    r.get(page.path, { config: { access: 'public' }, schema: { summary: 'The public status page (HTML, no JavaScript)', tags, security: [] } }, async (_request, reply) => {
-      const snapshot = await service.get();
-      return reply.type('text/html; charset=utf-8').header('cache-control', maxAge).send(snapshot.html());
-    });
+    r.get(page.path, { config: { access: 'public' }, schema: { summary: 'The public status page (HTML, no JavaScript)', tags, security: [] } }, async (request, reply) =>
+      send(request, reply, (await service.get()).html(), 'text/html; charset=utf-8'),
+    );
 
-    r.get(`${page.path}/feed.atom`, { config: { access: 'public' }, schema: { summary: 'Public updates as an Atom feed', tags, security: [] } }, async (request, reply) => {
-      const snapshot = await service.get();
-      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', maxAge).send(snapshot.atom(origin(request)));
-    });
+    r.get(`${page.path}/feed.atom`, { config: { access: 'public' }, schema: { summary: 'Public updates as an Atom feed', tags, security: [] } }, async (request, reply) =>
+      send(request, reply, (await service.get()).atom(origin(request)), 'application/atom+xml; charset=utf-8'),
+    );
 
     r.get(
       JSON_PATH,
@@ -57,11 +62,8 @@ export async function statusPageRoutes(app: FastifyInstance, ctx: AppContext): P
           response: { 200: statusPageSchema },
         },
       },
-      async (_request, reply) => {
-        const snapshot = await service.get();
-        // Serialized once per computation, not per request (a string is sent as it is).
-        return reply.type('application/json; charset=utf-8').header('cache-control', maxAge).send(snapshot.json() as never);
-      },
+      // Serialized once per computation, not per request (a Buffer is sent as it is).
+      async (request, reply) => send(request, reply, (await service.get()).json(), 'application/json; charset=utf-8') as never,
     );
 
     r.get(
@@ -79,7 +81,7 @@ export async function statusPageRoutes(app: FastifyInstance, ctx: AppContext): P
         const badge = (await service.get()).badge(request.query.service);
         // The same answer for a service that is not listed and one that does not exist at all.
         if (badge === undefined) throw notFound('no such service on the status page');
-        return reply.type('image/svg+xml; charset=utf-8').header('cache-control', maxAge).send(badge);
+        return send(request, reply, badge, 'image/svg+xml; charset=utf-8');
       },
     );
   });
