@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   'verification_failed',
   'reopened',
   'note',
+  /** Words for the public status page: payload { status, message, by } (see public-update.ts). */
+  'public_update',
   'notification_sent',
   'notification_failed',
 ] as const;

@@ -36,6 +36,8 @@ export function describeEvent(e: IncidentEvent): string {
       return `cause identified: ${s(p.cause)}`;
     case 'note':
       return `note: ${s(p.text)}`;
+    case 'public_update':
+      return `public update (${s(p.status)}): ${s(p.message)}`;
     case 'resolved':
       return `resolved${p.note ? `: ${s(p.note)}` : ''}`;
     case 'symptom_joined':

@@ -10,6 +10,7 @@ export * from './limits.js';
 export * from './matchers.js';
 export * from './model.js';
 export * from './phases.js';
+export * from './public-update.js';
 export * from './queries.js';
 export * from './severity.js';
 export * from './silences.js';

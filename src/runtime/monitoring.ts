@@ -44,7 +44,7 @@ export async function startMonitoring(core: Core, options: MonitoringOptions = {
   await sync(rt.loaded);
 
   const scheduler = new Scheduler(
-    { store: rt.store, clock: rt.clock, logger: rt.logger, metrics: rt.metrics, incidents: core.incidents, redactor: rt.loaded.redactor, monitors: () => monitors, retentionMs: config.retention.check_results, ...(options.onLag ? { onLag: options.onLag } : {}) },
+    { store: rt.store, clock: rt.clock, logger: rt.logger, metrics: rt.metrics, incidents: core.incidents, redactor: rt.loaded.redactor, monitors: () => monitors, retentionMs: config.retention.check_results, rollupRetentionMs: config.status_page?.history, ...(options.onLag ? { onLag: options.onLag } : {}) },
     { concurrency: config.workers.concurrency, leaseMs: config.workers.lease, location: options.location ?? config.workers.location, ...options },
   );
   const rules = new AlertRuleEvaluator(core.incidents, () => config, rt.logger);

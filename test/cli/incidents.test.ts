@@ -16,7 +16,7 @@ describe('medic incidents / incident', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'medic-cli-inc-'));
     file = path.join(dir, 'medic.yaml');
-    writeFileSync(file, `storage: { url: "sqlite://${dir}/medic.db" }\n`);
+    writeFileSync(file, `storage: { url: "sqlite://${dir}/medic.db" }\nservices: [{ name: payment }]\nstatus_page: { services: [payment] }\n`);
     const rt = await openRuntime(loadConfigFile(file), { logger: silentLogger, applyConfig: true });
     const core = await buildCore(rt);
     const [r] = await ingestAlerts(core.incidents, [alert({ name: 'PaymentErrors', service: 'payment', title: 'Payment errors', startsAt: Date.now() - 60_000 })], 'alertmanager');
@@ -44,6 +44,21 @@ describe('medic incidents / incident', () => {
     expect(show.stdout).toMatch(/MTTR\s+\d/);
     expect(show.stdout).toMatch(/\+\d+\w*\s+cli:\S+\s+cause identified: pool exhausted/);
     expect(show.stdout).toMatch(/resolved: raised the pool/);
+  });
+
+  it('posts a public update for the status page, and says why when it cannot', async () => {
+    const ok = await runCli(['incident', 'update', String(id), '--status', 'identified', '--message', 'A database pool ran dry; we are adding capacity.', '-c', file]);
+    expect(ok.stdout).toContain(`#${id}: public update posted (identified)`);
+    expect(ok.code).toBe(0);
+    const show = await runCli(['incident', 'show', String(id), '-c', file]);
+    expect(show.stdout).toMatch(/cli:\S+\s+public update \(identified\): A database pool ran dry; we are adding capacity\./);
+    const badStatus = await runCli(['incident', 'update', String(id), '--status', 'fixed', '--message', 'x', '-c', file]);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toMatch(/--status: expected one of investigating, identified, monitoring, resolved, got "fixed"/);
+    const noMessage = await runCli(['incident', 'update', String(id), '--status', 'identified', '-c', file]);
+    expect(noMessage.code).toBe(2);
+    expect(noMessage.stderr).toMatch(/--message: required/);
+    expect((await runCli(['incident', 'update', '9999', '--status', 'identified', '--message', 'x', '-c', file])).code).toBe(2);
   });
 
   it('exits 2 on bad input: an unknown incident, a missing --cause, a bad id', async () => {

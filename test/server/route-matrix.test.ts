@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/store/index.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
+import { STATUS_PAGE_CONFIG } from '../helpers/status-page.js';
 
 /**
  * Every route with a declared access level, with no token, a wrong token, and each role: who gets in is
@@ -22,7 +23,7 @@ describe('role × route matrix', () => {
   let t: TestApp;
   let headers: (role: Role) => { authorization: string };
   beforeAll(async () => {
-    t = await openTestApp({ config: 'auth: { failed_auth_per_minute: 1000000 }' });
+    t = await openTestApp({ config: `auth: { failed_auth_per_minute: 1000000 }\n${STATUS_PAGE_CONFIG}` });
     const flags = (await createToken(t.rt.store.db, { name: 'app', role: 'flags', source: 'cli' }, t.clock.now())).token;
     headers = (role) => (role === 'flags' ? { authorization: `Bearer ${flags}` } : t.as(role));
   });
@@ -37,6 +38,11 @@ describe('role × route matrix', () => {
     expect(t.app.accessTable.every((r) => r.access === 'public' || r.access in ALLOWED)).toBe(true);
     expect(t.app.accessTable.filter((r) => r.access === 'public').map((r) => r.url)).toEqual(expect.arrayContaining(['/healthz', '/metrics']));
     expect(t.app.accessTable).toContainEqual({ method: 'GET', url: '/api/command-center', access: 'viewer' });
+    // The status page is public; writing to it is a responder's.
+    expect(t.app.accessTable.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /status', 'GET /status/feed.atom', 'GET /api/public/status', 'GET /api/public/status/badge.svg']),
+    );
+    expect(t.app.accessTable).toContainEqual({ method: 'POST', url: '/api/incidents/:id/updates', access: 'responder' });
     // The flags role's routes are exactly OFREP's: evaluation (single and bulk) and its configuration.
     expect(t.app.accessTable.filter((r) => r.access === 'flags').map((r) => `${r.method} ${r.url}`).sort()).toEqual([
       'GET /ofrep/v1/configuration',
@@ -64,6 +70,18 @@ describe('role × route matrix', () => {
         const label = `${r.method} ${r.url} as ${role}`;
         if (!allowed.includes(role)) expect(res.statusCode, label).toBe(403);
         else expect([401, 403], label).not.toContain(res.statusCode);
+      }
+    }
+  });
+
+  it('answers every public route without a token, and the same with any token', async () => {
+    const open = t.app.accessTable.filter((r) => r.access === 'public' && r.method === 'GET' && !r.url.includes(':'));
+    expect(open.length).toBeGreaterThan(5);
+    for (const r of open) {
+      for (const h of [{}, { authorization: 'Bearer mdk_wrong' }, headers('flags'), headers('viewer')]) {
+        const res = await t.app.inject({ method: 'GET', url: r.url, headers: h });
+        expect([401, 403], `${r.url} ${JSON.stringify(h)}`).not.toContain(res.statusCode);
+        expect(res.statusCode, r.url).toBeLessThan(500);
       }
     }
   });

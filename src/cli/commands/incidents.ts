@@ -1,4 +1,4 @@
-import { Argument, Option } from 'commander';
+import { Argument, InvalidArgumentError, Option } from 'commander';
 import {
   acknowledge,
   addNote,
@@ -7,9 +7,13 @@ import {
   IncidentActionError,
   incidentDetails,
   listIncidents,
+  PUBLIC_STATUSES,
+  publicUpdateInput,
+  type PublicUpdateInput,
   recordCause,
   resolveIncident,
 } from '../../incidents/index.js';
+import { publishUpdate } from '../../notify/status-page/index.js';
 import type { Core } from '../../runtime/core.js';
 import { printed, type Cli } from '../command.js';
 import { cliActor } from '../context.js';
@@ -17,6 +21,12 @@ import { id, integer, text } from '../parse.js';
 
 const incidentId = () => new Argument('<id>', 'the incident, e.g. 12 or #12').argParser(id('an incident id'));
 const expected = printed([IncidentActionError]);
+/** The message of a public update, within the bounds the API takes. */
+const publicMessage = (value: string): string => {
+  const parsed = publicUpdateInput.shape.message.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
+  return parsed.data;
+};
 
 export function incidentCommands(cli: Cli): void {
   cli.command<{ open?: boolean; service?: string; limit: number; json?: boolean }>({
@@ -76,4 +86,22 @@ export function incidentCommands(cli: Cli): void {
   act<{ cause: string }>('diagnose', 'record the cause (--cause "...")', [cause], (core, id, o) => recordCause(core.incidents, id, o.cause, cliActor()));
   act<{ note?: string }>('resolve', 'resolve: a fix was applied (verification follows)', [note('what fixed it')], (core, id, o) => resolveIncident(core.incidents, id, o.note, cliActor()));
   act<{ note: string }>('note', 'add a note (--note "...")', [note('the note').makeOptionMandatory()], (core, id, o) => addNote(core.incidents, id, o.note, cliActor()));
+
+  incident.command<{ status: PublicUpdateInput['status']; message: string }, [number]>({
+    name: 'update',
+    description: `a public update on the status page (--status ${PUBLIC_STATUSES.join('|')} --message "...")`,
+    arguments: [incidentId()],
+    options: [
+      new Option('--status <status>', 'where recovery stands, as the public reads it').choices(PUBLIC_STATUSES).makeOptionMandatory(),
+      new Option('--message <text>', 'what the public reads').argParser(publicMessage).makeOptionMandatory(),
+    ],
+    config: 'act',
+    expected,
+    async action(ctx, id) {
+      const core = await ctx.core();
+      const update = publicUpdateInput.parse({ status: ctx.opts.status, message: ctx.opts.message });
+      await publishUpdate(core.incidents, core.rt.loaded.config.status_page, id, update, cliActor());
+      ctx.io.out(`#${id}: public update posted (${update.status})`);
+    },
+  });
 }

@@ -7,6 +7,7 @@ import { remediationRule } from './remediation.js';
 import { runbook } from './runbooks.js';
 import { auth, incidents, kubernetes, loki, prometheus, retention, server, silence, storage, tracing, workers } from './runtime.js';
 import { service, verification } from './services.js';
+import { statusPage } from './status-page.js';
 import { checkReferences } from './references.js';
 
 /** The whole medic.yaml: the single source of every config type in Medic. */
@@ -33,6 +34,7 @@ export const configSchema = z
     routes: z.array(route).default([]),
     delivery: delivery.prefault({}),
     silences: z.array(silence).default([]),
+    status_page: statusPage.optional().describe('The public status page (none unless this section is there).'),
   })
   .superRefine(checkReferences);
 
@@ -49,3 +51,4 @@ export * from './remediation.js';
 export * from './runbooks.js';
 export * from './runtime.js';
 export * from './services.js';
+export * from './status-page.js';

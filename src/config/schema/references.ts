@@ -11,7 +11,7 @@ interface Named {
 }
 interface Parsed {
   services: (Named & { depends_on: string[] })[];
-  monitors: (Named & { notify?: string[] | undefined })[];
+  monitors: (Named & { notify?: string[] | undefined; service?: string | undefined })[];
   alerts: (Named & { notify?: string[] | undefined })[];
   runbooks: (Named & { steps: { kind: string }[] })[];
   loki?: unknown;
@@ -19,6 +19,7 @@ interface Parsed {
   flags: { key: string }[];
   notifications: Named[];
   routes: { notify: string[] }[];
+  status_page?: { services: string[] } | undefined;
 }
 
 export function checkReferences(config: Parsed, ctx: z.RefinementCtx): void {
@@ -62,6 +63,16 @@ export function checkReferences(config: Parsed, ctx: z.RefinementCtx): void {
       issue(['services', i, 'depends_on', j], `unknown service ${JSON.stringify(d)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`);
     }),
   );
+
+  // A service exists when it is declared under services: or a monitor checks it; a typo on the status
+  // page would otherwise be a service that is silently never shown.
+  const known = [...new Set([...serviceNames, ...config.monitors.flatMap((m) => (m.service ? [m.service] : []))])];
+  config.status_page?.services.forEach((s, i) => {
+    if (config.status_page!.services.indexOf(s) < i) return issue(['status_page', 'services', i], `${JSON.stringify(s)} is listed twice`);
+    if (known.includes(s)) return;
+    const hint = closest(s, known);
+    issue(['status_page', 'services', i], `unknown service ${JSON.stringify(s)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; declare it under services: or as a monitor's service:`);
+  });
 
   const flagKeys = config.flags.map((f) => f.key);
   config.remediation.forEach((r, i) => {

@@ -13,7 +13,7 @@ export const server = z.strictObject({
     .array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'expected an IP address or a CIDR range such as 10.0.0.0/8' }))
     .default([])
     .describe(
-      'Addresses or CIDR ranges of reverse proxies in front of Medic. Only a request that comes from one of them has its client address taken from X-Forwarded-For (for the failed-authentication limit); empty (the default) trusts no header.',
+      'Addresses or CIDR ranges of reverse proxies in front of Medic. Only a request that comes from one of them has its client address taken from X-Forwarded-For (for the failed-authentication limit and the status page rate limit); empty (the default) trusts no header.',
     ),
 });
 
@@ -74,7 +74,7 @@ export const tracing = z.strictObject({
 });
 
 export const retention = z.strictObject({
-  check_results: duration().prefault('30d').describe('How long check results are kept.'),
+  check_results: duration().prefault('30d').describe('How long check results are kept (their hourly roll-ups: at least status_page.history).'),
   finished_jobs: duration().prefault('7d').describe('How long finished jobs (deliveries, runbook runs) are kept.'),
 });
 

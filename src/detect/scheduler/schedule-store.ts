@@ -207,8 +207,12 @@ async function addRollups(db: Db, runs: readonly FinishedRun[]): Promise<void> {
   }
 }
 
-/** Deletes results and rollups older than the retention, a slice at a time so no transaction runs long. */
-export async function pruneResults(db: Db, before: number, slice = 5_000): Promise<number> {
+/**
+ * Deletes results older than `before`, a slice at a time so no transaction runs long, and rollups older
+ * than `rollupsBefore` (the status page may show more days than results are kept; a rollup is one row
+ * per monitor and hour).
+ */
+export async function pruneResults(db: Db, before: number, rollupsBefore = before, slice = 5_000): Promise<number> {
   let deleted = 0;
   for (;;) {
     const ids = await db.selectFrom('check_results').select('id').where('started_at', '<', before).limit(slice).execute();
@@ -217,7 +221,7 @@ export async function pruneResults(db: Db, before: number, slice = 5_000): Promi
     deleted += ids.length;
     if (ids.length < slice) break;
   }
-  await db.deleteFrom('check_rollups').where('hour', '<', before - HOUR).execute();
+  await db.deleteFrom('check_rollups').where('hour', '<', rollupsBefore - HOUR).execute();
   return deleted;
 }
 

@@ -35,6 +35,8 @@ export interface SchedulerDeps {
   /** The monitors of the config this process loaded, by name; read on every run, so a reload takes effect. */
   monitors(): ReadonlyMap<string, MonitorConfig>;
   retentionMs: number;
+  /** How long hourly rollups are kept (default: retentionMs). */
+  rollupRetentionMs?: number;
   /** Called with each run's lag (ms past its due time); benchmarks record the distribution. */
   onLag?: (ms: number) => void;
 }
@@ -284,7 +286,7 @@ export class Scheduler {
     const now = this.deps.clock.now();
     if (now - this.lastPrune < PRUNE_EVERY) return;
     this.lastPrune = now;
-    const deleted = await pruneResults(this.deps.store.db, now - this.deps.retentionMs);
+    const deleted = await pruneResults(this.deps.store.db, now - this.deps.retentionMs, now - Math.max(this.deps.retentionMs, this.deps.rollupRetentionMs ?? 0));
     if (deleted > 0) this.deps.logger.info({ deleted }, 'pruned old check results');
   }
 

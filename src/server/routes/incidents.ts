@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { acknowledge, addNote, incidentDetails, listIncidents, recordCause, resolveIncident } from '../../incidents/index.js';
+import { acknowledge, addNote, incidentDetails, listIncidents, publicUpdateInput, recordCause, resolveIncident, type PublicUpdateInput } from '../../incidents/index.js';
+import { publishUpdate } from '../../notify/status-page/index.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { incidentDetailsSchema, incidentListSchema, incidentSchema } from '../responses/incidents.js';
@@ -63,4 +64,7 @@ export async function incidentRoutes(app: FastifyInstance, ctx: AppContext): Pro
   action('diagnose', 'Record the cause (sets diagnosed_at)', z.strictObject({ cause: z.string().trim().min(1).max(4000) }), (id, b, actor) => recordCause(ctx.incidents, id, b.cause!, actor));
   action('resolve', 'Resolve: a fix was applied (verification follows)', z.strictObject({ note: z.string().max(4000).optional() }).nullish(), (id, b, actor) => resolveIncident(ctx.incidents, id, b.note, actor));
   action('notes', 'Add a note to the timeline', z.strictObject({ text: z.string().trim().min(1).max(10_000) }), (id, b, actor) => addNote(ctx.incidents, id, b.text!, actor));
+  action('updates', 'Add a public update: shown on the status page and in its feed (409 when the incident is not on it)', publicUpdateInput, (id, b, actor) =>
+    publishUpdate(ctx.incidents, ctx.loaded.config.status_page, id, b as PublicUpdateInput, actor),
+  );
 }

@@ -13,9 +13,10 @@ import { sessionRoutes } from './session.js';
 import { ofrepRoutes } from './ofrep.js';
 import { reportRoutes } from './reports.js';
 import { silenceRoutes } from './silences.js';
+import { statusPageRoutes } from './status-page.js';
 import { tokenRoutes } from './tokens.js';
 
 /** Every route module, in one list. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes, monitorRoutes, commandCenterRoutes]) await routes(app, ctx);
+  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes, monitorRoutes, commandCenterRoutes, statusPageRoutes]) await routes(app, ctx);
 }

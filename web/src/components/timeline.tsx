@@ -50,6 +50,7 @@ function sentence(e: TimelineEvent): string {
     case 'verification_failed': return `Verification failed${p.reason ? `: ${s(p.reason)}` : ''}`;
     case 'reopened': return 'Reopened: it fired again soon after closing';
     case 'note': return `Note: ${s(p.text)}`;
+    case 'public_update': return `Public update (${s(p.status)}): ${s(p.message)}`;
     case 'notification_sent': return `Notified ${s(p.channel)} (${s(p.event)})`;
     case 'notification_failed': return `Could not notify ${s(p.channel)}: ${s(p.reason)}`;
     default: return e.type.replace(/_/g, ' ');

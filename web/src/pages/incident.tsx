@@ -4,6 +4,7 @@ import { api } from '../api';
 import { Card, Failure, Severity, Status } from '../components/bits';
 import { ago, clock } from '../components/format';
 import { PhaseBar } from '../components/phase-bar';
+import { PublicUpdate } from '../components/public-update';
 import { safeUrl } from '../components/safe-url';
 import { Remediations } from '../components/remediations';
 import { flagEnabled, Timeline } from '../components/timeline';
@@ -38,6 +39,7 @@ export function IncidentPage({ id }: { id: number }) {
           <Timeline events={data.timeline} origin={i.detectedAt} />
         </Card>
         <div className="side">
+          <PublicUpdate incidentId={i.id} onDone={reload} />
           <Remediations incidentId={i.id} />
           <Suspects details={data} />
           <Card title="Alerts">

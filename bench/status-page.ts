@@ -1,0 +1,182 @@
+/**
+ * GET /status with 1,000 listed services and 90 days of hourly roll-ups (2.16 million rows), over real
+ * HTTP on loopback: `npx tsx bench/status-page.ts [engines] [requests] [concurrency]` (default
+ * `sqlite` — or `sqlite,postgres` — 300 requests, 4 at a time). Goal: p99 under 100 ms.
+ *
+ * Printed side by side, measured in the same run with the same client:
+ * - GET /status as served (the answer kept a few seconds, recomputed in the background meanwhile), as a
+ *   browser asks for it (gzip) and uncompressed;
+ * - the reference: a bare Fastify route answering the same bytes from memory;
+ * - the first request (90 days read from the roll-ups) and the first after an incident change (days
+ *   that ended are kept, today is read again), for what a cold or changed page costs.
+ * Every request comes from another client address (X-Forwarded-For from a trusted proxy), so the rate
+ * limiter sees them as the public does. Roll-ups are generated inside the database; the SQLite file and
+ * the PostgreSQL schema (MEDIC_BENCH_PG_URL, default the test database) are removed at the end.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { request } from 'undici';
+import { loadConfigText } from '../src/config/index.js';
+import { appendToIncident, ingestAlerts } from '../src/incidents/index.js';
+import { appContext } from '../src/runtime/all-in-one.js';
+import { openRuntime } from '../src/runtime/bootstrap.js';
+import { buildCore, type Core } from '../src/runtime/core.js';
+import { buildApp } from '../src/server/app.js';
+import { systemClock } from '../src/shared/clock.js';
+import { silentLogger } from '../src/shared/logger.js';
+
+const ENGINES = (process.argv[2] ?? 'sqlite').split(',');
+const REQUESTS = Number(process.argv[3] ?? 300);
+const CONCURRENCY = Number(process.argv[4] ?? 4);
+const SERVICES = 1000;
+const DAYS = 90;
+const GOAL_MS = 100;
+const PG_URL = process.env.MEDIC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const HOUR = 3_600_000;
+const NOW = Date.now();
+const FIRST_HOUR = NOW - (NOW % 86_400_000) - (DAYS - 1) * 86_400_000;
+
+const names = Array.from({ length: SERVICES }, (_, i) => `service-${String(i).padStart(4, '0')}`);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+async function seed(core: Core): Promise<void> {
+  const { db } = core.rt.store;
+  for (let i = 0; i < SERVICES; i += 500) {
+    await db
+      .insertInto('monitors')
+      .values(names.slice(i, i + 500).map((service, k) => ({ name: `${service} health`, service, type: 'http', config_hash: String(i + k), config: '{}', status: (i + k) % 97 === 5 ? 'degraded' : 'up', last_run_at: NOW, created_at: FIRST_HOUR, updated_at: NOW })))
+      .execute();
+  }
+  // An hour's roll-up per monitor for every hour of the window so far: 60 runs, a failure now and then.
+  const hours = Math.floor((NOW - FIRST_HOUR) / HOUR) + 1;
+  const h = sql.raw('((m.id * 7919 + t.i * 104729) % 1000)');
+  const select = sql`SELECT m.id, CAST(${FIRST_HOUR} AS bigint) + t.i * ${HOUR}, 60, CASE WHEN ${h} < 3 THEN 57 ELSE 60 END, 0, 7200`;
+  const columns = sql`(monitor_id, hour, runs, up, degraded, duration_ms_sum)`;
+  if (core.rt.store.engine === 'postgres') {
+    await sql`INSERT INTO check_rollups ${columns} ${select} FROM generate_series(0, ${hours - 1}::int) AS t(i) CROSS JOIN monitors m`.execute(db);
+  } else {
+    await sql`WITH RECURSIVE t(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM t WHERE i < ${hours - 1}) INSERT INTO check_rollups ${columns} ${select} FROM t CROSS JOIN monitors m`.execute(db);
+  }
+  // Ten active incidents with a written update each, and a hundred closed ones over the window.
+  for (let i = 0; i < 110; i++) {
+    const [r] = await ingestAlerts(core.incidents, [{ source: 'webhook', name: `Alert${i}`, fingerprint: `fp-${i}`, status: 'firing', service: names[(i * 37) % SERVICES]!, severity: i % 3 === 0 ? 'P2' : 'P3', labels: {}, annotations: {}, startsAt: NOW - (i + 1) * 19 * HOUR, endsAt: null, title: `Alert ${i}` }], 'bench');
+    const id = r!.incidentId!;
+    if (i < 10) await appendToIncident(core.incidents, id, [{ type: 'public_update', actor: 'bench', payload: { status: 'identified', message: `We found the cause of problem ${i} and are fixing it.`, by: 'responder' } }]);
+    else await appendToIncident(core.incidents, id, [{ type: 'resolved', actor: 'bench', at: NOW - (i + 1) * 19 * HOUR + HOUR }, { type: 'verified', actor: 'bench', at: NOW - (i + 1) * 19 * HOUR + 2 * HOUR }]);
+  }
+}
+
+async function get(url: string, client: string, gzip = false): Promise<{ ms: number; bytes: number }> {
+  const started = performance.now();
+  const res = await request(url, { headers: { 'x-forwarded-for': client, ...(gzip ? { 'accept-encoding': 'gzip' } : {}) } });
+  const body = Buffer.from(await res.body.arrayBuffer());
+  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${body.toString().slice(0, 200)}`);
+  return { ms: performance.now() - started, bytes: body.length };
+}
+
+/** `REQUESTS` GETs, `CONCURRENCY` at a time, each from another address; latencies sorted. */
+async function measure(url: string, gzip: boolean): Promise<number[]> {
+  const times: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < REQUESTS) {
+      const n = next++;
+      times.push((await get(url, `198.51.${(n >> 8) & 255}.${n & 255}`, gzip)).ms);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return times.sort((a, b) => a - b);
+}
+
+async function openStore(engine: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'medic-bench-status-'));
+    return { url: `sqlite://${path.join(dir, 'medic.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const schema = `medic_bench_status_${randomBytes(4).toString('hex')}`;
+  return {
+    url: `${PG_URL}?schema=${schema}`,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+async function run(engine: string): Promise<void> {
+  const { url: storeUrl, drop } = await openStore(engine);
+  const config = `storage: { url: "${storeUrl}" }
+server: { trust_proxy: ["127.0.0.1"] }
+services:
+${names.map((n) => `  - { name: ${n} }`).join('\n')}
+status_page:
+  title: "Bench status"
+  services: [${names.join(', ')}]
+  history: ${DAYS}d
+  rate_limit_per_minute: 100000
+`;
+  const rt = await openRuntime(loadConfigText(config, { env: {} }), { logger: silentLogger, clock: systemClock, applyConfig: true });
+  const reference = Fastify({ logger: false });
+  try {
+    const core = await buildCore(rt);
+    let started = performance.now();
+    await seed(core);
+    const rows = Number((await rt.store.db.selectFrom('check_rollups').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    console.log(`\n${engine}: seeded ${SERVICES} services, ${rows.toLocaleString('en')} hourly roll-ups, 110 incidents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const app = await buildApp(appContext(core));
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const cold = await get(`${base}/status`, '192.0.2.1');
+      // An incident change drops the kept answer; the next request waits for a new one.
+      await appendToIncident(core.incidents, 1, [{ type: 'public_update', actor: 'bench', payload: { status: 'monitoring', message: 'A fix is out.', by: 'responder' } }]);
+      started = performance.now();
+      for (let i = 0; i < 100; i++) {
+        const page = await request(`${base}/status`, { headers: { 'x-forwarded-for': '192.0.2.2' } }).then((r) => r.body.text());
+        if (page.includes('A fix is out.')) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const afterChange = performance.now() - started;
+
+      // The reference answers the very bytes Medic sends (plain, or gzipped when asked), from memory.
+      const plain = Buffer.from(await (await request(`${base}/status`)).body.arrayBuffer());
+      const zipped = Buffer.from(await (await request(`${base}/status`, { headers: { 'accept-encoding': 'gzip' } })).body.arrayBuffer());
+      reference.get('/status', async (req, reply) => {
+        reply.type('text/html; charset=utf-8');
+        return /gzip/.test(req.headers['accept-encoding'] ?? '') ? reply.header('content-encoding', 'gzip').send(zipped) : reply.send(plain);
+      });
+      const refBase = await reference.listen({ port: 0, host: '127.0.0.1' });
+
+      const results: [string, number[]][] = [];
+      for (const gzip of [true, false]) {
+        const how = gzip ? `gzip, ${(zipped.length / 1e3).toFixed(0)} kB` : `plain, ${(plain.length / 1e6).toFixed(2)} MB`;
+        results.push([`GET /status (Medic; ${how})`, await measure(`${base}/status`, gzip)]);
+        results.push([`reference: bare Fastify, same bytes (${how})`, await measure(`${refBase}/status`, gzip)]);
+      }
+      const row = (label: string, t: number[]) => `${label.padEnd(48)} ${percentile(t, 0.5).toFixed(1).padStart(8)} ${percentile(t, 0.99).toFixed(1).padStart(8)} ${t.at(-1)!.toFixed(1).padStart(8)}`;
+      console.log(`${REQUESTS} requests per row, ${CONCURRENCY} at a time; load average ${load()}`);
+      console.log(`${''.padEnd(48)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
+      for (const [label, t] of results) console.log(row(label, t));
+      const [medic, ref] = [results[0]![1], results[1]![1]];
+      console.log(`goal: p99 under ${GOAL_MS} ms (as a browser asks, gzip) → ${percentile(medic, 0.99) < GOAL_MS ? 'met' : 'NOT met'}; Medic − reference at p99: ${(percentile(medic, 0.99) - percentile(ref, 0.99)).toFixed(1)} ms`);
+      console.log(`first request (90 days read from the roll-ups): ${cold.ms.toFixed(0)} ms; an incident change until the page shows it: ${afterChange.toFixed(0)} ms`);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await reference.close();
+    await rt.store.close();
+    await drop();
+  }
+}
+
+for (const engine of ENGINES) await run(engine);

@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import type { Severity } from '../../config/index.js';
+import { incidentServices, type IncidentStatus } from '../../incidents/index.js';
+import { fromJson, inChunks, type Store } from '../../store/index.js';
+import { RECENT_MS, type IncidentInput, type MonitorState, type RollupRow } from './state.js';
+import { PUBLIC_SOURCE_EVENTS } from './updates.js';
+
+/**
+ * What the status page is computed from, read from the database with a few bounded queries: the listed
+ * services' monitors, their roll-ups summed per day in the database, and the incidents of the history
+ * window with the few events public updates come from. Nothing else of an incident is read.
+ */
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Fix events are only those whose payload says so; the text narrows the scan (payloads are compact JSON). */
+const FIX_TYPES = ['remediation_finished', 'rolled_back', 'flag_changed'];
+
+export async function readMonitors(store: Store, services: readonly string[]): Promise<MonitorState[]> {
+  const rows = await inChunks(store.dialect, services, (chunk) =>
+    store.db.selectFrom('monitors').select(['service', 'status']).where('enabled', '=', 1).where('service', 'in', chunk).execute(),
+  );
+  return rows.map((r) => ({ service: r.service!, status: r.status }));
+}
+
+/** Roll-ups of the listed services' monitors (disabled ones too: they are the past), summed per service and UTC day. */
+async function daySums(store: Store, services: readonly string[], from: number, to: number): Promise<RollupRow[]> {
+  const day = sql<number>`r.hour - (r.hour % ${sql.lit(DAY)})`;
+  const rows = await inChunks(store.dialect, services, (chunk) =>
+    store.db
+      .selectFrom('check_rollups as r')
+      .innerJoin('monitors as m', 'm.id', 'r.monitor_id')
+      .select((eb) => ['m.service', day.as('day'), eb.fn.sum<number>('r.runs').as('runs'), eb.fn.sum<number>('r.up').as('up'), eb.fn.sum<number>('r.degraded').as('degraded')])
+      .where('m.service', 'in', chunk)
+      .where('r.hour', '>=', from)
+      .where('r.hour', '<', to)
+      .groupBy(['m.service', day])
+      .execute(),
+  );
+  return rows.map((r) => ({ service: r.service!, hour: Number(r.day), runs: Number(r.runs), up: Number(r.up), degraded: Number(r.degraded) }));
+}
+
+/**
+ * Day sums of the history window. A day that ended over an hour ago no longer changes (a run is written
+ * within seconds of its hour), so it is read once and kept: after the first read, each one reads only
+ * today (and yesterday in the first hour of the day) — 90 days of a thousand services' roll-ups are
+ * two million rows, today's a few thousand.
+ */
+export class DailyRollups {
+  private readonly settled = new Map<number, RollupRow[]>();
+
+  constructor(private readonly services: readonly string[]) {}
+
+  async read(store: Store, first: number, now: number): Promise<RollupRow[]> {
+    const live = Math.max(first, now - HOUR - ((now - HOUR) % DAY));
+    for (const day of this.settled.keys()) if (day < first) this.settled.delete(day);
+    const missing: number[] = [];
+    for (let d = first; d < live; d += DAY) if (!this.settled.has(d)) missing.push(d);
+    if (missing.length > 0) {
+      const rows = await daySums(store, this.services, missing[0]!, missing.at(-1)! + DAY);
+      const byDay = new Map<number, RollupRow[]>(missing.map((d) => [d, []]));
+      for (const r of rows) byDay.get(r.hour)?.push(r);
+      for (const [d, list] of byDay) this.settled.set(d, list);
+    }
+    const fresh = await daySums(store, this.services, live, now + HOUR);
+    const kept: RollupRow[] = [];
+    for (const [d, list] of this.settled) if (d >= first && d < live) kept.push(...list);
+    return [...kept, ...fresh];
+  }
+}
+
+/**
+ * Incidents that were active at some point of the window and affect a listed service, with their public
+ * source events. Events are read only for those still on the page (active, or resolved within 14 days):
+ * an older one counts on its days' bars and nothing else.
+ */
+export async function readIncidents(store: Store, services: readonly string[], windowStart: number, now: number): Promise<IncidentInput[]> {
+  const { db, dialect } = store;
+  // Only what the page may use: never the title, labels or cause.
+  const rows = await db
+    .selectFrom('incidents')
+    .select(['id', 'service', 'severity', 'status', 'started_at', 'detected_at', 'resolved_at', 'closed_at'])
+    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', windowStart)]))
+    .orderBy('id')
+    .execute();
+  const num = (v: number | null) => (v === null ? null : Number(v));
+  const incidents = rows.map((r) => ({
+    id: Number(r.id),
+    service: r.service,
+    severity: r.severity as Severity,
+    status: r.status as IncidentStatus,
+    startedAt: num(r.started_at),
+    detectedAt: num(r.detected_at),
+    resolvedAt: num(r.resolved_at),
+    closedAt: num(r.closed_at),
+  }));
+  const affected = await incidentServices(db, dialect, incidents);
+  const listed = new Set(services);
+  const shown = incidents.filter((i) => affected.get(i.id)?.some((s) => listed.has(s)));
+  const onPage = shown.filter((i) => i.closedAt === null || i.closedAt >= now - RECENT_MS).map((i) => i.id);
+  const events = await inChunks(dialect, onPage, (ids) =>
+    db
+      .selectFrom('incident_events')
+      .select(['incident_id', 'type', 'at', 'payload'])
+      .where('incident_id', 'in', ids)
+      .where((eb) => eb.or([eb('type', 'in', PUBLIC_SOURCE_EVENTS.filter((t) => !FIX_TYPES.includes(t))), eb.and([eb('type', 'in', FIX_TYPES), eb('payload', 'like', '%"fix":true%')])]))
+      .orderBy('id')
+      .execute(),
+  );
+  const byIncident = new Map<number, IncidentInput['events'][number][]>();
+  for (const e of events) {
+    const id = Number(e.incident_id);
+    const list = byIncident.get(id) ?? [];
+    list.push({ type: e.type as IncidentInput['events'][number]['type'], at: Number(e.at), payload: fromJson(e.payload, {}) });
+    byIncident.set(id, list);
+  }
+  // Chunks are ordered within themselves; events of one incident are all in one chunk, in id order.
+  return shown.map(({ service: _own, ...i }) => ({ ...i, services: affected.get(i.id) ?? [], events: byIncident.get(i.id) ?? [] }));
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigText } from '../../../src/config/index.js';
+import { StatusPageService, type RollupRow } from '../../../src/notify/status-page/index.js';
+import { DailyRollups } from '../../../src/notify/status-page/read.js';
+import { pruneResults } from '../../../src/detect/scheduler/schedule-store.js';
+import { ManualClock } from '../../../src/shared/clock.js';
+import { insertMonitor } from '../../helpers/command-center.js';
+import { insertRollups } from '../../helpers/status-page.js';
+import { openTestStore, type TestStore } from '../../helpers/stores.js';
+
+const DAY = 86_400_000;
+
+/** How long answers are kept: a few seconds, dropped at once by an incident change, not by check results. */
+describe('StatusPageService keeps its answer', () => {
+  let s: TestStore;
+  let monitorId: number;
+  const clock = new ManualClock(Date.UTC(2026, 10, 27, 12));
+  const listeners = new Set<(kind: string) => void>();
+  const changes = { subscribe: (l: (kind: string) => void) => (listeners.add(l), () => listeners.delete(l)) };
+  const emit = (kind: string) => listeners.forEach((l) => l(kind));
+  const { config } = loadConfigText('services: [{ name: checkout }]\nstatus_page: { services: [checkout], history: 7d }\n', { env: {} });
+  let service: StatusPageService;
+
+  beforeAll(async () => {
+    s = await openTestStore('sqlite');
+    monitorId = await insertMonitor(s.store.db, { name: 'Checkout API', service: 'checkout', status: 'up' }, clock.now());
+    await insertRollups(s.store.db, monitorId, clock.now(), 7);
+    service = new StatusPageService({ store: s.store, page: config.status_page!, clock, changes, ttlMs: 5000, staleMs: 60_000 });
+  });
+  afterAll(async () => {
+    service?.stop();
+    await s?.cleanup();
+  });
+
+  const setStatus = (status: string) => s.store.db.updateTable('monitors').set({ status }).where('id', '=', monitorId).execute();
+  const state = async () => (await service.get()).page.services[0]!.state;
+
+  it('serves one computation for ttl, ignores check results meanwhile, then recomputes in the background', async () => {
+    const first = await service.get();
+    expect(first.page.services[0]!.state).toBe('operational');
+    expect(first.html()).toBe(first.html());
+    await setStatus('down');
+    emit('checks');
+    clock.advance(4_999);
+    expect(await service.get()).toBe(first);
+    clock.advance(1);
+    // Past the ttl: the kept answer still, while the next one is computed.
+    expect(await service.get()).toBe(first);
+    let next = first;
+    for (let i = 0; i < 200 && next === first; i++) {
+      await new Promise((r) => setImmediate(r));
+      next = await service.get();
+    }
+    expect(next).not.toBe(first);
+    expect(next.page.services[0]!.state).toBe('major_outage');
+    // What was rendered of the one before was rendered again, ahead of the requests.
+    expect((next as unknown as { made: Map<string, string> }).made.has('html')).toBe(true);
+  });
+
+  it('drops the kept answer when an incident changes: the next request waits for the new one', async () => {
+    await setStatus('degraded');
+    emit('incidents');
+    expect(await state()).toBe('degraded');
+  });
+
+  it('reads a day that ended once: later roll-ups of it are not read again, today\'s are', async () => {
+    const rollups = new DailyRollups(['checkout']);
+    const now = clock.now();
+    const first = now - (now % DAY) - 6 * DAY;
+    const before = await rollups.read(s.store, first, now);
+    const sum = (rows: RollupRow[], day: number) => rows.filter((r) => r.hour === day).reduce((n, r) => n + r.runs, 0);
+    await s.store.db.updateTable('check_rollups').set({ runs: 1000 }).where('hour', '=', first + 3_600_000).execute();
+    await s.store.db.updateTable('check_rollups').set({ runs: 70 }).where('hour', '=', now - (now % DAY)).execute();
+    const after = await rollups.read(s.store, first, now);
+    expect(sum(after, first)).toBe(sum(before, first));
+    expect(sum(after, now - (now % DAY))).toBe(sum(before, now - (now % DAY)) + 10);
+  });
+
+  it('does not serve an answer older than staleMs: a request after a quiet spell waits for a new one', async () => {
+    await setStatus('up');
+    clock.advance(60_000);
+    expect(await state()).toBe('operational');
+  });
+});
+
+describe('roll-ups outlive check results for the status page', () => {
+  it('pruning deletes results older than their retention and roll-ups only past the longer history', async () => {
+    const s = await openTestStore('sqlite');
+    try {
+      const now = Date.UTC(2026, 10, 27, 12);
+      const id = await insertMonitor(s.store.db, { name: 'm', service: 'checkout', status: 'up' }, now);
+      await insertRollups(s.store.db, id, now, 90);
+      const old = now - 60 * DAY;
+      await s.store.db.insertInto('check_results').values({ monitor_id: id, started_at: old, duration_ms: 5, status: 'up', error: null, timings: '{}', details: '[]', trace_id: null }).execute();
+      await pruneResults(s.store.db, now - 30 * DAY, now - 90 * DAY);
+      expect(await s.store.db.selectFrom('check_results').select('id').execute()).toEqual([]);
+      const hours = await s.store.db.selectFrom('check_rollups').select((eb) => eb.fn.min('hour').as('first')).executeTakeFirstOrThrow();
+      expect(Number(hours.first)).toBe(now - (now % DAY) - 89 * DAY);
+    } finally {
+      await s.cleanup();
+    }
+  });
+});
