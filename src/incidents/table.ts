@@ -114,3 +114,16 @@ export async function insertImported(db: Db, rows: readonly NewRow<'incidents'>[
     .execute();
   return new Map(inserted.map((r) => [r.external_id!, Number(r.id)]));
 }
+
+/**
+ * The bare facts of every incident not closed before `since`, oldest first — what a public view may
+ * show (no title, labels or cause).
+ */
+export async function publicFactsSince(db: Db, since: number) {
+  return db
+    .selectFrom('incidents')
+    .select(['id', 'service', 'severity', 'status', 'started_at', 'detected_at', 'resolved_at', 'closed_at'])
+    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', since)]))
+    .orderBy('id')
+    .execute();
+}

@@ -38,11 +38,11 @@ export function queryKey(path: string): (string | Record<string, string>)[] {
  * What each kind of change (src/runtime/change-feed.ts) can alter, as query-key prefixes. Incident
  * events also carry remediation, flag and deployment correlation, so they touch every incident query;
  * monitors show their open incident, the reports count incidents and received alerts; the command
- * center shows a bit of everything.
+ * center shows a bit of everything; the public status page (`public`) shows incidents and monitors.
  */
 export const TOUCHES: Record<ChangeKind, string[]> = {
-  incidents: ['incidents', 'monitors', 'reports', 'command-center'],
-  checks: ['monitors', 'command-center'],
+  incidents: ['incidents', 'monitors', 'reports', 'command-center', 'public'],
+  checks: ['monitors', 'command-center', 'public'],
   flags: ['flags', 'command-center'],
   deployments: ['command-center'],
 };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Severity } from '../../config/index.js';
-import { incidentServices, type IncidentStatus } from '../../incidents/index.js';
+import { incidentServices, publicFactsSince, type IncidentStatus } from '../../incidents/index.js';
 import { fromJson, inChunks, type Store } from '../../store/index.js';
 import { RECENT_MS, type IncidentInput, type MonitorState, type RollupRow } from './state.js';
 import { PUBLIC_SOURCE_EVENTS } from './updates.js';
@@ -77,12 +77,7 @@ export class DailyRollups {
 export async function readIncidents(store: Store, services: readonly string[], windowStart: number, now: number): Promise<IncidentInput[]> {
   const { db, dialect } = store;
   // Only what the page may use: never the title, labels or cause.
-  const rows = await db
-    .selectFrom('incidents')
-    .select(['id', 'service', 'severity', 'status', 'started_at', 'detected_at', 'resolved_at', 'closed_at'])
-    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', windowStart)]))
-    .orderBy('id')
-    .execute();
+  const rows = await publicFactsSince(db, windowStart);
   const num = (v: number | null) => (v === null ? null : Number(v));
   const incidents = rows.map((r) => ({
     id: Number(r.id),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { JSON_PATH, StatusPageService, statusPageSchema, type Rendered } from '../../notify/status-page/index.js';
 import { acceptsGzip } from '../accepts-gzip.js';
 import type { AppContext } from '../context.js';
-import { HttpError, notFound } from '../errors.js';
+import { notFound, tooManyRequests } from '../errors.js';
 
 /**
  * The public status page: HTML, Atom, JSON and badges, with no token. Each address may ask
@@ -37,7 +37,7 @@ export async function statusPageRoutes(app: FastifyInstance, ctx: AppContext): P
       max: page.rate_limit_per_minute,
       timeWindow: 60_000,
       keyGenerator: (request) => request.ip,
-      errorResponseBuilder: (_request, limit) => new HttpError(429, `too many requests from this address; try again in ${limit.after}`),
+      errorResponseBuilder: (_request, limit) => tooManyRequests(`too many requests from this address; try again in ${limit.after}`),
     });
     const r = pub.withTypeProvider<ZodTypeProvider>();
     const tags = ['status page'];

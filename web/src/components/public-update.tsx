@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api';
 import { Card, Failure } from './bits';
-import { useData, useSession } from '../session';
+import { useApi, useChange } from '../queries';
+import { useSession } from '../session';
 
 /**
  * The incident page's public update form: what the public reads on the status page, in the
@@ -12,9 +13,10 @@ const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as co
 type PublicIncident = { id: number; status: (typeof STATUSES)[number]; updates: unknown[] };
 type PublicStatus = { active_incidents: PublicIncident[]; recent_incidents: PublicIncident[] };
 
-export function PublicUpdate({ incidentId, onDone }: { incidentId: number; onDone: () => void }) {
+export function PublicUpdate({ incidentId }: { incidentId: number }) {
   const { can } = useSession();
-  const { data, reload } = useData<PublicStatus>('/api/public/status');
+  const { data } = useApi<PublicStatus>('/api/public/status');
+  const post = useChange('incidents', (body: { status: string; message: string }) => api(`/api/incidents/${incidentId}/updates`, { method: 'POST', body }));
   const [status, setStatus] = useState<string>();
   const [message, setMessage] = useState('');
   const [error, setError] = useState<string>();
@@ -30,17 +32,18 @@ export function PublicUpdate({ incidentId, onDone }: { incidentId: number; onDon
         aria-label="Public update"
         onSubmit={(e) => {
           e.preventDefault();
-          api(`/api/incidents/${incidentId}/updates`, { method: 'POST', body: { status: chosen, message } }).then(
-            () => {
-              setMessage('');
-              setError(undefined);
-              setPosted(true);
-              reload();
-              onDone();
-            },
-            (err: Error) => {
-              setPosted(false);
-              setError(err.message);
+          post.mutate(
+            { status: chosen, message },
+            {
+              onSuccess: () => {
+                setMessage('');
+                setError(undefined);
+                setPosted(true);
+              },
+              onError: (err: Error) => {
+                setPosted(false);
+                setError(err.message);
+              },
             },
           );
         }}

@@ -39,7 +39,7 @@ export function IncidentPage({ id }: { id: number }) {
           <Timeline events={data.timeline} origin={i.detectedAt} />
         </Card>
         <div className="side">
-          <PublicUpdate incidentId={i.id} onDone={reload} />
+          <PublicUpdate incidentId={i.id} />
           <Remediations incidentId={i.id} />
           <Suspects details={data} />
           <Card title="Alerts">
