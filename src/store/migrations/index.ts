@@ -8,7 +8,7 @@ import * as m006 from './006-remediation-attempts.js';
 import * as m009 from './009-alert-states.js';
 import * as m010 from './010-monitor-schedule.js';
 import * as m011 from './011-command-center.js';
-import * as m013 from './013-lease-tokens.js';
+import * as m012 from './012-lease-tokens.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -23,7 +23,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect
   '009-alert-states': m009,
   '010-monitor-schedule': m010,
   '011-command-center': m011,
-  '013-lease-tokens': m013,
+  '012-lease-tokens': m012,
 };
 
 export class MedicMigrations implements MigrationProvider {
