@@ -1,5 +1,5 @@
 /**
- * The incident timeline's event types (DESIGN.md). Events are append-only: the database rejects UPDATE
+ * The incident timeline's event types (docs/ARCHITECTURE.md, "The timeline is the source of truth"). Events are append-only: the database rejects UPDATE
  * and DELETE on incident_events, and every phase timestamp is derived from them (see derive.ts).
  */
 export const EVENT_TYPES = [

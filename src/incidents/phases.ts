@@ -1,5 +1,5 @@
 /**
- * Phase timestamps and durations, derived exactly as DESIGN.md defines them. The one place that knows
+ * Phase timestamps and durations, derived as docs/ARCHITECTURE.md defines them. The one place that knows
  * the rules, used when an incident changes and by the report and import.
  *
  *   detect = detected − started      diagnose = diagnosed − detected

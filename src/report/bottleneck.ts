@@ -3,7 +3,7 @@ import type { PeriodStats } from './mttr.js';
 
 /**
  * "Measure each phase independently, identify your biggest bottleneck, and focus improvement efforts
- * there": the phase with the largest share of MTTR over a range, with the lever the article names for it.
+ * there": the phase with the largest share of MTTR over a range, with the lever that shortens it.
  */
 
 export const PHASE_LEVERS: Readonly<Record<Phase, string>> = {

@@ -3,7 +3,7 @@ import { fromJson, type Db } from '../store/index.js';
 import { alertDetectionTime, DETECTION_TARGET_MS, monitorDetectionTime, type DetectionTime } from './detection-time.js';
 
 /**
- * Alert coverage, the article's analyze_alert_coverage made real: for every service, whether something
+ * Alert coverage: for every service, whether something
  * detects each failure mode — availability, latency, error_rate, dependency — and how fast.
  *
  * What covers what:

@@ -12,7 +12,7 @@ import { MINUTE, num } from './stats.js';
 
 export type MaturityLevel = 'Elite' | 'Advanced' | 'Intermediate' | 'Basic' | 'Below Basic';
 
-/** Upper bounds (exclusive, minutes) with the capability the article pairs with each level. */
+/** Upper bounds (exclusive, minutes) with the capability each level pairs with. */
 export const MATURITY_LEVELS: readonly { level: MaturityLevel; belowMinutes: number; capability: string }[] = [
   { level: 'Elite', belowMinutes: 15, capability: 'Automated remediation, feature flags' },
   { level: 'Advanced', belowMinutes: 30, capability: 'Automated diagnosis, runbooks' },

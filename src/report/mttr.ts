@@ -6,7 +6,7 @@ import { aggregates, toStats, type PeriodStats, type StatsRow } from './stats.js
 import { totalRow, type Slice } from './total.js';
 
 /**
- * The MTTR report: per calendar month or ISO week (UTC, by `detected_at`, as the article's SQL groups
+ * The MTTR report: per calendar month or ISO week (UTC, by `detected_at`, as MTTR reports usually group
  * them) and over the whole range, how many incidents recovered and how long recovery took, split into
  * the four phases. Computed in the database on both engines with the same queries.
  *

@@ -18,7 +18,7 @@ import {
  * A postmortem draft in Markdown, written from what Medic recorded: the summary, the impact window,
  * the four phases against the maturity targets, the timeline, what the runbooks found, the remediation
  * attempts, the deployments and flag changes just before, the root cause, and follow-ups that start
- * with this incident's bottleneck phase and the article's lever for it. The facts are filled in; the
+ * with this incident's bottleneck phase and the lever for it (bottleneck.ts). The facts are filled in; the
  * judgement is left to the people who write the postmortem.
  */
 

@@ -6,7 +6,7 @@ import { executeAction } from './actions/index.js';
 import type { ResolveContext } from './context.js';
 
 /**
- * `medic rollback <service>` and `POST /api/services/:name/rollback`: the article's "make rollback a
+ * `medic rollback <service>` and `POST /api/services/:name/rollback`: the "make rollback a
  * one-command operation". Runs the service's configured `rollback` command (the `rollback` executor),
  * records it as a deployment (`rollback: true`, the version rolled back to when Medic knows it) and as a
  * `rolled_back` event on each open incident of the service: the fix, which sets resolved_at and starts

@@ -7,7 +7,7 @@ import type { Row } from './schema.js';
 import type { Db } from './store.js';
 
 /**
- * The durable work queue of DESIGN.md: every reaction to an event (a runbook run, a remediation attempt,
+ * The durable work queue (docs/ARCHITECTURE.md, "The jobs table"): every reaction to an event (a runbook run, a remediation attempt,
  * a verification, a notification) is a row here, written in the same transaction as the event. Workers
  * claim due rows with a lease; a crash leaves the lease to expire and another worker takes the row, so
  * nothing is lost, and a retry is a new attempt of the same row.

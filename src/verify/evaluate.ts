@@ -4,7 +4,7 @@ import { hasMonitors, monitorHealth, type MonitorHealth } from './monitors.js';
 import { queryNumber, type PromNumber } from './prometheus.js';
 
 /**
- * One evaluation of a service's recovery, as the article's verify_service_recovery loop prints it:
+ * One evaluation of a service's recovery, as a verify-recovery loop prints it:
  * "Error rate: 0.4%, P95 latency: 212 ms" (plus how its monitors are doing). Healthy means the error
  * rate is under `max_error_rate`, p95 latency under `max_latency_p95`, and every monitor has passed
  * since the fix; a measure that has no data yet is not healthy.

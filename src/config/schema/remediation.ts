@@ -3,7 +3,7 @@ import { duration } from '../units.js';
 import { headers, httpUrl, labelMatchers, notifyList } from './common.js';
 
 /**
- * `remediation:` — alert → action rules. Safeguards sit inside `action`, as in the seed article
+ * `remediation:` — alert → action rules. Safeguards sit inside `action`, as the README's Remediation section shows them
  * (`max_auto_attempts`, `notify`, `timeout`), with the rest beside them.
  */
 

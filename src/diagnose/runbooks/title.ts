@@ -1,4 +1,4 @@
-/** "payment-service" → "Payment Service": the heading of the article's "Payment Service Diagnostic Report". */
+/** "payment-service" → "Payment Service": a report heading such as "Payment Service Diagnostic Report". */
 export function serviceTitle(service: string): string {
   return service
     .split(/[-_\s.]+/)

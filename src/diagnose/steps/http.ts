@@ -5,7 +5,7 @@ import type { StepOutput, StepRunner } from './step.js';
 
 /**
  * `http:` — fetch a URL and show what it answered: the body, or with `json_path` just that part of it
- * (the article's `curl … | jq -r '.status.description'`). OK when the status is 2xx (and the path,
+ * (a script's `curl … | jq -r '.status.description'`). OK when the status is 2xx (and the path,
  * if given, matched something).
  */
 

@@ -2,7 +2,7 @@ import type { KubeQuery } from './kubernetes.js';
 import { listPods, namespacedPath, podsWhat, type Pod } from './kubernetes-objects.js';
 
 /**
- * `kubernetes: logs` — the article's `kubectl logs … --tail=200 | grep -i error | tail -20`, for every pod
+ * `kubernetes: logs` — a script's `kubectl logs … --tail=200 | grep -i error | tail -20`, for every pod
  * rather than one: the last `tail` lines of each pod (of its `previous`, crashed container when asked),
  * those matching `grep` (case-insensitive), the last `last` of them, each prefixed with the pod's name.
  * The filtering is done here on the text; nothing is ever passed to a shell.

@@ -2,7 +2,7 @@ import { formatDuration } from '../../config/index.js';
 import type { StepOutput } from './step.js';
 
 /**
- * The text of a whole runbook run, in the shape of the seed article's diagnostic script:
+ * The text of a whole runbook run, in the shape of a diagnostic script's report (examples/payment-diagnostics.yaml):
  *
  *   === Payment Service Diagnostic Report ===
  *   Generated: 2026-01-01T12:00:00.000Z

@@ -2,7 +2,7 @@ import { describeProcessFailure, runShell } from '../../shared/process.js';
 import type { StepRunner } from './step.js';
 
 /**
- * `run:` — a shell command, as the seed article's diagnostic script runs `kubectl logs … | grep`.
+ * `run:` — a shell command, as a diagnostic script runs `kubectl logs … | grep`.
  * The command text is config; the incident reaches it only as $MEDIC_* variables (ctx.env).
  */
 export const runStepRunner: StepRunner<'run'> = {

@@ -4,7 +4,7 @@ import { probeTcp } from '../../shared/tcp.js';
 import type { StepRunner } from './step.js';
 
 /**
- * `tcp:` — can we open a connection to host:port within the timeout (the article's `nc -zv
+ * `tcp:` — can we open a connection to host:port within the timeout (a script's `nc -zv
  * postgres-primary 5432`), through the one probe of shared/tcp.ts. Nothing is sent; the connection is
  * closed as soon as it opens.
  */

@@ -1,7 +1,7 @@
 import type { ActionContext, ActionOutcome } from './action.js';
 
 /**
- * Turns a flag on or off through ctx.flags on behalf of the incident: the article's "disable the flag —
+ * Turns a flag on or off through ctx.flags on behalf of the incident: the kill switch's "disable the flag —
  * no deployment required". Shared by disable_flag and enable_flag.
  */
 export async function setFlag(flag: string, enabled: boolean, ctx: ActionContext): Promise<ActionOutcome> {

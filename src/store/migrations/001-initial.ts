@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 
-/** The data model of DESIGN.md. Types are chosen to mean the same on SQLite and PostgreSQL. */
+/** The first data model (docs/ARCHITECTURE.md). Types are chosen to mean the same on SQLite and PostgreSQL. */
 export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
   const table = (name: string) => dialect.addIdColumn(db.schema.createTable(name));
 

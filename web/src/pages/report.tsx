@@ -8,7 +8,7 @@ import { useApi } from '../queries';
 /**
  * The MTTR report: per month (or ISO week) the median and mean MTTR as a chart, where the time went as
  * stacked bars of the four phases, the maturity level with its trend, and the bottleneck phase with the
- * lever the article gives for it. "Measure each phase independently, identify your biggest bottleneck."
+ * lever for it. "Measure each phase independently, identify your biggest bottleneck."
  */
 
 const PHASES = ['detect', 'diagnose', 'resolve', 'verify'] as const;
