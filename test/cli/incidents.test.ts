@@ -54,10 +54,10 @@ describe('medic incidents / incident', () => {
     expect(show.stdout).toMatch(/cli:\S+\s+public update \(identified\): A database pool ran dry; we are adding capacity\./);
     const badStatus = await runCli(['incident', 'update', String(id), '--status', 'fixed', '--message', 'x', '-c', file]);
     expect(badStatus.code).toBe(2);
-    expect(badStatus.stderr).toMatch(/--status: expected one of investigating, identified, monitoring, resolved, got "fixed"/);
+    expect(badStatus.stderr).toMatch(/--status.*'fixed' is invalid\. Allowed choices are investigating, identified, monitoring, resolved/);
     const noMessage = await runCli(['incident', 'update', String(id), '--status', 'identified', '-c', file]);
     expect(noMessage.code).toBe(2);
-    expect(noMessage.stderr).toMatch(/--message: required/);
+    expect(noMessage.stderr).toMatch(/required option '--message <text>' not specified/);
     expect((await runCli(['incident', 'update', '9999', '--status', 'identified', '--message', 'x', '-c', file])).code).toBe(2);
   });
 
