@@ -37,7 +37,7 @@ export function AutomationCard() {
                   <td>{t.alert ?? <span className="meta">no alert</span>}</td>
                   <td>{t.service ?? '—'}</td>
                   <td className="num">{t.incidents}</td>
-                  <td className="num">{duration(t.time_lost_ms)}</td>
+                  <td className="num">{t.median_mttr_ms === null ? '—' : duration(t.time_lost_ms)}</td>
                   <td className="num hide-narrow">{t.median_mttr_ms === null ? '—' : duration(t.median_mttr_ms)}</td>
                   <td className={t.runbook ? 'covered' : 'gap'}>{t.runbook ? '✓' : '✗'}</td>
                   <td className={t.remediation ? 'covered' : 'gap'}>{t.remediation ? '✓' : '✗'}</td>
