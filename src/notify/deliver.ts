@@ -1,10 +1,9 @@
 import type { MedicConfig, Redactor } from '../config/index.js';
-import { appendEvents, findSimilar, getIncident, type IncidentContext } from '../incidents/index.js';
+import { appendEvents, getIncident, type IncidentContext } from '../incidents/index.js';
 import { backoffDelay } from '../shared/backoff.js';
 import type { Logger } from '../shared/logger.js';
 import { MAX_JOB_BACKOFF_MS, RetryLater, type JobHandler } from '../store/index.js';
 import { sendNotification } from './index.js';
-import { lastTimeLine } from './last-time.js';
 import { buildNotificationMessage, deliveryKey } from './message.js';
 import type { NotifyJobPayload } from './reactor.js';
 
@@ -32,8 +31,6 @@ export function notificationHandler(ctx: DeliveryContext): JobHandler {
       return;
     }
     const idempotencyKey = deliveryKey({ incidentId: p.incidentId, eventId: p.eventId, channel: p.channel });
-    // The incident's first notification leads with what happened last time (incidents/similar.ts).
-    const lastTime = p.event === 'opened' ? lastTimeLine(await findSimilar(store.db, incident)) : undefined;
     const message = buildNotificationMessage({
       event: p.event,
       idempotencyKey,
@@ -51,7 +48,7 @@ export function notificationHandler(ctx: DeliveryContext): JobHandler {
       },
       actor: p.actor,
       ...(p.details ? { details: p.details } : {}),
-      ...(lastTime ? { lastTime } : {}),
+      ...(p.lastTime ? { lastTime: p.lastTime } : {}),
       ...(ctx.config.server.public_url ? { baseUrl: ctx.config.server.public_url } : {}),
     });
     const result = await sendNotification(channel, message, { signal, redactor: ctx.redactor, timeoutMs: ctx.config.delivery.timeout });
