@@ -48,6 +48,7 @@ export function notificationHandler(ctx: DeliveryContext): JobHandler {
       },
       actor: p.actor,
       ...(p.details ? { details: p.details } : {}),
+      ...(p.lastTime ? { lastTime: p.lastTime } : {}),
       ...(ctx.config.server.public_url ? { baseUrl: ctx.config.server.public_url } : {}),
     });
     const result = await sendNotification(channel, message, { signal, redactor: ctx.redactor, timeoutMs: ctx.config.delivery.timeout });

@@ -1,7 +1,8 @@
 import type { MedicConfig, NotifyEvent } from '../config/index.js';
-import type { IncidentEvent, IncidentReactor } from '../incidents/index.js';
+import { findSimilar, type IncidentEvent, type IncidentReactor } from '../incidents/index.js';
 import type { JobQueue} from '../store/index.js';
 import { type Db } from '../store/index.js';
+import { lastTimeLine } from './last-time.js';
 import { routeNotification } from './routing.js';
 
 /**
@@ -18,6 +19,8 @@ export interface NotifyJobPayload {
   channel: string;
   actor: string;
   details?: string[];
+  /** The incident's first notification: what happened last time (see last-time.ts). */
+  lastTime?: string;
 }
 
 /** Which timeline events people hear about, and as what. */
@@ -58,8 +61,11 @@ export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 
         openedNotify ??= await originNotify(db, incident.id, events);
         const own = Array.isArray(e.payload.notify) ? (e.payload.notify as string[]) : undefined;
         const channels = routeNotification({ event, incident, notify: [openedNotify, own] }, config);
+        // Read here rather than at delivery, once for all channels: the job carries it, every retry says
+        // the same, and the first notification is not held back behind the later ones by the lookup.
+        const lastTime = event === 'opened' && channels.length > 0 ? lastTimeLine(await findSimilar(db, incident)) : undefined;
         for (const channel of channels) {
-          const payload: NotifyJobPayload = { incidentId: incident.id, eventId: e.id, event, channel, actor: e.actor, ...(detailsOf(e) ? { details: detailsOf(e) } : {}) };
+          const payload: NotifyJobPayload = { incidentId: incident.id, eventId: e.id, event, channel, actor: e.actor, ...(detailsOf(e) ? { details: detailsOf(e) } : {}), ...(lastTime ? { lastTime } : {}) };
           await queue.enqueue(db, { kind: NOTIFY_JOB, incidentId: incident.id, payload, idempotencyKey: `notify:${e.id}:${channel}`, maxAttempts: config.delivery.max_attempts }, now());
         }
       }

@@ -68,3 +68,22 @@ export const coverageSchema = z.object({
 });
 export type FailureMode = z.infer<typeof failureModeSchema>;
 export type Coverage = z.infer<typeof coverageSchema>;
+
+/** GET /api/reports/automation: incident types ranked, the ten worst without automation first. */
+export const automationSchema = z.object({
+  since: z.number(),
+  until: z.number(),
+  types: z.array(
+    z.object({
+      alert: z.string().nullable(),
+      service: z.string().nullable(),
+      incidents: z.number(),
+      time_lost_ms: z.number(),
+      median_mttr_ms: z.number().nullable(),
+      runbook: z.boolean(),
+      remediation: z.boolean(),
+    }),
+  ),
+  top: z.number().describe('How many of `types` lead the list as the ten worst without a runbook or a remediation rule'),
+});
+export type Automation = z.infer<typeof automationSchema>;

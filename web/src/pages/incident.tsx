@@ -3,6 +3,7 @@ import type { Affected, IncidentDetails } from '../../../src/server/responses/in
 import { api } from '../api';
 import { Card, Failure, Severity, Status } from '../components/bits';
 import { ago, clock } from '../components/format';
+import { LastTime } from '../components/last-time';
 import { PhaseBar } from '../components/phase-bar';
 import { PublicUpdate } from '../components/public-update';
 import { safeUrl } from '../components/safe-url';
@@ -39,6 +40,7 @@ export function IncidentPage({ id }: { id: number }) {
           <Timeline events={data.timeline} origin={i.detectedAt} />
         </Card>
         <div className="side">
+          <LastTime similar={data.similar} />
           <PublicUpdate incidentId={i.id} />
           <Remediations incidentId={i.id} />
           <Suspects details={data} />
