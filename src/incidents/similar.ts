@@ -27,21 +27,9 @@ export interface SimilarIncident {
 const when = (i: Incident) => i.startedAt ?? i.detectedAt ?? i.createdAt;
 
 export async function findSimilar(db: Db, incident: Incident): Promise<SimilarIncident[]> {
-  const at = when(incident);
-  const earlier = db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('id', '!=', incident.id)
-    .where('detected_at', '>=', at - SIMILAR_WINDOW_MS)
-    .where('detected_at', '<', at)
-    .orderBy('detected_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(SIMILAR_LIMIT);
-  const sameFingerprint = (await earlier.where('fingerprint', '=', incident.fingerprint).execute()).map(toIncident);
-  const sameAlert =
-    incident.alertName !== null && incident.service !== null
-      ? (await earlier.where('fingerprint', '!=', incident.fingerprint).where('alert_name', '=', incident.alertName).where('service', '=', incident.service).execute()).map(toIncident)
-      : [];
+  const [byFingerprint, byAlert] = similarLookups(db, incident);
+  const sameFingerprint = (await byFingerprint.execute()).map(toIncident);
+  const sameAlert = byAlert ? (await byAlert.execute()).map(toIncident) : [];
   const found = [...sameFingerprint, ...sameAlert].slice(0, SIMILAR_LIMIT);
   const fixes = await fixesOf(
     db,
@@ -57,6 +45,29 @@ export async function findSimilar(db: Db, incident: Incident): Promise<SimilarIn
     fix: fixes.get(i.id) ?? null,
     postmortem: i.status === 'closed' ? `/api/incidents/${i.id}/postmortem` : null,
   }));
+}
+
+/**
+ * The two lookups: the same fingerprint, then the same alert name and service (when both are known).
+ * Each reads through its index (migration 014), also inside the ingest transaction that queues an
+ * incident's first notification.
+ */
+export function similarLookups(db: Db, incident: Incident) {
+  const at = when(incident);
+  const earlier = db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('id', '!=', incident.id)
+    .where('detected_at', '>=', at - SIMILAR_WINDOW_MS)
+    .where('detected_at', '<', at)
+    .orderBy('detected_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(SIMILAR_LIMIT);
+  const byAlert =
+    incident.alertName !== null && incident.service !== null
+      ? earlier.where('fingerprint', '!=', incident.fingerprint).where('alert_name', '=', incident.alertName).where('service', '=', incident.service)
+      : undefined;
+  return [earlier.where('fingerprint', '=', incident.fingerprint), byAlert] as const;
 }
 
 /** What fixed each incident: a successful remediation first, then a rollback, then the resolve note. */
