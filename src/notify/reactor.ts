@@ -1,7 +1,6 @@
 import type { MedicConfig, NotifyEvent } from '../config/index.js';
-import type { IncidentEvent, IncidentReactor } from '../incidents/index.js';
-import type { JobQueue} from '../store/index.js';
-import { type Db } from '../store/index.js';
+import { describeEvent, readEventBody, type IncidentEvent, type IncidentReactor } from '../incidents/index.js';
+import { fromJson, type Db, type JobQueue } from '../store/index.js';
 import { routeNotification } from './routing.js';
 
 /**
@@ -35,14 +34,10 @@ function notifyEventOf(e: IncidentEvent): NotifyEvent | undefined {
   }
 }
 
+/** The event in words (incidents/describe.ts), when it says more than the message's headline does. */
 function detailsOf(e: IncidentEvent): string[] | undefined {
-  const p = e.payload;
-  if (e.type === 'remediation_finished') {
-    return [`${String(p.rule ?? 'remediation')}: ${p.ok ? 'succeeded' : 'failed'}${p.dry_run ? ' (dry run)' : ''}${p.error ? ` — ${String(p.error)}` : ''}`];
-  }
-  if (e.type === 'escalated' && p.reason) return [String(p.reason)];
-  if (e.type === 'resolved' && p.note) return [String(p.note)];
-  return undefined;
+  const more = e.type === 'remediation_finished' || (e.type === 'escalated' && e.payload.reason) || (e.type === 'resolved' && e.payload.note);
+  return more ? [describeEvent(e)] : undefined;
 }
 
 export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 'routes' | 'delivery'>, queue: JobQueue, now: () => number): IncidentReactor {
@@ -56,7 +51,7 @@ export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 
         if (!event) continue;
         // The channels named where the incident came from (a monitor's notify:) hear about all of it.
         openedNotify ??= await originNotify(db, incident.id, events);
-        const own = Array.isArray(e.payload.notify) ? (e.payload.notify as string[]) : undefined;
+        const own = 'notify' in e.payload ? e.payload.notify : undefined;
         const channels = routeNotification({ event, incident, notify: [openedNotify, own] }, config);
         for (const channel of channels) {
           const payload: NotifyJobPayload = { incidentId: incident.id, eventId: e.id, event, channel, actor: e.actor, ...(detailsOf(e) ? { details: detailsOf(e) } : {}) };
@@ -68,9 +63,8 @@ export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 
 }
 
 async function originNotify(db: Db, incidentId: number, fresh: IncidentEvent[]): Promise<string[]> {
-  const opened = fresh.find((e) => e.type === 'opened');
-  const payload = opened
-    ? opened.payload
-    : JSON.parse((await db.selectFrom('incident_events').select('payload').where('incident_id', '=', incidentId).where('type', '=', 'opened').executeTakeFirst())?.payload ?? '{}');
-  return Array.isArray(payload.notify) ? (payload.notify as string[]) : [];
+  const inBatch = fresh.find((e) => e.type === 'opened');
+  const row = inBatch ? undefined : await db.selectFrom('incident_events').select('payload').where('incident_id', '=', incidentId).where('type', '=', 'opened').executeTakeFirst();
+  const opened = inBatch ?? (row ? readEventBody('opened', fromJson(row.payload, {})) : undefined);
+  return opened?.type === 'opened' ? (opened.payload.notify ?? []) : [];
 }

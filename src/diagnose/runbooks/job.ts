@@ -1,4 +1,4 @@
-import { appendToIncident, getIncident, getTimeline, type NewEvent } from '../../incidents/index.js';
+import { appendToIncident, getIncident, getTimeline, type EventPayload, type IncidentEvent, type NewEvent } from '../../incidents/index.js';
 import type { JobHandler } from '../../store/index.js';
 import { stepTargets, type DiagnoseContext } from '../context.js';
 import { formatRunbookReport, type StepOutput } from '../steps/index.js';
@@ -22,7 +22,7 @@ export function runbookHandler(ctx: DiagnoseContext): JobHandler {
       ctx.logger.warn({ runbook: p.runbook, incidentId: p.incidentId }, 'runbook run dropped: the runbook or the incident no longer exists');
       return;
     }
-    const mine = (e: { type: string; payload: Record<string, unknown> }, type: string) => e.type === type && e.payload.runbook === p.runbook && e.payload.run === p.run;
+    const mine = (e: IncidentEvent, type: 'runbook_started' | 'runbook_finished') => e.type === type && e.payload.runbook === p.runbook && e.payload.run === p.run;
     const timeline = await getTimeline(ctx.incidents.store.db, p.incidentId);
     if (timeline.some((e) => mine(e, 'runbook_finished'))) return;
     const retry = timeline.some((e) => mine(e, 'runbook_started'));
@@ -61,7 +61,7 @@ export function runbookHandler(ctx: DiagnoseContext): JobHandler {
 }
 
 /** A step's outcome as the timeline keeps it. */
-export function stepPayload(out: StepOutput): Record<string, unknown> {
+export function stepPayload(out: StepOutput): Omit<EventPayload<'runbook_step_finished'>, 'runbook' | 'run' | 'index' | 'step' | 'kind'> {
   return {
     ok: out.ok,
     output: out.output,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Severity } from '../../config/index.js';
-import { incidentServices, publicFactsSince, type IncidentStatus } from '../../incidents/index.js';
+import { incidentServices, publicFactsSince, readEventBody, type IncidentStatus } from '../../incidents/index.js';
 import { fromJson, inChunks, type Store } from '../../store/index.js';
 import { RECENT_MS, type IncidentInput, type MonitorState, type RollupRow } from './state.js';
 import { PUBLIC_SOURCE_EVENTS } from './updates.js';
@@ -106,7 +106,7 @@ export async function readIncidents(store: Store, services: readonly string[], w
   for (const e of events) {
     const id = Number(e.incident_id);
     const list = byIncident.get(id) ?? [];
-    list.push({ type: e.type as IncidentInput['events'][number]['type'], at: Number(e.at), payload: fromJson(e.payload, {}) });
+    list.push({ ...readEventBody(e.type, fromJson(e.payload, {})), at: Number(e.at) });
     byIncident.set(id, list);
   }
   // Chunks are ordered within themselves; events of one incident are all in one chunk, in id order.
