@@ -1,4 +1,5 @@
-import type { MedicConfig, NotifyEvent } from '../config/index.js';
+import { z } from 'zod';
+import { NOTIFY_EVENTS, type MedicConfig, type NotifyEvent } from '../config/index.js';
 import { describeEvent, readEventBody, type IncidentEvent, type IncidentReactor } from '../incidents/index.js';
 import { fromJson, type Db, type JobQueue } from '../store/index.js';
 import { routeNotification } from './routing.js';
@@ -10,14 +11,15 @@ import { routeNotification } from './routing.js';
 
 export const NOTIFY_JOB = 'notify.deliver';
 
-export interface NotifyJobPayload {
-  incidentId: number;
-  eventId: number;
-  event: NotifyEvent;
-  channel: string;
-  actor: string;
-  details?: string[];
-}
+export const notifyJobPayload = z.object({
+  incidentId: z.number().int(),
+  eventId: z.number().int(),
+  event: z.enum(NOTIFY_EVENTS),
+  channel: z.string(),
+  actor: z.string(),
+  details: z.array(z.string()).optional(),
+});
+export type NotifyJobPayload = z.infer<typeof notifyJobPayload>;
 
 /** Which timeline events people hear about, and as what. */
 function notifyEventOf(e: IncidentEvent): NotifyEvent | undefined {

@@ -1,10 +1,10 @@
 import { appendToIncident, getIncident, getTimeline, type EventPayload, type IncidentEvent, type NewEvent } from '../../incidents/index.js';
-import type { JobHandler } from '../../store/index.js';
+import { jobHandler, type JobHandler } from '../../store/index.js';
 import { stepTargets, type DiagnoseContext } from '../context.js';
 import { formatRunbookReport, type StepOutput } from '../steps/index.js';
 import { runRunbook } from './execute.js';
 import { incidentRef } from './ref.js';
-import type { RunbookJobPayload } from './reactor.js';
+import { RUNBOOK_JOB, runbookJobPayload } from './reactor.js';
 import { diagnosticReportTitle } from './title.js';
 
 /**
@@ -14,8 +14,8 @@ import { diagnosticReportTitle } from './title.js';
  * finished (the job is retried after a crash past that point) is not run again.
  */
 export function runbookHandler(ctx: DiagnoseContext): JobHandler {
-  return async (job, { signal }) => {
-    const p = job.payload as RunbookJobPayload;
+  return jobHandler(RUNBOOK_JOB, runbookJobPayload, async (job, { signal }) => {
+    const p = job.payload;
     const runbook = ctx.config.runbooks.find((r) => r.name === p.runbook);
     const incident = await getIncident(ctx.incidents.store.db, p.incidentId);
     if (!runbook || !incident) {
@@ -57,7 +57,7 @@ export function runbookHandler(ctx: DiagnoseContext): JobHandler {
         payload: { ...base, ok: result.steps.length - failed, failed, duration_ms: Math.round(result.durationMs), report },
       },
     ]);
-  };
+  });
 }
 
 /** A step's outcome as the timeline keeps it. */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { MedicConfig, Redactor, RemediationRule } from '../../config/index.js';
 import type { EventPayload, Incident, IncidentEventOf, IncidentReactor, NewEvent } from '../../incidents/index.js';
 import type { Db, JobQueue } from '../../store/index.js';
@@ -20,13 +21,14 @@ import { enabledRule, matchingRules, ruleCause } from './rules.js';
 
 export const REMEDIATE_JOB = 'resolve.remediate';
 
-export interface RemediateJobPayload {
-  incidentId: number;
-  rule: string;
-  alert: string;
-  fingerprint: string;
-  labels: Record<string, string>;
-}
+export const remediateJobPayload = z.object({
+  incidentId: z.number().int(),
+  rule: z.string(),
+  alert: z.string(),
+  fingerprint: z.string(),
+  labels: z.record(z.string(), z.string()),
+});
+export type RemediateJobPayload = z.infer<typeof remediateJobPayload>;
 
 /** A handler error (a database hiccup) is retried; actions failing are outcomes, not errors. */
 const REMEDIATE_JOB_ATTEMPTS = 5;
