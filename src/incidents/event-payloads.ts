@@ -225,11 +225,11 @@ export const verificationProgressPayload = z.object({
   /** 1 for the first evaluation after the fix. */
   evaluation: int.positive(),
   /** Since the fix, and the window it has. */
-  elapsed_ms: z.number().nonnegative(),
-  window_ms: z.number().positive(),
+  elapsed_ms: z.number(),
+  window_ms: z.number(),
   /** How long it has been healthy (null: not healthy now), and how long it must be (0: one evaluation). */
-  healthy_for_ms: z.number().nonnegative().nullable(),
-  stable_for_ms: z.number().nonnegative(),
+  healthy_for_ms: z.number().nullable(),
+  stable_for_ms: z.number(),
   monitors: z.array(progressMonitor).optional(),
   /** Present when the error rate is watched; null when Prometheus gave no number (error says why, if it failed). */
   error_rate: z.number().nullable().optional(),
