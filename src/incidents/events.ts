@@ -93,7 +93,8 @@ export function parseEventBody(type: string, payload: unknown): EventBody {
  */
 export function readEventBody(type: string, payload: unknown): EventBody {
   const parsed = incidentEventBody.safeParse({ type, payload });
-  return parsed.success ? parsed.data : ({ type, payload } as EventBody);
+  if (parsed.success) return parsed.data;
+  return { type, payload: payload !== null && typeof payload === 'object' ? payload : {} } as EventBody;
 }
 
 /**

@@ -119,8 +119,9 @@ describe.each(ENGINES)('timeline events on %s', (engine) => {
       sql`INSERT INTO incident_events (incident_id, at, actor, type, payload, created_at) VALUES (${id}, ${T0 + 1000}, ${'system'}, ${type}, ${payload}, ${T0 + 1000})`.execute(t.store.db);
     // verification_progress before it had a summary (the evaluation's short line only).
     await insert('verification_progress', '{"line":"Monitors: 0/1 passing (login: down)","healthy":false,"evaluation":1,"monitors":[{"name":"login","state":"failing","status":"down"}]}');
-    // A payload that matches no schema of today, and one with no payload at all.
+    // A payload that matches no schema of today, and rows with no payload object at all.
     await insert('note', '{"text":17,"by":"someone"}');
+    await insert('resolved', 'null');
     await insert('acknowledged', '');
 
     const timeline = await getTimeline(t.store.db, id);
@@ -130,6 +131,7 @@ describe.each(ENGINES)('timeline events on %s', (engine) => {
     const show = formatIncidentDetails((await incidentDetails(t.store.db, ctx, id))!);
     expect(show).toMatch(/system\s+verifying: Monitors: 0\/1 passing \(login: down\)\n/);
     expect(show).toMatch(/system\s+note: 17\n/);
+    expect(show).toMatch(/system\s+resolved\n/);
     expect(show).toMatch(/system\s+acknowledged$/);
   });
 });
