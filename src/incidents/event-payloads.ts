@@ -285,3 +285,42 @@ export const publicUpdatePayload = publicUpdateInput.extend({ by: z.literal('res
 const notification = { channel: z.string(), event: z.string(), attempts: int.optional(), status: int.nullable().optional() };
 export const notificationSentPayload = z.object(notification);
 export const notificationFailedPayload = z.object({ ...notification, reason: z.string().nullable().optional() });
+
+/**
+ * Every event type with its payload schema: the one list of event types. Adding a type is one line here
+ * (and its schema above); the union, EVENT_TYPES, the API's `type` enum and the web UI follow from it,
+ * and the compiler then asks for its line in describe.ts (EVENT_DESCRIBERS) and test/helpers/event-samples.ts.
+ */
+export const EVENT_PAYLOADS = {
+  opened: openedPayload,
+  alert_fired: alertFiredPayload,
+  alert_resolved: alertResolvedPayload,
+  check_recovered: checkRecoveredPayload,
+  acknowledged: acknowledgedPayload,
+  runbook_started: runbookStartedPayload,
+  runbook_step_finished: runbookStepFinishedPayload,
+  runbook_finished: runbookFinishedPayload,
+  cause_identified: causeIdentifiedPayload,
+  remediation_matched: remediationMatchedPayload,
+  remediation_started: remediationStartedPayload,
+  remediation_finished: remediationFinishedPayload,
+  approval_requested: approvalRequestedPayload,
+  approved: approvalDecisionPayload,
+  rejected: approvalDecisionPayload,
+  approval_expired: approvalExpiredPayload,
+  escalated: escalatedPayload,
+  flag_changed: flagChangedPayload,
+  deployment_correlated: deploymentCorrelatedPayload,
+  rolled_back: rolledBackPayload,
+  symptom_joined: symptomJoinedPayload,
+  resolved: resolvedPayload,
+  verification_started: verificationStartedPayload,
+  verification_progress: storedVerificationProgressPayload,
+  verified: verifiedPayload,
+  verification_failed: verificationFailedPayload,
+  reopened: reopenedPayload,
+  note: notePayload,
+  public_update: publicUpdatePayload,
+  notification_sent: notificationSentPayload,
+  notification_failed: notificationFailedPayload,
+};

@@ -1,56 +1,29 @@
 import { z } from 'zod';
 import { issuesLine } from '../shared/zod-issues.js';
-import * as p from './event-payloads.js';
+import { EVENT_PAYLOADS } from './event-payloads.js';
 
 /**
  * The incident timeline's events: a union discriminated by `type`, one payload schema per type
- * (event-payloads.ts). Events are append-only: the database rejects UPDATE and DELETE on
+ * (EVENT_PAYLOADS in event-payloads.ts, the one list of event types). Events are append-only: the database rejects UPDATE and DELETE on
  * incident_events, and every phase timestamp is derived from them (see derive.ts). Each event is checked
  * against its schema when it is appended (timeline.ts), so what is stored is what its type declares.
  */
 
-const event = <T extends string, P extends z.ZodType>(type: T, payload: P) => z.object({ type: z.literal(type), payload });
+type Payloads = typeof EVENT_PAYLOADS;
+type BodySchema = { [T in keyof Payloads]: z.ZodObject<{ type: z.ZodLiteral<T>; payload: Payloads[T] }> }[keyof Payloads];
 
-export const incidentEventBody = z.discriminatedUnion('type', [
-  event('opened', p.openedPayload),
-  event('alert_fired', p.alertFiredPayload),
-  event('alert_resolved', p.alertResolvedPayload),
-  event('check_recovered', p.checkRecoveredPayload),
-  event('acknowledged', p.acknowledgedPayload),
-  event('runbook_started', p.runbookStartedPayload),
-  event('runbook_step_finished', p.runbookStepFinishedPayload),
-  event('runbook_finished', p.runbookFinishedPayload),
-  event('cause_identified', p.causeIdentifiedPayload),
-  event('remediation_matched', p.remediationMatchedPayload),
-  event('remediation_started', p.remediationStartedPayload),
-  event('remediation_finished', p.remediationFinishedPayload),
-  event('approval_requested', p.approvalRequestedPayload),
-  event('approved', p.approvalDecisionPayload),
-  event('rejected', p.approvalDecisionPayload),
-  event('approval_expired', p.approvalExpiredPayload),
-  event('escalated', p.escalatedPayload),
-  event('flag_changed', p.flagChangedPayload),
-  event('deployment_correlated', p.deploymentCorrelatedPayload),
-  event('rolled_back', p.rolledBackPayload),
-  event('symptom_joined', p.symptomJoinedPayload),
-  event('resolved', p.resolvedPayload),
-  event('verification_started', p.verificationStartedPayload),
-  event('verification_progress', p.storedVerificationProgressPayload),
-  event('verified', p.verifiedPayload),
-  event('verification_failed', p.verificationFailedPayload),
-  event('reopened', p.reopenedPayload),
-  event('note', p.notePayload),
-  event('public_update', p.publicUpdatePayload),
-  event('notification_sent', p.notificationSentPayload),
-  event('notification_failed', p.notificationFailedPayload),
-]);
+/** The union, built from EVENT_PAYLOADS (event-payloads.ts): each type with its payload schema. */
+export const incidentEventBody = z.discriminatedUnion(
+  'type',
+  Object.entries(EVENT_PAYLOADS).map(([type, payload]) => z.object({ type: z.literal(type), payload })) as unknown as [BodySchema, ...BodySchema[]],
+);
 
 /** An event's type and payload, as stored. */
 export type EventBody = z.output<typeof incidentEventBody>;
 export type EventType = EventBody['type'];
 export type EventPayload<T extends EventType = EventType> = Extract<EventBody, { type: T }>['payload'];
 
-export const EVENT_TYPES = incidentEventBody.options.map((o) => o.shape.type.value) as [EventType, ...EventType[]];
+export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as [EventType, ...EventType[]];
 
 /** A payload with nothing required may be left out (an acknowledgement by a responder carries nothing). */
 type NewEventBody<B> = B extends { type: infer T; payload: infer P } ? (Partial<P> extends P ? { type: T; payload?: P } : { type: T; payload: P }) : never;
