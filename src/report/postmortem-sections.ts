@@ -1,5 +1,5 @@
 import { formatDuration } from '../config/index.js';
-import { describeEvent, isFix, ofType, PHASES, type IncidentEventOf, type Phase } from '../incidents/index.js';
+import { isFix, ofType, PHASES, type IncidentEventOf, type Phase } from '../incidents/index.js';
 import { PHASE_LEVERS } from './bottleneck.js';
 import { MATURITY_LEVELS, maturityLevel } from './maturity.js';
 import type { PostmortemData } from './postmortem.js';
@@ -107,7 +107,7 @@ export function timelineSection(d: PostmortemData): string[] {
     '',
     '| Time (UTC) | Since detection | Who | What |',
     '|---|---|---|---|',
-    ...shown.map((e) => `| ${utc(e.at).slice(11, 19)} | ${since(e.at)} | ${cell(e.actor)} | ${cell(describeEvent(e))} |`),
+    ...shown.map((e) => `| ${utc(e.at).slice(11, 19)} | ${since(e.at)} | ${cell(e.actor)} | ${cell(e.text)} |`),
     ...(notifications ? ['', `${notifications} notification${notifications === 1 ? '' : 's'} sent or attempted (not listed).`] : []),
   ];
 }
@@ -145,12 +145,12 @@ export function remediationSection(d: PostmortemData): string[] {
     // Attempts recorded only on the timeline (an older Medic, or an incident imported with its events).
     const finished = d.timeline.filter(ofType('remediation_finished'));
     if (finished.length === 0) lines.push('_No remediation was attempted._');
-    for (const e of finished) lines.push(`- ${utc(e.at)}: ${cell(describeEvent(e))}`);
+    for (const e of finished) lines.push(`- ${utc(e.at)}: ${cell(e.text)}`);
   }
   const fixes = d.timeline.filter(ofType('flag_changed')).filter((e) => e.payload.fix === true);
   for (const e of fixes) lines.push('', `Flag **${e.payload.flag}** ${e.payload.after?.enabled === undefined ? 'changed' : `switched ${e.payload.after.enabled ? 'on' : 'off'}`} at ${utc(e.at)} by ${e.actor}${e.payload.reason ? ` (${cell(e.payload.reason)})` : ''}.`);
   const fixed = d.timeline.find((e) => e.at === d.incident.resolvedAt && isFix(e));
-  if (fixed) lines.push('', `The fix that held: ${describeEvent(fixed)} (${fixed.actor}, ${utc(fixed.at)}).`);
+  if (fixed) lines.push('', `The fix that held: ${fixed.text} (${fixed.actor}, ${utc(fixed.at)}).`);
   return lines;
 }
 
