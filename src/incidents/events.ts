@@ -76,6 +76,15 @@ export function readEventBody(type: string, payload: unknown): EventBody {
  */
 export const isFix = (e: EventBody): boolean => e.type === 'resolved' || ('fix' in e.payload && e.payload.fix === true);
 
+/** The event types whose payload can say `fix: true`: those whose schema has the field. */
+export const FIX_FLAG_TYPES = EVENT_TYPES.filter((t) => 'fix' in EVENT_PAYLOADS[t].shape);
+
+/**
+ * A SQL LIKE pattern that narrows a scan of stored payloads to those that may say `fix: true` (payloads
+ * are stored as compact JSON, toJson); a reader still decides with isFix.
+ */
+export const FIX_FLAG_LIKE = '%"fix":true%';
+
 /** A type guard for filtering a timeline: `timeline.filter(ofType('runbook_step_finished'))`. */
 export const ofType =
   <T extends EventType>(type: T) =>

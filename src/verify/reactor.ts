@@ -1,4 +1,4 @@
-import { isFix, readEventBody, type Incident, type IncidentReactor } from '../incidents/index.js';
+import { FIX_FLAG_LIKE, FIX_FLAG_TYPES, isFix, readEventBody, type Incident, type IncidentReactor } from '../incidents/index.js';
 import { fromJson, type Db, type JobQueue } from '../store/index.js';
 import { VERIFY_JOB, type VerifyJobPayload } from './job.js';
 
@@ -35,13 +35,13 @@ async function fixOfEpisode(db: Db, incident: Incident): Promise<{ id: number } 
     .where('type', 'in', ['verification_failed', 'reopened'])
     .executeTakeFirst();
   const after = reset?.id == null ? 0 : Number(reset.id);
-  // Payloads are compact JSON (toJson), so the text narrows the scan; the parse below decides.
+  // The pattern narrows the scan; the parse below decides.
   const candidates = await db
     .selectFrom('incident_events')
     .select(['id', 'type', 'payload'])
     .where('incident_id', '=', incident.id)
     .where('id', '>', after)
-    .where((eb) => eb.or([eb('type', '=', 'resolved'), eb('payload', 'like', '%"fix":true%')]))
+    .where((eb) => eb.or([eb('type', '=', 'resolved'), eb.and([eb('type', 'in', FIX_FLAG_TYPES), eb('payload', 'like', FIX_FLAG_LIKE)])]))
     .orderBy('id')
     .execute();
   const first = candidates.find((c) => isFix(readEventBody(c.type, fromJson(c.payload, {}))));

@@ -5,6 +5,7 @@ import {
   describeEvent,
   EVENT_DESCRIBERS,
   EVENT_TYPES,
+  FIX_FLAG_TYPES,
   formatIncidentDetails,
   getIncident,
   getTimeline,
@@ -64,6 +65,10 @@ describe('the event describer', () => {
   it('no longer knows the two types nothing ever emitted', () => {
     expect(EVENT_TYPES).not.toContain('check_failed');
     expect(EVENT_TYPES).not.toContain('alert_suppressed');
+  });
+
+  it('knows which types can carry fix: true from their schemas (the scans of verification and the status page)', () => {
+    expect(FIX_FLAG_TYPES).toEqual(['remediation_finished', 'flag_changed', 'rolled_back']);
   });
 });
 
