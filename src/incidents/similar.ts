@@ -83,11 +83,10 @@ async function fixesOf(db: Db, ids: number[]): Promise<Map<number, string>> {
     .execute();
   const rank = new Map<number, number>();
   for (const e of rows.map(toEvent)) {
-    const p = e.payload;
     let found: [number, string] | undefined;
-    if (e.type === 'remediation_finished' && p.ok === true && !p.dry_run) found = [0, `${String(p.action)} (remediation ${String(p.rule)})`];
-    else if (e.type === 'rolled_back') found = [1, `rollback${typeof p.service === 'string' ? ` of ${p.service}` : ''}`];
-    else if (e.type === 'resolved' && typeof p.note === 'string' && p.note !== '') found = [2, p.note];
+    if (e.type === 'remediation_finished' && e.payload.ok && !e.payload.dry_run) found = [0, `${String(e.payload.action)} (remediation ${e.payload.rule})`];
+    else if (e.type === 'rolled_back') found = [1, `rollback of ${e.payload.service}`];
+    else if (e.type === 'resolved' && e.payload.note) found = [2, e.payload.note];
     if (found && found[0] < (rank.get(e.incidentId) ?? 3)) {
       rank.set(e.incidentId, found[0]);
       fixes.set(e.incidentId, found[1]);

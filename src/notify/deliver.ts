@@ -2,10 +2,10 @@ import type { MedicConfig, Redactor } from '../config/index.js';
 import { appendEvents, getIncident, type IncidentContext } from '../incidents/index.js';
 import { backoffDelay } from '../shared/backoff.js';
 import type { Logger } from '../shared/logger.js';
-import { MAX_JOB_BACKOFF_MS, RetryLater, type JobHandler } from '../store/index.js';
+import { jobHandler, MAX_JOB_BACKOFF_MS, RetryLater, type JobHandler } from '../store/index.js';
 import { sendNotification } from './index.js';
 import { buildNotificationMessage, deliveryKey } from './message.js';
-import type { NotifyJobPayload } from './reactor.js';
+import { NOTIFY_JOB, notifyJobPayload } from './reactor.js';
 
 /**
  * Delivers one notification job. Each attempt is recorded; a retryable failure is retried with
@@ -21,8 +21,8 @@ export interface DeliveryContext {
 }
 
 export function notificationHandler(ctx: DeliveryContext): JobHandler {
-  return async (job, { signal }) => {
-    const p = job.payload as NotifyJobPayload;
+  return jobHandler(NOTIFY_JOB, notifyJobPayload, async (job, { signal }) => {
+    const p = job.payload;
     const { store, clock } = ctx.incidents;
     const channel = ctx.config.notifications.find((c) => c.name === p.channel);
     const incident = await getIncident(store.db, p.incidentId);
@@ -75,5 +75,5 @@ export function notificationHandler(ctx: DeliveryContext): JobHandler {
         },
       ]);
     });
-  };
+  });
 }
