@@ -7,6 +7,7 @@ import { healthRoutes } from './health.js';
 import { flagRoutes } from './flags.js';
 import { incidentRoutes } from './incidents.js';
 import { monitorRoutes } from './monitors.js';
+import { oncallRoutes } from './oncall.js';
 import { remediationRoutes } from './remediations.js';
 import { serviceRoutes } from './services.js';
 import { sessionRoutes } from './session.js';
@@ -18,5 +19,5 @@ import { tokenRoutes } from './tokens.js';
 
 /** Every route module, in one list. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes, monitorRoutes, commandCenterRoutes, statusPageRoutes]) await routes(app, ctx);
+  for (const routes of [healthRoutes, tokenRoutes, sessionRoutes, alertRoutes, incidentRoutes, silenceRoutes, deploymentRoutes, serviceRoutes, remediationRoutes, flagRoutes, ofrepRoutes, reportRoutes, monitorRoutes, commandCenterRoutes, statusPageRoutes, oncallRoutes]) await routes(app, ctx);
 }

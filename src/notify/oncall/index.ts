@@ -1,0 +1,4 @@
+export * from './ics.js';
+export * from './overview.js';
+export * from './schedule.js';
+export * from './format.js';
