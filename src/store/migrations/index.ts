@@ -9,6 +9,7 @@ import * as m009 from './009-alert-states.js';
 import * as m010 from './010-monitor-schedule.js';
 import * as m011 from './011-command-center.js';
 import * as m012 from './012-lease-tokens.js';
+import * as m013 from './013-oncall.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect
   '010-monitor-schedule': m010,
   '011-command-center': m011,
   '012-lease-tokens': m012,
+  '013-oncall': m013,
 };
 
 export class MedicMigrations implements MigrationProvider {
