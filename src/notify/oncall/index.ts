@@ -8,3 +8,4 @@ export * from './escalate.js';
 export * from './page.js';
 export * from './policy.js';
 export * from './reactor.js';
+export * from './ack.js';
