@@ -28,6 +28,13 @@ describe('GET /api/oncall and the iCalendar feed', () => {
         timezone: 'Europe/Berlin',
         current: { person: 'bob', start: utc('2026-12-21T08:00:00Z'), end: utc('2026-12-24T17:00:00Z'), override: false },
         next: { person: 'carol', start: utc('2026-12-24T17:00:00Z'), end: utc('2026-12-27T08:00:00Z'), override: true },
+        upcoming: [
+          { person: 'bob', start: utc('2026-12-21T08:00:00Z'), end: utc('2026-12-24T17:00:00Z'), override: false },
+          { person: 'carol', start: utc('2026-12-24T17:00:00Z'), end: utc('2026-12-27T08:00:00Z'), override: true },
+          { person: 'bob', start: utc('2026-12-27T08:00:00Z'), end: utc('2026-12-28T08:00:00Z'), override: false },
+          { person: 'alice', start: utc('2026-12-28T08:00:00Z'), end: utc('2027-01-04T08:00:00Z'), override: false },
+          { person: 'bob', start: utc('2027-01-04T08:00:00Z'), end: utc('2027-01-11T08:00:00Z'), override: false },
+        ],
       },
     ]);
     expect(body.policies[0]).toMatchObject({

@@ -1,5 +1,5 @@
 import type { EscalationPolicyConfig, MedicConfig, PageTarget, ScheduleConfig } from '../../config/index.js';
-import { currentAndNext, onCallAt, type Shift } from './schedule.js';
+import { currentAndNext, onCallAt, shiftsBetween, type Shift } from './schedule.js';
 
 /**
  * Who is on call now (or at a given time) and next, per schedule and per escalation policy: what
@@ -11,7 +11,11 @@ export interface ScheduleOverview {
   timezone: string;
   current: Shift | null;
   next: Shift | null;
+  /** The shifts of the next UPCOMING_DAYS days, for the rotation's timeline. */
+  upcoming: Shift[];
 }
+
+export const UPCOMING_DAYS = 14;
 
 export interface ResolvedTarget {
   /** As written: "schedule:payments-primary". */
@@ -51,7 +55,7 @@ export function resolveTarget(config: Pick<MedicConfig, 'oncall'>, t: PageTarget
 }
 
 export function scheduleOverview(s: ScheduleConfig, at: number): ScheduleOverview {
-  return { name: s.name, timezone: s.timezone, ...currentAndNext(s, at) };
+  return { name: s.name, timezone: s.timezone, ...currentAndNext(s, at), upcoming: shiftsBetween(s, at, at + UPCOMING_DAYS * 86_400_000) };
 }
 
 /** The overview; with `schedule`, only that schedule and the policies that page it. */

@@ -8,7 +8,7 @@ export type Shift = z.infer<typeof shiftSchema>;
 /** GET /api/oncall: who is on call now and next, per schedule and per escalation policy. */
 export const oncallOverviewSchema = z.object({
   at: z.number(),
-  schedules: z.array(z.object({ name: z.string(), timezone: z.string(), current: shiftSchema.nullable(), next: shiftSchema.nullable() })),
+  schedules: z.array(z.object({ name: z.string(), timezone: z.string(), current: shiftSchema.nullable(), next: shiftSchema.nullable(), upcoming: z.array(shiftSchema) })),
   policies: z.array(
     z.object({
       name: z.string(),
