@@ -48,7 +48,7 @@ export function escalationHandler(ctx: OncallContext): JobHandler {
         // A remediation works on it (its escalation pages), or another trigger started paging already.
         if (timeline.some((e) => e.id > p.episode && e.type === 'remediation_matched')) return;
         if (await escalating(trx, ctx.queue, incident.id, job.id)) return;
-        if (now < p.since + MAX_DIAGNOSIS_WAIT_MS && (await runbooksRunning(trx, ctx.queue, incident.id))) {
+        if (now < p.since + MAX_DIAGNOSIS_WAIT_MS && (await runbooksRunning(trx, ctx.queue, incident.id, timeline))) {
           return { deferUntil: Math.min(now + DIAGNOSIS_POLL_MS, p.since + MAX_DIAGNOSIS_WAIT_MS) };
         }
         payload = { ...p, phase: 'paging', since: now };
@@ -90,8 +90,13 @@ function stepsTaken(timeline: IncidentEvent[], episode: number): Set<string> {
   return out;
 }
 
-async function runbooksRunning(trx: Tx, queue: JobQueue, incidentId: number): Promise<boolean> {
-  return (await queue.list(trx, { kind: RUNBOOK_JOB_KIND, incidentId })).some((j) => j.status === 'pending' || j.status === 'running');
+/**
+ * Whether a runbook run of the incident has not reported yet. Its report on the timeline counts, not its
+ * job's status: the job is still `running` for a moment after the report is written (and woke us).
+ */
+async function runbooksRunning(trx: Tx, queue: JobQueue, incidentId: number, timeline: IncidentEvent[]): Promise<boolean> {
+  const reported = (p: { runbook?: unknown; run?: unknown }) => timeline.some((e) => e.type === 'runbook_finished' && e.payload.runbook === p.runbook && e.payload.run === p.run);
+  return (await queue.list(trx, { kind: RUNBOOK_JOB_KIND, incidentId })).some((j) => (j.status === 'pending' || j.status === 'running') && !reported(j.payload as { runbook?: unknown; run?: unknown }));
 }
 
 /**
