@@ -1,4 +1,4 @@
-import { acknowledge, getIncident, getTimeline, IncidentActionError, type Incident, type IncidentContext } from '../../incidents/index.js';
+import { acknowledge, getIncident, getTimeline, IncidentActionError, ofType, type Incident, type IncidentContext } from '../../incidents/index.js';
 import { ackLinkKey, readAckLink, type AckLinkClaims } from './ack-link.js';
 
 /**
@@ -18,9 +18,9 @@ export async function inspectAckLink(ctx: IncidentContext, token: string): Promi
   const used = await ctx.store.db.selectFrom('ack_links_used').select('link').where('link', '=', claims.id).executeTakeFirst();
   if (used) return { state: 'used' };
   const incident = await getIncident(ctx.store.db, claims.incidentId);
-  const paged = incident && (await getTimeline(ctx.store.db, incident.id)).find((e) => e.id === claims.eventId && e.type === 'paged');
+  const paged = incident && (await getTimeline(ctx.store.db, incident.id)).filter(ofType('paged')).find((e) => e.id === claims.eventId);
   if (!incident || !paged) return { state: 'invalid' };
-  const who = typeof paged.payload.person === 'string' ? paged.payload.person : `ack link (${String(paged.payload.channel)})`;
+  const who = paged.payload.person ?? `ack link (${paged.payload.channel ?? paged.payload.target})`;
   return { state: 'ok', claims, incident, who };
 }
 

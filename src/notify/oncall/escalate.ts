@@ -1,11 +1,11 @@
 import type { EscalationPolicyConfig, MedicConfig } from '../../config/index.js';
 import { appendEvents, getTimeline, lockIncident, SYSTEM, type Incident, type IncidentContext, type IncidentEvent, type NewEvent } from '../../incidents/index.js';
 import type { Logger } from '../../shared/logger.js';
-import type { JobHandler, JobQueue, JobResult, Tx } from '../../store/index.js';
+import { jobHandler, type JobHandler, type JobQueue, type JobResult, type Tx } from '../../store/index.js';
 import { contactsOf } from './contacts.js';
 import { resolveTarget, targetText } from './overview.js';
 import { stepsOf, waitBefore, type Step } from './policy.js';
-import { escalating, RUNBOOK_JOB_KIND, type EscalateJobPayload } from './reactor.js';
+import { ESCALATE_JOB, escalateJobPayload, escalating, RUNBOOK_JOB_KIND, type EscalateJobPayload } from './reactor.js';
 
 /**
  * The `oncall.escalate` job: one per escalation, run at each step's time. Each run decides in one
@@ -35,8 +35,8 @@ export const MAX_DIAGNOSIS_WAIT_MS = 5 * 60_000;
 const DIAGNOSIS_POLL_MS = 15_000;
 
 export function escalationHandler(ctx: OncallContext): JobHandler {
-  return async (job): Promise<JobResult> => {
-    const p = job.payload as EscalateJobPayload;
+  return jobHandler(ESCALATE_JOB, escalateJobPayload, async (job): Promise<JobResult> => {
+    const p = job.payload;
     return ctx.incidents.store.transaction(async (trx) => {
       const incident = await lockIncident(trx, ctx.incidents, p.incidentId);
       const policy = ctx.config.oncall.escalation_policies.find((x) => x.name === p.policy);
@@ -56,9 +56,9 @@ export function escalationHandler(ctx: OncallContext): JobHandler {
       const done = stepsTaken(timeline, p.episode);
       const steps = stepsOf(policy);
       const next = steps.find((s) => !done.has(key(s)));
-      const lastAt = Math.max(payload.since, ...timeline.filter((e) => e.payload.episode === p.episode).map((e) => e.at));
+      const lastAt = Math.max(payload.since, ...timeline.filter((e) => episodeOf(e) === p.episode).map((e) => e.at));
       if (!next) {
-        if (timeline.some((e) => e.type === 'escalation_exhausted' && e.payload.episode === p.episode)) return;
+        if (timeline.some((e) => e.type === 'escalation_exhausted' && episodeOf(e) === p.episode)) return;
         const due = lastAt + waitBefore(policy, { round: policy.repeat + 1, level: 0 });
         if (now < due) return { deferUntil: due, payload };
         await appendEvents(trx, ctx.incidents, incident, [
@@ -72,7 +72,7 @@ export function escalationHandler(ctx: OncallContext): JobHandler {
       const after = steps[steps.indexOf(next) + 1] ?? { round: policy.repeat + 1, level: 0 };
       return { deferUntil: now + waitBefore(policy, after), payload };
     });
-  };
+  });
 }
 
 /** Someone is on it, a fix is being verified, or it is over: nobody is paged any more. */
@@ -81,6 +81,9 @@ export function stopped(i: Incident): boolean {
 }
 
 const key = (s: Step) => `${s.round}:${s.level}`;
+
+/** The escalation an event belongs to: its pages, its notes and its end carry the id of the event that started it. */
+const episodeOf = (e: IncidentEvent): number | undefined => ('episode' in e.payload ? e.payload.episode : undefined);
 
 function stepsTaken(timeline: IncidentEvent[], episode: number): Set<string> {
   const out = new Set<string>();

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../config/index.js';
-import type { Incident, IncidentEvent } from '../../incidents/index.js';
+import type { Incident, IncidentEvent, IncidentEventOf } from '../../incidents/index.js';
 import { buildNotificationMessage, type NotificationMessage } from '../message.js';
 
 /**
@@ -13,7 +13,7 @@ const MAX_REPORT_CHARS = 1500;
 export interface PageMessageOptions {
   incident: Incident;
   timeline: IncidentEvent[];
-  paged: IncidentEvent;
+  paged: IncidentEventOf<'paged'>;
   idempotencyKey: string;
   baseUrl?: string;
   /** The acknowledge link, when Medic's public URL is known. */
@@ -25,7 +25,7 @@ const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}
 
 export function pageDetails(o: Pick<PageMessageOptions, 'timeline' | 'paged' | 'ackUrl' | 'ackExpiresAt' | 'incident'>): string[] {
   const p = o.paged.payload;
-  const lines = [`Paged: level ${String(p.level)} of ${String(p.policy)}${Number(p.round) > 1 ? ` (round ${String(p.round)})` : ''}${p.person ? `, ${String(p.person)}` : ''} — ${String(p.reason ?? '')}`];
+  const lines = [`Paged: level ${p.level} of ${p.policy}${p.round > 1 ? ` (round ${p.round})` : ''}${p.person ? `, ${p.person}` : ''} — ${p.reason ?? ''}`];
   for (const e of o.timeline) {
     if (e.type === 'runbook_finished') {
       lines.push(`Diagnosis (${String(e.payload.runbook)}): ${String(e.payload.ok)} step(s) ok, ${String(e.payload.failed)} failed`);

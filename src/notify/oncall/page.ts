@@ -1,14 +1,14 @@
 import type { Redactor } from '../../config/index.js';
-import { getIncident, getTimeline } from '../../incidents/index.js';
-import type { JobHandler } from '../../store/index.js';
+import { getIncident, getTimeline, ofType } from '../../incidents/index.js';
+import { jobHandler, type JobHandler } from '../../store/index.js';
 import { deliverRecorded } from '../deliver.js';
 import { deliveryKey } from '../message.js';
 import { ackLinkKey, ackLinkUrl, signAckLink } from './ack-link.js';
-import { contactChannel, type Contact } from './contacts.js';
+import { contactChannel } from './contacts.js';
 import type { OncallContext } from './escalate.js';
 import { stopped } from './escalate.js';
 import { pageMessage } from './page-message.js';
-import type { PageJobPayload } from './reactor.js';
+import { PAGE_JOB, pageJobPayload } from './reactor.js';
 
 /**
  * The `oncall.page` job: delivers one `paged` event to its person's contact or its channel, through the
@@ -16,21 +16,20 @@ import type { PageJobPayload } from './reactor.js';
  * timeline). A page still queued when someone acknowledged (or the incident closed) is not sent.
  */
 export function pageHandler(ctx: OncallContext & { redactor: Redactor }): JobHandler {
-  return async (job, { signal }) => {
-    const p = job.payload as PageJobPayload;
+  return jobHandler(PAGE_JOB, pageJobPayload, async (job, { signal }) => {
+    const p = job.payload;
     const { store, clock } = ctx.incidents;
     const incident = await getIncident(store.db, p.incidentId);
     const timeline = incident ? await getTimeline(store.db, incident.id) : [];
-    const paged = timeline.find((e) => e.id === p.eventId && e.type === 'paged');
+    const paged = timeline.filter(ofType('paged')).find((e) => e.id === p.eventId);
     if (!incident || !paged) return;
     if (stopped(incident)) {
       ctx.logger.info({ incidentId: incident.id, eventId: paged.id }, 'page not sent: the incident was acknowledged, resolved or closed meanwhile');
       return;
     }
-    const person = typeof paged.payload.person === 'string' ? paged.payload.person : undefined;
-    const contact = String(paged.payload.contact);
-    const channelName = person ? `${person} (${contact})` : String(paged.payload.channel);
-    const channel = person ? contactChannel(ctx.config, person, contact as Contact) : ctx.config.notifications.find((c) => c.name === paged.payload.channel);
+    const { person, contact } = paged.payload;
+    const channelName = person !== undefined && contact !== 'channel' ? `${person} (${contact})` : String(paged.payload.channel);
+    const channel = person !== undefined && contact !== 'channel' ? contactChannel(ctx.config, person, contact) : ctx.config.notifications.find((c) => c.name === paged.payload.channel);
     if (!channel) {
       ctx.logger.warn({ incidentId: incident.id, channel: channelName }, 'page dropped: the person, contact or channel is no longer configured');
       return;
@@ -55,5 +54,5 @@ export function pageHandler(ctx: OncallContext & { redactor: Redactor }): JobHan
       message,
       extra: { page: paged.id, level: paged.payload.level, ...(person ? { person } : {}) },
     });
-  };
+  });
 }

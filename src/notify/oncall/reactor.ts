@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { MedicConfig } from '../../config/index.js';
-import type { IncidentEvent, IncidentReactor } from '../../incidents/index.js';
+import { getTimeline, type IncidentEvent, type IncidentReactor } from '../../incidents/index.js';
 import type { Db, JobQueue } from '../../store/index.js';
 import { policyOf } from './policy.js';
 
@@ -23,24 +24,26 @@ export const PAGE_JOB = 'oncall.page';
 /** The kind of runbook jobs (diagnose/runbooks/reactor.ts), whose reports a page waits for. */
 export const RUNBOOK_JOB_KIND = 'diagnose.runbook';
 
-export interface EscalateJobPayload {
-  incidentId: number;
-  policy: string;
+export const escalateJobPayload = z.object({
+  incidentId: z.number().int(),
+  policy: z.string(),
   /** The id of the event that started it: pages of this escalation carry it. */
-  episode: number;
+  episode: z.number().int(),
   /** `await_diagnosis`: on_escalation at open, deciding whether to page once the runbooks reported. */
-  phase: 'await_diagnosis' | 'paging';
+  phase: z.enum(['await_diagnosis', 'paging']),
   /** When paging started: the first level is due its `after` from here. */
-  since: number;
+  since: z.number(),
   /** Why people are paged, for the page. */
-  reason: string;
-}
+  reason: z.string(),
+});
+export type EscalateJobPayload = z.infer<typeof escalateJobPayload>;
 
-export interface PageJobPayload {
-  incidentId: number;
+export const pageJobPayload = z.object({
+  incidentId: z.number().int(),
   /** The `paged` event this delivers. */
-  eventId: number;
-}
+  eventId: z.number().int(),
+});
+export type PageJobPayload = z.infer<typeof pageJobPayload>;
 
 /** A handler error (a database hiccup) is retried; an escalation is never dropped for one. */
 const ESCALATE_JOB_ATTEMPTS = 10;
@@ -84,25 +87,21 @@ export function escalationReactor(config: Pick<MedicConfig, 'services' | 'oncall
  * meanwhile (an approval waits) starts paging, and the waiting one then steps aside.
  */
 export async function escalating(db: Db, queue: JobQueue, incidentId: number, except?: number): Promise<boolean> {
+  const waiting: number[] = [];
   for (const j of await queue.list(db, { kind: ESCALATE_JOB, incidentId })) {
     if (j.id === except || (j.status !== 'pending' && j.status !== 'running')) continue;
-    const p = j.payload as EscalateJobPayload;
-    if (p.phase === 'paging') return true;
-    // Its payload says so only once the run that paged is over; its pages say so at once.
-    const paged = await db
-      .selectFrom('incident_events')
-      .select('id')
-      .where('incident_id', '=', incidentId)
-      .where('type', 'in', ['paged', 'note'])
-      .where('payload', 'like', `%"episode":${p.episode},%`)
-      .executeTakeFirst();
-    if (paged) return true;
+    const p = escalateJobPayload.safeParse(j.payload);
+    if (!p.success) continue;
+    if (p.data.phase === 'paging') return true;
+    waiting.push(p.data.episode);
   }
-  return false;
+  if (waiting.length === 0) return false;
+  // Its payload says so only once the run that paged is over; its pages (or a level's note) say so at once.
+  return (await getTimeline(db, incidentId)).some((e) => (e.type === 'paged' || e.type === 'note') && e.payload.episode !== undefined && waiting.includes(e.payload.episode));
 }
 
 async function wakeWaiting(db: Db, queue: JobQueue, incidentId: number, now: number): Promise<void> {
   for (const j of await queue.list(db, { kind: ESCALATE_JOB, incidentId })) {
-    if ((j.status === 'pending' || j.status === 'running') && (j.payload as EscalateJobPayload).phase === 'await_diagnosis') await queue.wake(db, j.id, now);
+    if ((j.status === 'pending' || j.status === 'running') && escalateJobPayload.safeParse(j.payload).data?.phase === 'await_diagnosis') await queue.wake(db, j.id, now);
   }
 }
