@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigText, type ConfigProblem } from '../../src/config/index.js';
+import { loadConfigText } from '../../src/config/index.js';
+import { configProblems as problems } from '../helpers/config.js';
 import { ONCALL_EXAMPLE } from './fixtures.js';
-
-
-function problems(text: string): ConfigProblem[] {
-  try {
-    loadConfigText(text, { file: 'medic.yaml', env: {} });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('on-call config', () => {
   it('loads the example: people, a rotation, an override, a policy with two levels, a service using it', () => {
