@@ -57,6 +57,8 @@ export const EVENT_DESCRIBERS: Describers = {
   public_update: (p) => `public update (${p.status}): ${p.message}`,
   notification_sent: (p) => `notified ${p.channel} (${p.event})`,
   notification_failed: (p) => `could not notify ${p.channel}${after(': ', p.reason)}`,
+  paged: (p) => `paged ${p.person ?? p.channel ?? p.target} (${p.contact}), level ${p.level} of ${p.policy}${p.round > 1 ? `, round ${p.round}` : ''}`,
+  escalation_exhausted: (p) => `escalation ${p.policy} ran out: ${p.reason}`,
 };
 
 /**

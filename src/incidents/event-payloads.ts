@@ -40,7 +40,13 @@ export const alertResolvedPayload = z.object({ alert: z.string(), fingerprint: z
 
 export const checkRecoveredPayload = z.object({ monitor: z.string(), location: z.string().optional(), duration_ms: z.number().optional() });
 
-export const acknowledgedPayload = z.object({ source: z.string().optional(), alert: z.string().optional() });
+export const acknowledgedPayload = z.object({
+  source: z.string().optional(),
+  alert: z.string().optional(),
+  /** Acknowledged with the link in a page (notify/oncall/ack.ts): which `paged` event it came with. */
+  via: z.literal('ack_link').optional(),
+  page: int.optional(),
+});
 
 const runbookRun = { runbook: z.string(), run: int.optional() };
 
@@ -257,9 +263,30 @@ export const verificationFailedPayload = z.object({ service: z.string().nullable
 
 export const reopenedPayload = z.object({ alert: z.string().optional(), fingerprint: z.string().optional(), closed_at: z.number().nullable().optional() });
 
+/**
+ * Where an on-call escalation stands (notify/oncall/escalate.ts): its policy, the id of the event that
+ * started it, and the step (round and level, from 1). Its pages, and a note for a level that reached
+ * nobody, carry it: the escalation's progress is read back from them.
+ */
+const escalationStep = { policy: z.string(), episode: int, round: int.positive(), level: int.positive(), reason: z.string().optional() };
+
+/** One page: a person at one contact, or a channel (`contact: channel`), for one level of an escalation. */
+export const pagedPayload = z.object({
+  ...escalationStep,
+  /** The level's target as written: `schedule:NAME`, `person:NAME`, `channel:NAME`. */
+  target: z.string(),
+  person: z.string().optional(),
+  channel: z.string().optional(),
+  contact: z.enum(['email', 'slack', 'webhook', 'channel']),
+});
+
+export const escalationExhaustedPayload = z.object({ policy: z.string(), episode: int, rounds: int, levels: int, reason: z.string() });
+
 export const notePayload = z.object({
   /** A note about a remediation attempt (an approved action not run) says which. */
   ...attempt,
+  /** A note about an escalation level that reached nobody says which (see escalationStep). */
+  ...z.object(escalationStep).partial().shape,
   rule: z.string().optional(),
   text: z.string(),
   /** A note about an alert (what Medic's limits cut from it). */
@@ -282,7 +309,16 @@ export type PublicUpdateInput = z.infer<typeof publicUpdateInput>;
 /** The `public_update` event: the words, and that a person wrote them (the actor says who). */
 export const publicUpdatePayload = publicUpdateInput.extend({ by: z.literal('responder') });
 
-const notification = { channel: z.string(), event: z.string(), attempts: int.optional(), status: int.nullable().optional() };
+const notification = {
+  channel: z.string(),
+  event: z.string(),
+  attempts: int.optional(),
+  status: int.nullable().optional(),
+  /** A page's delivery (notify/oncall/page.ts): the `paged` event, its level and the person. */
+  page: int.optional(),
+  level: int.optional(),
+  person: z.string().optional(),
+};
 export const notificationSentPayload = z.object(notification);
 export const notificationFailedPayload = z.object({ ...notification, reason: z.string().nullable().optional() });
 
@@ -323,4 +359,6 @@ export const EVENT_PAYLOADS = {
   public_update: publicUpdatePayload,
   notification_sent: notificationSentPayload,
   notification_failed: notificationFailedPayload,
+  paged: pagedPayload,
+  escalation_exhausted: escalationExhaustedPayload,
 };

@@ -49,6 +49,7 @@ export const EVENT_LABELS: Record<NotifyEvent, string> = {
   resolved: 'resolved',
   verified: 'recovery verified',
   degraded: 'degraded',
+  paged: 'needs you',
 };
 
 /** An incident as the store keeps it (snake_case, labels as JSON text) or already parsed. */

@@ -115,4 +115,6 @@ export const EVENT_SAMPLES: { [T in EventType]: EventPayload<T> } = {
   public_update: { status: 'identified', message: 'We found the cause and are rolling back.', by: 'responder' },
   notification_sent: { channel: '#payments', event: 'opened', attempts: 1, status: 200 },
   notification_failed: { channel: 'pager', event: 'escalated', attempts: 8, status: 503, reason: 'HTTP 503' },
+  paged: { policy: 'payments', episode: 1, round: 1, level: 1, reason: 'the incident opened', target: 'schedule:payments-primary', person: 'alice', contact: 'email' },
+  escalation_exhausted: { policy: 'payments', episode: 1, rounds: 3, levels: 2, reason: 'nobody acknowledged after 6 pages of payments' },
 };

@@ -52,6 +52,8 @@ const DESCRIBED: { [T in EventType]: string } = {
   public_update: 'public update (identified): We found the cause and are rolling back.',
   notification_sent: 'notified #payments (opened)',
   notification_failed: 'could not notify pager: HTTP 503',
+  paged: 'paged alice (email), level 1 of payments',
+  escalation_exhausted: 'escalation payments ran out: nobody acknowledged after 6 pages of payments',
 };
 
 const sample = <T extends EventType>(type: T) => ({ type, actor: 'system', payload: EVENT_SAMPLES[type] }) as NewEvent;

@@ -16,6 +16,7 @@ type PagerDutyConfig = Extract<ChannelConfig, { type: 'pagerduty' }>;
 const ACTIONS: Partial<Record<NotifyEvent, 'trigger' | 'acknowledge' | 'resolve'>> = {
   opened: 'trigger',
   escalated: 'trigger',
+  paged: 'trigger',
   acknowledged: 'acknowledge',
   resolved: 'resolve',
   verified: 'resolve',

@@ -12,8 +12,9 @@ export const periodStatsSchema = z.object({
   mttr: z.object({ mean: minutes, median: minutes, p90: minutes, max: minutes }),
   phases: z.object({ detect: phaseStats, diagnose: phaseStats, resolve: phaseStats, verify: phaseStats }),
   resolvedMinusDetected: z.object({ incidents: z.number(), mean: minutes, median: minutes }),
+  acknowledge: z.object({ incidents: z.number(), median: minutes, p90: minutes, share: z.number().nullable() }).describe('Time to acknowledge (acknowledged_at − detected_at) over the acknowledged incidents.'),
 });
-const phase = z.enum(['detect', 'diagnose', 'resolve', 'verify']);
+const phase = z.enum(['detect', 'diagnose', 'resolve', 'verify', 'acknowledge']);
 
 export const mttrSummarySchema = z.object({
   report: z.object({

@@ -8,6 +8,7 @@ import { PhaseBar } from '../components/phase-bar';
 import { PublicUpdate } from '../components/public-update';
 import { safeUrl } from '../components/safe-url';
 import { Remediations } from '../components/remediations';
+import { Paged } from '../components/paged';
 import { flagEnabled, Timeline } from '../components/timeline';
 import { useApi, useChange } from '../queries';
 import { useSession } from '../session';
@@ -40,6 +41,7 @@ export function IncidentPage({ id }: { id: number }) {
           <Timeline events={data.timeline} origin={i.detectedAt} />
         </Card>
         <div className="side">
+          <Paged timeline={data.timeline} />
           <LastTime similar={data.similar} />
           <PublicUpdate incidentId={i.id} />
           <Remediations incidentId={i.id} />
