@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { jsonSchemaHint } from './schema/json-schema-hint.js';
 import { closest } from './suggest.js';
+import { valueAt } from '../shared/zod-issues.js';
 
 /**
  * Turns zod issues into messages written for the person editing medic.yaml: what was expected, what was
@@ -9,15 +10,6 @@ import { closest } from './suggest.js';
 
 type Def = { type: string; [k: string]: unknown };
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
-}
 
 /** The object keys a schema accepts at `path`, following the raw value through unions. */
 export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[], raw: unknown): string[] {

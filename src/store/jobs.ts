@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { z } from 'zod';
 import { backoffDelay } from '../shared/backoff.js';
 import { issuesLine } from '../shared/zod-issues.js';
 import type { StoreDialect } from './dialect.js';
 import { fromJson, toJson } from './json.js';
-import type { Row } from './schema.js';
+import type { Database, Row } from './schema.js';
 import type { Db } from './store.js';
 
 /**
@@ -196,27 +196,13 @@ export class JobQueue {
 
   /** Extends a lease the claim still holds; false when it was lost (expired and claimed again). */
   async renew(db: Db, claim: JobClaim, owner: string, until: number, now: number): Promise<boolean> {
-    const r = await db
-      .updateTable('jobs')
-      .set({ lease_until: until, updated_at: now })
-      .where('id', '=', claim.id)
-      .where('lease_owner', '=', owner)
-      .where('lease_token', '=', claim.leaseToken)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
+    const r = await whileHeld(db.updateTable('jobs').set({ lease_until: until, updated_at: now }), claim, owner).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
   /** Marks the job done; false when the claim no longer held (the late outcome is dropped). */
   async complete(db: Db, claim: JobClaim, owner: string, now: number): Promise<boolean> {
-    const r = await db
-      .updateTable('jobs')
-      .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
-      .where('id', '=', claim.id)
-      .where('lease_owner', '=', owner)
-      .where('lease_token', '=', claim.leaseToken)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
+    const r = await whileHeld(db.updateTable('jobs').set({ status: 'done', lease_owner: null, lease_until: null, finished_at: now, updated_at: now }), claim, owner).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -228,9 +214,7 @@ export class JobQueue {
     // The claim's own attempt count: nobody else changes it while the claim holds, and if it no longer
     // holds nothing below is written.
     const final = claim.attempts >= claim.maxAttempts;
-    const r = await db
-      .updateTable('jobs')
-      .set({
+    const r = await whileHeld(db.updateTable('jobs').set({
         status: final ? 'failed' : 'pending',
         run_at: final ? now : now + Math.max(minDelayMs, backoffDelay(claim.attempts, { baseMs: backoffMs, capMs: MAX_JOB_BACKOFF_MS })),
         lease_owner: null,
@@ -238,12 +222,7 @@ export class JobQueue {
         last_error: error.slice(0, 4000),
         finished_at: final ? now : null,
         updated_at: now,
-      })
-      .where('id', '=', claim.id)
-      .where('lease_owner', '=', owner)
-      .where('lease_token', '=', claim.leaseToken)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
+      }), claim, owner).executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return undefined;
     return final ? 'failed' : 'pending';
   }
@@ -262,9 +241,7 @@ export class JobQueue {
    * while it ran is not lost.
    */
   async defer(db: Db, claim: JobClaim, owner: string, runAt: number, now: number, payload?: unknown, claimedRunAt?: number): Promise<boolean> {
-    const r = await db
-      .updateTable('jobs')
-      .set((eb) => ({
+    const r = await whileHeld(db.updateTable('jobs').set((eb) => ({
         status: 'pending',
         // Woken while it ran (run_at no longer the one it was claimed with): keep the earlier time.
         run_at:
@@ -274,12 +251,7 @@ export class JobQueue {
         attempts: eb('attempts', '-', 1),
         updated_at: now,
         ...(payload === undefined ? {} : { payload: toJson(payload) }),
-      }))
-      .where('id', '=', claim.id)
-      .where('lease_owner', '=', owner)
-      .where('lease_token', '=', claim.leaseToken)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
+      })), claim, owner).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -317,4 +289,13 @@ export class JobQueue {
     const r = await db.deleteFrom('jobs').where('status', 'in', ['done', 'failed']).where('finished_at', '<', before).executeTakeFirst();
     return Number(r.numDeletedRows);
   }
+}
+
+/**
+ * Fencing: an update of a job's outcome or lease applies only while the claim it was made under still
+ * holds — same owner, same claim token, still running. A worker whose lease lapsed and whose job was
+ * claimed again changes nothing.
+ */
+function whileHeld(q: UpdateQueryBuilder<Database, 'jobs', 'jobs', UpdateResult>, claim: JobClaim, owner: string) {
+  return q.where('id', '=', claim.id).where('lease_owner', '=', owner).where('lease_token', '=', claim.leaseToken).where('status', '=', 'running');
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatPath } from '../../config/index.js';
+import { valueAt } from '../../shared/zod-issues.js';
 
 /**
  * Validation errors of ingested alert bodies, written for the person wiring up a sender: each names the
@@ -24,15 +25,6 @@ export class IngestError extends Error {
 
 export function formatIssue(issue: IngestIssue): string {
   return `${issue.path || 'body'}: ${issue.message}`;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
 }
 
 export function describeValue(value: unknown): string {
