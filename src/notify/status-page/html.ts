@@ -20,7 +20,7 @@ const STATUS_TEXT: Record<PublicStatus, string> = { investigating: 'Investigatin
 const PHONE_DAYS = 30;
 
 /** Uptime as a percentage, rounded down so that 99.999% never reads as 100.00%. */
-export const percent = (fraction: number) => `${(Math.floor(fraction * 10_000) / 100).toFixed(2)}%`;
+export const percent = (fraction: number) => (fraction >= 1 ? '100.00%' : `${(Math.floor(fraction * 10_000) / 100).toFixed(2)}%`);
 const when = (iso: string) => `<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -49,8 +49,9 @@ function state(s: ServiceState, className: string, role = ''): string {
   return `<p class="${className} s-${s}"${role ? ` role="${role}"` : ''}><span class="icon" aria-hidden="true">${ICON[s]}</span> ${STATE_TEXT[s]}</p>`;
 }
 
-function service(s: PublicService): string {
-  const bars = s.days.map((d) => `<li class="${BAR_CLASS[d.level]}" title="${escapeHtml(dayTitle(d))}"></li>`).join('');
+export function renderServiceHtml(s: PublicService): string {
+  // A day's title is made of a date and numbers only: nothing in it needs escaping.
+  const bars = s.days.map((d) => `<li class="${BAR_CLASS[d.level]}" title="${dayTitle(d)}"></li>`).join('');
   const days = s.days.length;
   return `<li class="service"><div class="row"><h3>${escapeHtml(s.name)}</h3>${state(s.state, 'state')}</div>
 <ol class="bars" aria-hidden="true">${bars}</ol>
@@ -70,7 +71,8 @@ ${updates ? `<ol class="updates" aria-label="Updates, newest first">${updates}</
 </article>`;
 }
 
-export function renderStatusHtml(page: StatusPage, paths: { page: string; feed: string; json: string }): string {
+/** The page; `services` may come rendered already (renderServiceHtml for each, in order). */
+export function renderStatusHtml(page: StatusPage, paths: { page: string; feed: string; json: string }, services: readonly string[] = page.services.map(renderServiceHtml)): string {
   const title = escapeHtml(page.title);
   const days = page.services[0]?.days.length ?? 0;
   // On a phone, the oldest bars are hidden so the rest stay wide enough to see.
@@ -79,7 +81,7 @@ export function renderStatusHtml(page: StatusPage, paths: { page: string; feed: 
     ? `<section aria-labelledby="h-active"><h2 id="h-active">Active incidents</h2>\n${page.active_incidents.map(incident).join('\n')}</section>`
     : '';
   const recent = page.recent_incidents.length ? page.recent_incidents.map(incident).join('\n') : '<p>No incidents in the last 14 days.</p>';
-  const services = page.services.length ? `<ul class="services">\n${page.services.map(service).join('\n')}\n</ul>` : '<p>No services are listed.</p>';
+  const list = services.length ? `<ul class="services">\n${services.join('\n')}\n</ul>` : '<p>No services are listed.</p>';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -98,7 +100,7 @@ ${state(page.state, 'overall', 'status')}
 <main>
 ${active}
 <section aria-labelledby="h-services"><h2 id="h-services">Services</h2>
-${services}
+${list}
 </section>
 <section aria-labelledby="h-recent"><h2 id="h-recent">Past incidents</h2>
 ${recent}

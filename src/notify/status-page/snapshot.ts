@@ -1,8 +1,9 @@
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { renderAtom } from './atom.js';
 import { renderBadge } from './badge.js';
-import { renderStatusHtml } from './html.js';
+import { renderServiceHtml, renderStatusHtml } from './html.js';
 import type { StatusPage } from './schema.js';
 import type { StatusPageServiceOptions } from './service.js';
 
@@ -50,9 +51,22 @@ export class Snapshot {
     return v;
   }
 
-  html(): Rendered {
+  html(services?: readonly string[]): Rendered {
     const path = this.options.page.path;
-    return this.once('html', () => renderStatusHtml(this.page, { page: path, feed: `${path}/feed.atom`, json: JSON_PATH }));
+    return this.once('html', () => renderStatusHtml(this.page, { page: path, feed: `${path}/feed.atom`, json: JSON_PATH }, services));
+  }
+
+  /**
+   * The page rendered a slice of services at a time, letting requests in between: a thousand services
+   * take a while to render, and the answers kept meanwhile are served without waiting for it.
+   */
+  private async htmlInSlices(): Promise<Rendered> {
+    const services: string[] = [];
+    for (const s of this.page.services) {
+      services.push(renderServiceHtml(s));
+      if (services.length % 50 === 0) await yieldToRequests();
+    }
+    return this.html(services);
   }
 
   json(): Rendered {
@@ -84,7 +98,7 @@ export class Snapshot {
   async warm(previous: Snapshot | undefined): Promise<void> {
     for (const [key, before] of previous?.made ?? []) {
       const made =
-        key === 'html' ? this.html() : key === 'json' ? this.json() : key.startsWith('atom:') ? this.atom(key.slice(5)) : key.startsWith('badge:') ? this.badge(key.slice(6) || undefined) : undefined;
+        key === 'html' ? await this.htmlInSlices() : key === 'json' ? this.json() : key.startsWith('atom:') ? this.atom(key.slice(5)) : key.startsWith('badge:') ? this.badge(key.slice(6) || undefined) : undefined;
       if (made && before.gzipped) await made.gzip();
     }
   }
