@@ -23,21 +23,30 @@ export async function readMonitors(store: Store, services: readonly string[]): P
   return rows.map((r) => ({ service: r.service!, status: r.status }));
 }
 
-/** Roll-ups of the listed services' monitors (disabled ones too: they are the past), summed per service and UTC day. */
-async function daySums(store: Store, services: readonly string[], from: number, to: number): Promise<RollupRow[]> {
-  const day = sql<number>`r.hour - (r.hour % ${sql.lit(DAY)})`;
-  const rows = await inChunks(store.dialect, services, (chunk) =>
+/** The listed services' monitors (disabled ones too: their roll-ups are the services' past), by id. */
+async function monitorServices(store: Store, services: readonly string[]): Promise<Map<number, string>> {
+  const rows = await inChunks(store.dialect, services, (chunk) => store.db.selectFrom('monitors').select(['id', 'service']).where('service', 'in', chunk).execute());
+  return new Map(rows.map((r) => [Number(r.id), r.service!]));
+}
+
+/**
+ * Roll-ups summed per monitor and UTC day, in the database. Monitors are named by id so that each is
+ * read through the roll-ups' primary key (monitor_id, hour): joined with monitors instead, SQLite
+ * scans every roll-up of every monitor.
+ */
+async function daySums(store: Store, monitors: Map<number, string>, from: number, to: number): Promise<RollupRow[]> {
+  const day = sql<number>`hour - (hour % ${sql.lit(DAY)})`;
+  const rows = await inChunks(store.dialect, [...monitors.keys()], (ids) =>
     store.db
-      .selectFrom('check_rollups as r')
-      .innerJoin('monitors as m', 'm.id', 'r.monitor_id')
-      .select((eb) => ['m.service', day.as('day'), eb.fn.sum<number>('r.runs').as('runs'), eb.fn.sum<number>('r.up').as('up'), eb.fn.sum<number>('r.degraded').as('degraded')])
-      .where('m.service', 'in', chunk)
-      .where('r.hour', '>=', from)
-      .where('r.hour', '<', to)
-      .groupBy(['m.service', day])
+      .selectFrom('check_rollups')
+      .select((eb) => ['monitor_id', day.as('day'), eb.fn.sum<number>('runs').as('runs'), eb.fn.sum<number>('up').as('up'), eb.fn.sum<number>('degraded').as('degraded')])
+      .where('monitor_id', 'in', ids)
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .groupBy(['monitor_id', day])
       .execute(),
   );
-  return rows.map((r) => ({ service: r.service!, hour: Number(r.day), runs: Number(r.runs), up: Number(r.up), degraded: Number(r.degraded) }));
+  return rows.map((r) => ({ service: monitors.get(Number(r.monitor_id))!, hour: Number(r.day), runs: Number(r.runs), up: Number(r.up), degraded: Number(r.degraded) }));
 }
 
 /**
@@ -56,13 +65,14 @@ export class DailyRollups {
     for (const day of this.settled.keys()) if (day < first) this.settled.delete(day);
     const missing: number[] = [];
     for (let d = first; d < live; d += DAY) if (!this.settled.has(d)) missing.push(d);
+    const monitors = await monitorServices(store, this.services);
     if (missing.length > 0) {
-      const rows = await daySums(store, this.services, missing[0]!, missing.at(-1)! + DAY);
+      const rows = await daySums(store, monitors, missing[0]!, missing.at(-1)! + DAY);
       const byDay = new Map<number, RollupRow[]>(missing.map((d) => [d, []]));
       for (const r of rows) byDay.get(r.hour)?.push(r);
       for (const [d, list] of byDay) this.settled.set(d, list);
     }
-    const fresh = await daySums(store, this.services, live, now + HOUR);
+    const fresh = await daySums(store, monitors, live, now + HOUR);
     const kept: RollupRow[] = [];
     for (const [d, list] of this.settled) if (d >= first && d < live) kept.push(...list);
     return [...kept, ...fresh];

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { renderAtom } from './atom.js';
 import { renderBadge } from './badge.js';
-import { renderServiceHtml, renderStatusHtml } from './html.js';
+import { renderServiceHtml, renderStatusHtml, type BarMemo } from './html.js';
 import type { StatusPage } from './schema.js';
 import type { StatusPageServiceOptions } from './service.js';
 
@@ -62,8 +62,9 @@ export class Snapshot {
    */
   private async htmlInSlices(): Promise<Rendered> {
     const services: string[] = [];
+    const memo: BarMemo = new Map();
     for (const s of this.page.services) {
-      services.push(renderServiceHtml(s));
+      services.push(renderServiceHtml(s, memo));
       if (services.length % 50 === 0) await yieldToRequests();
     }
     return this.html(services);
