@@ -1,4 +1,5 @@
 import type { StatusPageConfig } from '../../config/index.js';
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import type { Clock } from '../../shared/clock.js';
 import { ListenWhileAsked, type ChangeSource } from '../../shared/listen-while-asked.js';
 import type { Store } from '../../store/index.js';
@@ -85,6 +86,7 @@ export class StatusPageService {
     const generation = this.generation;
     const at = this.options.clock.now();
     const promise = this.load(at).then(async (page) => {
+      await yieldToRequests();
       const snapshot = new Snapshot(page, this.options);
       await snapshot.warm(this.kept?.snapshot);
       if (!this.kept || generation >= this.kept.generation) this.kept = { snapshot, at, generation };
@@ -103,7 +105,14 @@ export class StatusPageService {
   private async load(now: number): Promise<StatusPage> {
     const { store, page } = this.options;
     const { first } = historyDays(now, page.history);
-    const [monitors, rollups, incidents] = await Promise.all([readMonitors(store, page.services), this.rollups.read(store, first, now), readIncidents(store, page.services, first, now)]);
+    const monitors = await readMonitors(store, page.services);
+    await yieldToRequests();
+    const rollups = await this.rollups.read(store, first, now);
+    await yieldToRequests();
+    const incidents = await readIncidents(store, page.services, first, now);
+    // Each step runs on the event loop (SQLite reads too): requests served from the kept answer get
+    // their turn between them.
+    await yieldToRequests();
     return computeStatusPage({ page, now, monitors, rollups, incidents });
   }
 

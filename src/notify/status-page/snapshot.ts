@@ -67,6 +67,7 @@ export class Snapshot {
       services.push(renderServiceHtml(s, memo));
       if (services.length % 50 === 0) await yieldToRequests();
     }
+    await yieldToRequests();
     return this.html(services);
   }
 
@@ -101,6 +102,7 @@ export class Snapshot {
       const made =
         key === 'html' ? await this.htmlInSlices() : key === 'json' ? this.json() : key.startsWith('atom:') ? this.atom(key.slice(5)) : key.startsWith('badge:') ? this.badge(key.slice(6) || undefined) : undefined;
       if (made && before.gzipped) await made.gzip();
+      await yieldToRequests();
     }
   }
 }
