@@ -1,3 +1,4 @@
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Severity } from '../../config/index.js';
 import { incidentServices, publicFactsSince, type IncidentStatus } from '../../incidents/index.js';
@@ -15,6 +16,13 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Fix events are only those whose payload says so; the text narrows the scan (payloads are compact JSON). */
 const FIX_TYPES = ['remediation_finished', 'rolled_back', 'flag_changed'];
+/**
+ * Roll-ups are read in slices of this many monitors and days, with requests let in between: SQLite
+ * reads run on the event loop, and one read of a thousand monitors' 90 days held it for seconds (the
+ * API and the checks with it). A slice is at most 24,000 rows.
+ */
+const SLICE_MONITORS = 100;
+const SLICE_DAYS = 10;
 
 export async function readMonitors(store: Store, services: readonly string[]): Promise<MonitorState[]> {
   const rows = await inChunks(store.dialect, services, (chunk) =>
@@ -34,9 +42,9 @@ async function monitorServices(store: Store, services: readonly string[]): Promi
  * read through the roll-ups' primary key (monitor_id, hour): joined with monitors instead, SQLite
  * scans every roll-up of every monitor.
  */
-async function daySums(store: Store, monitors: Map<number, string>, from: number, to: number): Promise<RollupRow[]> {
+async function daySums(store: Store, monitors: Map<number, string>, of: readonly number[], from: number, to: number): Promise<RollupRow[]> {
   const day = sql<number>`hour - (hour % ${sql.lit(DAY)})`;
-  const rows = await inChunks(store.dialect, [...monitors.keys()], (ids) =>
+  const rows = await inChunks(store.dialect, of, (ids) =>
     store.db
       .selectFrom('check_rollups')
       .select((eb) => ['monitor_id', day.as('day'), eb.fn.sum<number>('runs').as('runs'), eb.fn.sum<number>('up').as('up'), eb.fn.sum<number>('degraded').as('degraded')])
@@ -66,13 +74,22 @@ export class DailyRollups {
     const missing: number[] = [];
     for (let d = first; d < live; d += DAY) if (!this.settled.has(d)) missing.push(d);
     const monitors = await monitorServices(store, this.services);
-    if (missing.length > 0) {
-      const rows = await daySums(store, monitors, missing[0]!, missing.at(-1)! + DAY);
-      const byDay = new Map<number, RollupRow[]>(missing.map((d) => [d, []]));
-      for (const r of rows) byDay.get(r.hour)?.push(r);
+    const ids = [...monitors.keys()];
+    const sliced = async (from: number, to: number) => {
+      const rows: RollupRow[] = [];
+      for (let i = 0; i < ids.length; i += SLICE_MONITORS) {
+        await yieldToRequests();
+        rows.push(...(await daySums(store, monitors, ids.slice(i, i + SLICE_MONITORS), from, to)));
+      }
+      return rows;
+    };
+    for (let i = 0; i < missing.length; i += SLICE_DAYS) {
+      const days = missing.slice(i, i + SLICE_DAYS);
+      const byDay = new Map<number, RollupRow[]>(days.map((d) => [d, []]));
+      for (const r of await sliced(days[0]!, days.at(-1)! + DAY)) byDay.get(r.hour)?.push(r);
       for (const [d, list] of byDay) this.settled.set(d, list);
     }
-    const fresh = await daySums(store, monitors, live, now + HOUR);
+    const fresh = await sliced(live, now + HOUR);
     const kept: RollupRow[] = [];
     for (const [d, list] of this.settled) if (d >= first && d < live) kept.push(...list);
     return [...kept, ...fresh];
