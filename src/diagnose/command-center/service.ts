@@ -1,6 +1,6 @@
 import type { MedicConfig } from '../../config/index.js';
 import type { Clock } from '../../shared/clock.js';
-import { ListenWhileAsked, type ChangeSource } from '../../shared/listen-while-asked.js';
+import { IdleSubscription, type ChangeSource } from '../../shared/idle-subscription.js';
 import type { Store } from '../../store/index.js';
 import { commandCenter, type CommandCenterLimits } from './build.js';
 import { PrometheusSampler } from './prometheus.js';
@@ -16,8 +16,6 @@ import { DEFAULT_WINDOW_MS } from './window.js';
  * The feed is listened to only while answers are asked for; after `idleMs` without a request, the
  * service lets it go and computes nothing more.
  */
-
-export type { ChangeSource } from '../../shared/listen-while-asked.js';
 
 export interface CommandCenterServiceOptions {
   store: Store;
@@ -45,18 +43,17 @@ export class CommandCenterService {
   readonly sampler: PrometheusSampler;
   private readonly entries = new Map<number, Entry>();
   private generation = 0;
-  private readonly changes: ListenWhileAsked;
+  private readonly feed: IdleSubscription;
   private readonly ttlMs: number;
 
   constructor(private readonly options: CommandCenterServiceOptions) {
     this.ttlMs = options.ttlMs ?? 5000;
-    this.changes = new ListenWhileAsked(options.changes, () => this.refresh(), options.idleMs ?? 60_000);
+    this.feed = new IdleSubscription(options.changes, options.idleMs ?? 60_000, { subscribe: () => this.invalidate(), change: () => this.refresh() });
     this.sampler = new PrometheusSampler({ config: options.config, clock: options.clock, refreshMs: options.prometheusRefreshMs, onSample: () => this.refresh() });
   }
 
   get(windowMs = DEFAULT_WINDOW_MS): Promise<CommandCenter> {
-    // Changes made while nobody listened were not seen: what is kept may predate them.
-    if (this.changes.touch()) this.invalidate();
+    this.feed.touch();
     const now = this.options.clock.now();
     const kept = this.entries.get(windowMs);
     if (kept && kept.generation === this.generation && now - kept.at < this.ttlMs) return kept.answer;
@@ -89,7 +86,7 @@ export class CommandCenterService {
   }
 
   stop(): void {
-    this.changes.stop();
+    this.feed.stop();
     this.sampler.stop();
     this.entries.clear();
   }

@@ -1,7 +1,7 @@
 import type { StatusPageConfig } from '../../config/index.js';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import type { Clock } from '../../shared/clock.js';
-import { ListenWhileAsked, type ChangeSource } from '../../shared/listen-while-asked.js';
+import { IdleSubscription, type ChangeSource } from '../../shared/idle-subscription.js';
 import type { Store } from '../../store/index.js';
 import { DailyRollups, readIncidents, readMonitors } from './read.js';
 import { RenderWorker } from './renderer.js';
@@ -48,7 +48,7 @@ export class StatusPageService {
   private inflight: { promise: Promise<Snapshot>; generation: number | undefined } | undefined;
   private generation = 0;
   private readonly rollups: DailyRollups;
-  private readonly changes: ListenWhileAsked;
+  private readonly feed: IdleSubscription;
   private readonly worker = new RenderWorker();
   private readonly ttlMs: number;
   private readonly staleMs: number;
@@ -57,22 +57,24 @@ export class StatusPageService {
     this.rollups = new DailyRollups(options.page.services);
     this.ttlMs = options.ttlMs ?? 5000;
     this.staleMs = options.staleMs ?? 60_000;
-    this.changes = new ListenWhileAsked(
-      options.changes,
-      (kind) => {
+    this.feed = new IdleSubscription(options.changes, options.idleMs ?? 60_000, {
+      // Changes made while nobody listened were not seen: what is kept may predate them, and is not served.
+      subscribe: () => {
+        this.invalidate();
+        this.kept = undefined;
+      },
+      change: (kind) => {
         if (kind !== 'incidents') return;
         this.invalidate();
         this.compute().catch(() => undefined);
       },
-      options.idleMs ?? 60_000,
-    );
+    });
   }
 
   get(): Promise<Snapshot> {
-    const fresh = this.changes.touch();
-    if (fresh) this.invalidate();
+    this.feed.touch();
     const kept = this.kept;
-    if (kept && !fresh && this.options.clock.now() - kept.at < this.staleMs) {
+    if (kept && this.options.clock.now() - kept.at < this.staleMs) {
       if (kept.generation !== this.generation || this.options.clock.now() - kept.at >= this.ttlMs) this.compute().catch(() => undefined);
       return Promise.resolve(kept.snapshot);
     }
@@ -123,7 +125,7 @@ export class StatusPageService {
   }
 
   async stop(): Promise<void> {
-    this.changes.stop();
+    this.feed.stop();
     this.kept = undefined;
     await this.worker.stop();
   }
