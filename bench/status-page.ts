@@ -9,15 +9,24 @@
  * - the reference: a bare Fastify route answering the same bytes from memory;
  * - the first request (90 days read from the roll-ups) and the first after an incident change (days
  *   that ended are kept, today is read again), for what a cold or changed page costs.
+ * - under load: 20,000 requests a minute to GET /status (open loop, from a process of its own:
+ *   bench/load/status-load.ts) for SECONDS (default 20) s, while the API is asked (GET /api/incidents
+ *   with a token, every 50 ms) and 20 HTTP monitors run each second against a loopback server: the API's
+ *   latency, the scheduler's lag and the event loop's delay, each beside the same measured for as long
+ *   with no status traffic (the reference), and /status's latency beside the bare Fastify reference at
+ *   the same rate (the API and the checks are measured then too: what serving those bytes alone costs).
+ *   Goal: the API and the checks not slowed (p99 within 10 ms of the reference).
  * Every request comes from another client address (X-Forwarded-For from a trusted proxy), so the rate
  * limiter sees them as the public does. Roll-ups are generated inside the database; the SQLite file and
  * the PostgreSQL schema (MEDIC_BENCH_PG_URL, default the test database) are removed at the end.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -27,6 +36,7 @@ import { appendToIncident, ingestAlerts } from '../src/incidents/index.js';
 import { appContext } from '../src/runtime/all-in-one.js';
 import { openRuntime } from '../src/runtime/bootstrap.js';
 import { buildCore, type Core } from '../src/runtime/core.js';
+import { startMonitoring } from '../src/runtime/monitoring.js';
 import { buildApp } from '../src/server/app.js';
 import { systemClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
@@ -37,6 +47,10 @@ const CONCURRENCY = Number(process.argv[4] ?? 4);
 const SERVICES = 1000;
 const DAYS = 90;
 const GOAL_MS = 100;
+const SECONDS = Number(process.env.SECONDS ?? 20);
+const PER_MINUTE = 20_000;
+const CHECKS = 20;
+const TOKEN = randomBytes(24).toString('hex');
 const PG_URL = process.env.MEDIC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const HOUR = 3_600_000;
 const NOW = Date.now();
@@ -57,12 +71,12 @@ async function seed(core: Core): Promise<void> {
   // An hour's roll-up per monitor for every hour of the window so far: 60 runs, a failure now and then.
   const hours = Math.floor((NOW - FIRST_HOUR) / HOUR) + 1;
   const h = sql.raw('((m.id * 7919 + t.i * 104729) % 1000)');
-  const select = sql`SELECT m.id, CAST(${FIRST_HOUR} AS bigint) + t.i * ${HOUR}, 60, CASE WHEN ${h} < 3 THEN 57 ELSE 60 END, 0, 7200`;
+  const select = sql`SELECT m.id, CAST(${FIRST_HOUR} AS bigint) + CAST(t.i AS bigint) * ${HOUR}, 60, CASE WHEN ${h} < 3 THEN 57 ELSE 60 END, 0, 7200`;
   const columns = sql`(monitor_id, hour, runs, up, degraded, duration_ms_sum)`;
   if (core.rt.store.engine === 'postgres') {
-    await sql`INSERT INTO check_rollups ${columns} ${select} FROM generate_series(0, ${hours - 1}::int) AS t(i) CROSS JOIN monitors m`.execute(db);
+    await sql`INSERT INTO check_rollups ${columns} ${select} FROM generate_series(0, ${hours - 1}::int) AS t(i) CROSS JOIN monitors m WHERE m.service <> 'bench-checks'`.execute(db);
   } else {
-    await sql`WITH RECURSIVE t(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM t WHERE i < ${hours - 1}) INSERT INTO check_rollups ${columns} ${select} FROM t CROSS JOIN monitors m`.execute(db);
+    await sql`WITH RECURSIVE t(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM t WHERE i < ${hours - 1}) INSERT INTO check_rollups ${columns} ${select} FROM t CROSS JOIN monitors m WHERE m.service <> 'bench-checks'`.execute(db);
   }
   // Ten active incidents with a written update each, and a hundred closed ones over the window.
   for (let i = 0; i < 110; i++) {
@@ -95,6 +109,59 @@ async function measure(url: string, gzip: boolean): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+interface LoadResult {
+  sent: number;
+  answered: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** PER_MINUTE requests a minute to `url` for SECONDS, from a process of its own (bench/load/status-load.ts). */
+function statusLoad(url: string): Promise<LoadResult> {
+  const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, 'load/status-load.ts'), url, String(PER_MINUTE), String(SECONDS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`status load exited with ${code}`)))));
+}
+
+interface Window {
+  api: number[];
+  lag: number[];
+  loop: { p99: number; max: number; busy: number };
+  status: LoadResult | undefined;
+}
+
+/**
+ * SECONDS of the API asked every 50 ms (GET /api/incidents with a viewer token), the checks' lag and
+ * the event loop's delay recorded, with `loadUrl` under PER_MINUTE requests a minute meanwhile if given.
+ */
+async function window(base: string, lags: { into: number[] }, loadUrl?: string): Promise<Window> {
+  const lag: number[] = [];
+  lags.into = lag;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const elu = performance.eventLoopUtilization();
+  const load = loadUrl ? statusLoad(loadUrl) : undefined;
+  const api: number[] = [];
+  const end = performance.now() + SECONDS * 1000;
+  while (performance.now() < end) {
+    const started = performance.now();
+    const res = await request(`${base}/api/incidents`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    await res.body.arrayBuffer();
+    if (res.statusCode !== 200) throw new Error(`GET /api/incidents: ${res.statusCode}`);
+    api.push(performance.now() - started);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const status = await load;
+  const busy = performance.eventLoopUtilization(elu).utilization;
+  loop.disable();
+  lags.into = [];
+  return { api: api.sort((a, b) => a - b), lag: lag.sort((a, b) => a - b), loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6, busy }, status };
+}
+
 async function openStore(engine: string): Promise<{ url: string; drop: () => Promise<void> }> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'medic-bench-status-'));
@@ -114,20 +181,34 @@ async function openStore(engine: string): Promise<{ url: string; drop: () => Pro
 
 async function run(engine: string): Promise<void> {
   const { url: storeUrl, drop } = await openStore(engine);
+  // What the checks ask: a loopback server answering at once, so their lag is the scheduler's own.
+  const target = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  const targetPort = (target.address() as { port: number }).port;
   const config = `storage: { url: "${storeUrl}" }
 server: { trust_proxy: ["127.0.0.1"] }
+auth:
+  tokens:
+    - { name: bench, role: viewer, token: "\${MEDIC_BENCH_TOKEN}" }
 services:
 ${names.map((n) => `  - { name: ${n} }`).join('\n')}
+  - { name: bench-checks }
+monitors:
+${Array.from({ length: CHECKS }, (_, i) => `  - { name: check-${i}, service: bench-checks, type: http, url: "http://127.0.0.1:${targetPort}/health", interval: 1s, timeout: 5s }`).join('\n')}
 status_page:
   title: "Bench status"
   services: [${names.join(', ')}]
   history: ${DAYS}d
   rate_limit_per_minute: 100000
 `;
-  const rt = await openRuntime(loadConfigText(config, { env: {} }), { logger: silentLogger, clock: systemClock, applyConfig: true });
+  const rt = await openRuntime(loadConfigText(config, { env: { MEDIC_BENCH_TOKEN: TOKEN } }), { logger: silentLogger, clock: systemClock, applyConfig: true });
   const reference = Fastify({ logger: false });
+  const lags = { into: [] as number[] };
+  let monitoring: Awaited<ReturnType<typeof startMonitoring>> | undefined;
   try {
     const core = await buildCore(rt);
+    // Before the seed: syncing medic.yaml's monitors would disable the seeded ones, which it does not list.
+    monitoring = await startMonitoring(core, { onLag: (ms) => lags.into.push(ms) });
     let started = performance.now();
     await seed(core);
     const rows = Number((await rt.store.db.selectFrom('check_rollups').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -169,11 +250,36 @@ status_page:
       const [medic, ref] = [results[0]![1], results[1]![1]];
       console.log(`goal: p99 under ${GOAL_MS} ms (as a browser asks, gzip) → ${percentile(medic, 0.99) < GOAL_MS ? 'met' : 'NOT met'}; Medic − reference at p99: ${(percentile(medic, 0.99) - percentile(ref, 0.99)).toFixed(1)} ms`);
       console.log(`first request (90 days read from the roll-ups): ${cold.ms.toFixed(0)} ms; an incident change until the page shows it: ${afterChange.toFixed(0)} ms`);
+
+      const quiet = await window(base, lags);
+      const loaded = await window(base, lags, `${base}/status`);
+      const bare = await window(base, lags, `${refBase}/status`);
+      console.log(`\nunder load: ${PER_MINUTE.toLocaleString('en')} requests/min to GET /status (gzip) for ${SECONDS} s; ${CHECKS} checks/s; load average ${load()}`);
+      console.log(`${''.padEnd(48)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
+      const p = (t: number[]) => percentile(t, 0.99);
+      console.log(row('GET /api/incidents, no status traffic (ref)', quiet.api));
+      console.log(row('GET /api/incidents, /status under load', loaded.api));
+      console.log(row('GET /api/incidents, bare Fastify under load', bare.api));
+      console.log(row('scheduler lag, no status traffic (ref)', quiet.lag));
+      console.log(row('scheduler lag, /status under load', loaded.lag));
+      console.log(row('scheduler lag, bare Fastify under load', bare.lag));
+      // The load's own p50/p99/max; "in N s" says whether the server kept up (SECONDS if it did).
+      const statusRow = (label: string, r: LoadResult) =>
+        `${label.padEnd(48)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}   (${r.answered}/${r.sent} answered in ${r.seconds.toFixed(0)} s, ${r.errors} errors)`;
+      console.log(statusRow('GET /status under load (Medic)', loaded.status!));
+      console.log(statusRow('GET /status under load (ref: bare Fastify)', bare.status!));
+      const loopText = (w: Window) => `${w.loop.p99.toFixed(1)} / ${w.loop.max.toFixed(1)} ms, busy ${(w.loop.busy * 100).toFixed(0)}%`;
+      console.log(`event loop delay p99 / max, and share of time busy: ${loopText(quiet)} (ref: no status traffic); ${loopText(loaded)} (Medic /status under load); ${loopText(bare)} (bare Fastify under load)`);
+      // "Not slowed": p99 under load within 10 ms of the reference (the noise of a shared machine).
+      const within = (a: number[], b: number[]) => (p(a) - p(b) <= 10 ? 'met' : 'NOT met');
+      console.log(`goal: API p99 not slowed → ${within(loaded.api, quiet.api)} (${(p(loaded.api) - p(quiet.api)).toFixed(1)} ms over the reference); checks not slowed → ${within(loaded.lag, quiet.lag)} (lag p99 ${(p(loaded.lag) - p(quiet.lag)).toFixed(1)} ms over the reference); /status p99 under load under ${GOAL_MS} ms → ${loaded.status!.p99 < GOAL_MS && loaded.status!.errors === 0 ? 'met' : 'NOT met'}`);
     } finally {
       await app.close();
     }
   } finally {
+    await monitoring?.stop();
     await reference.close();
+    target.close();
     await rt.store.close();
     await drop();
   }

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Severity } from '../../config/index.js';
 import { FIX_FLAG_LIKE, FIX_FLAG_TYPES, incidentServices, publicFactsSince, readEventBody, type IncidentStatus } from '../../incidents/index.js';
@@ -13,6 +14,13 @@ import { PUBLIC_SOURCE_EVENTS } from './updates.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/**
+ * Roll-ups are read in slices of this many monitors and days, with requests let in between: SQLite
+ * reads run on the event loop, and one read of a thousand monitors' 90 days held it for seconds (the
+ * API and the checks with it). A slice is at most 24,000 rows.
+ */
+const SLICE_MONITORS = 100;
+const SLICE_DAYS = 10;
 
 export async function readMonitors(store: Store, services: readonly string[]): Promise<MonitorState[]> {
   const rows = await inChunks(store.dialect, services, (chunk) =>
@@ -21,21 +29,30 @@ export async function readMonitors(store: Store, services: readonly string[]): P
   return rows.map((r) => ({ service: r.service!, status: r.status }));
 }
 
-/** Roll-ups of the listed services' monitors (disabled ones too: they are the past), summed per service and UTC day. */
-async function daySums(store: Store, services: readonly string[], from: number, to: number): Promise<RollupRow[]> {
-  const day = sql<number>`r.hour - (r.hour % ${sql.lit(DAY)})`;
-  const rows = await inChunks(store.dialect, services, (chunk) =>
+/** The listed services' monitors (disabled ones too: their roll-ups are the services' past), by id. */
+async function monitorServices(store: Store, services: readonly string[]): Promise<Map<number, string>> {
+  const rows = await inChunks(store.dialect, services, (chunk) => store.db.selectFrom('monitors').select(['id', 'service']).where('service', 'in', chunk).execute());
+  return new Map(rows.map((r) => [Number(r.id), r.service!]));
+}
+
+/**
+ * Roll-ups summed per monitor and UTC day, in the database. Monitors are named by id so that each is
+ * read through the roll-ups' primary key (monitor_id, hour): joined with monitors instead, SQLite
+ * scans every roll-up of every monitor.
+ */
+async function daySums(store: Store, monitors: Map<number, string>, of: readonly number[], from: number, to: number): Promise<RollupRow[]> {
+  const day = sql<number>`hour - (hour % ${sql.lit(DAY)})`;
+  const rows = await inChunks(store.dialect, of, (ids) =>
     store.db
-      .selectFrom('check_rollups as r')
-      .innerJoin('monitors as m', 'm.id', 'r.monitor_id')
-      .select((eb) => ['m.service', day.as('day'), eb.fn.sum<number>('r.runs').as('runs'), eb.fn.sum<number>('r.up').as('up'), eb.fn.sum<number>('r.degraded').as('degraded')])
-      .where('m.service', 'in', chunk)
-      .where('r.hour', '>=', from)
-      .where('r.hour', '<', to)
-      .groupBy(['m.service', day])
+      .selectFrom('check_rollups')
+      .select((eb) => ['monitor_id', day.as('day'), eb.fn.sum<number>('runs').as('runs'), eb.fn.sum<number>('up').as('up'), eb.fn.sum<number>('degraded').as('degraded')])
+      .where('monitor_id', 'in', ids)
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .groupBy(['monitor_id', day])
       .execute(),
   );
-  return rows.map((r) => ({ service: r.service!, hour: Number(r.day), runs: Number(r.runs), up: Number(r.up), degraded: Number(r.degraded) }));
+  return rows.map((r) => ({ service: monitors.get(Number(r.monitor_id))!, hour: Number(r.day), runs: Number(r.runs), up: Number(r.up), degraded: Number(r.degraded) }));
 }
 
 /**
@@ -54,13 +71,23 @@ export class DailyRollups {
     for (const day of this.settled.keys()) if (day < first) this.settled.delete(day);
     const missing: number[] = [];
     for (let d = first; d < live; d += DAY) if (!this.settled.has(d)) missing.push(d);
-    if (missing.length > 0) {
-      const rows = await daySums(store, this.services, missing[0]!, missing.at(-1)! + DAY);
-      const byDay = new Map<number, RollupRow[]>(missing.map((d) => [d, []]));
-      for (const r of rows) byDay.get(r.hour)?.push(r);
+    const monitors = await monitorServices(store, this.services);
+    const ids = [...monitors.keys()];
+    const sliced = async (from: number, to: number) => {
+      const rows: RollupRow[] = [];
+      for (let i = 0; i < ids.length; i += SLICE_MONITORS) {
+        await yieldToRequests();
+        rows.push(...(await daySums(store, monitors, ids.slice(i, i + SLICE_MONITORS), from, to)));
+      }
+      return rows;
+    };
+    for (let i = 0; i < missing.length; i += SLICE_DAYS) {
+      const days = missing.slice(i, i + SLICE_DAYS);
+      const byDay = new Map<number, RollupRow[]>(days.map((d) => [d, []]));
+      for (const r of await sliced(days[0]!, days.at(-1)! + DAY)) byDay.get(r.hour)?.push(r);
       for (const [d, list] of byDay) this.settled.set(d, list);
     }
-    const fresh = await daySums(store, this.services, live, now + HOUR);
+    const fresh = await sliced(live, now + HOUR);
     const kept: RollupRow[] = [];
     for (const [d, list] of this.settled) if (d >= first && d < live) kept.push(...list);
     return [...kept, ...fresh];

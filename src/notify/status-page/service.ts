@@ -1,21 +1,26 @@
 import type { StatusPageConfig } from '../../config/index.js';
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import type { Clock } from '../../shared/clock.js';
 import { IdleSubscription, type ChangeSource } from '../../shared/idle-subscription.js';
 import type { Store } from '../../store/index.js';
 import { DailyRollups, readIncidents, readMonitors } from './read.js';
-import type { StatusPage } from './schema.js';
+import { RenderWorker } from './renderer.js';
 import { Snapshot } from './snapshot.js';
-import { computeStatusPage, historyDays } from './state.js';
+import { historyDays, type StatusInput } from './state.js';
 
 /**
  * The status page for a server, cheap for the public: one computation serves every request for a few
- * seconds (`ttlMs`), concurrent requests share it, and each rendering (HTML, JSON, Atom, a badge) is
- * made once per computation. An incident change (a public update, a phase) drops what is kept at once
- * and computes anew, so a new update shows within the change feed's second. Check results arrive all
- * the time and are not a reason to recompute: the kept answer is at most `ttlMs` behind them.
+ * seconds (`ttlMs`), and each rendering (HTML, JSON, Atom, a badge) is made once per computation. An
+ * incident change (a public update, a phase) starts a new computation at once, so a new update shows
+ * within the change feed's second plus the computation. Check results arrive all the time and are not a
+ * reason to recompute: the kept answer is at most `ttlMs` behind them.
  *
- * Past `ttlMs` the kept answer is still served (for up to `staleMs`) while the next one is computed in
- * the background: no public request waits for the database unless nobody asked for a while.
+ * Stale while revalidating: past `ttlMs`, or after an incident change, the kept answer is still served
+ * while the next one is computed, so a request waits for a computation only when there is no answer to
+ * serve: none yet, one older than `staleMs`, or one kept while the change feed was let go (nobody asked
+ * for `idleMs`), which may predate changes nobody saw. Computations run one at a time; the reads run
+ * here, the computation and the renderings in the render worker (renderer.ts), off the event loop that
+ * serves the API and runs the checks.
  */
 
 export interface StatusPageServiceOptions {
@@ -39,10 +44,12 @@ interface Kept {
 
 export class StatusPageService {
   private kept: Kept | undefined;
-  private inflight: { promise: Promise<Snapshot>; generation: number } | undefined;
+  /** The computation running or queued; `generation` is undefined until it starts (it will see the newest). */
+  private inflight: { promise: Promise<Snapshot>; generation: number | undefined } | undefined;
   private generation = 0;
   private readonly rollups: DailyRollups;
   private readonly feed: IdleSubscription;
+  private readonly worker = new RenderWorker();
   private readonly ttlMs: number;
   private readonly staleMs: number;
 
@@ -51,8 +58,11 @@ export class StatusPageService {
     this.ttlMs = options.ttlMs ?? 5000;
     this.staleMs = options.staleMs ?? 60_000;
     this.feed = new IdleSubscription(options.changes, options.idleMs ?? 60_000, {
-      // Changes made while nobody listened were not seen: what is kept may predate them.
-      subscribe: () => this.invalidate(),
+      // Changes made while nobody listened were not seen: what is kept may predate them, and is not served.
+      subscribe: () => {
+        this.invalidate();
+        this.kept = undefined;
+      },
       change: (kind) => {
         if (kind !== 'incidents') return;
         this.invalidate();
@@ -64,51 +74,59 @@ export class StatusPageService {
   get(): Promise<Snapshot> {
     this.feed.touch();
     const kept = this.kept;
-    if (kept && kept.generation === this.generation) {
-      const age = this.options.clock.now() - kept.at;
-      if (age < this.ttlMs) return Promise.resolve(kept.snapshot);
-      if (age < this.staleMs) {
-        this.compute().catch(() => undefined);
-        return Promise.resolve(kept.snapshot);
-      }
+    if (kept && this.options.clock.now() - kept.at < this.staleMs) {
+      if (kept.generation !== this.generation || this.options.clock.now() - kept.at >= this.ttlMs) this.compute().catch(() => undefined);
+      return Promise.resolve(kept.snapshot);
     }
     return this.compute();
   }
 
-  /** Drops what is kept: the next request gets a new computation. */
+  /** Marks what is kept as out of date: the next request starts a new computation (and is served the kept answer meanwhile). */
   invalidate(): void {
     this.generation++;
   }
 
   private compute(): Promise<Snapshot> {
-    if (this.inflight && this.inflight.generation === this.generation) return this.inflight.promise;
-    const generation = this.generation;
-    const at = this.options.clock.now();
-    const promise = this.load(at).then(async (page) => {
-      const snapshot = new Snapshot(page, this.options);
-      await snapshot.warm(this.kept?.snapshot);
+    const running = this.inflight;
+    if (running && (running.generation === undefined || running.generation === this.generation)) return running.promise;
+    const entry: { promise: Promise<Snapshot>; generation: number | undefined } = { promise: undefined!, generation: undefined };
+    entry.promise = (async () => {
+      // One at a time: a change during a computation starts the next after it, not beside it.
+      await running?.promise.catch(() => undefined);
+      const generation = (entry.generation = this.generation);
+      const at = this.options.clock.now();
+      const input = await this.load(at);
+      const { id, made } = await this.worker.compute({ ...input, page: { ...input.page, path: this.options.page.path } }, this.kept?.snapshot.wanted() ?? []);
+      const snapshot = new Snapshot(id, this.worker, this.options, made);
       if (!this.kept || generation >= this.kept.generation) this.kept = { snapshot, at, generation };
       return snapshot;
-    });
-    const entry = { promise, generation };
+    })();
     this.inflight = entry;
     // A failed computation is not kept: the next request tries again.
     const done = () => {
       if (this.inflight === entry) this.inflight = undefined;
     };
-    promise.then(done, done);
-    return promise;
+    entry.promise.then(done, done);
+    return entry.promise;
   }
 
-  private async load(now: number): Promise<StatusPage> {
+  private async load(now: number): Promise<StatusInput> {
     const { store, page } = this.options;
     const { first } = historyDays(now, page.history);
-    const [monitors, rollups, incidents] = await Promise.all([readMonitors(store, page.services), this.rollups.read(store, first, now), readIncidents(store, page.services, first, now)]);
-    return computeStatusPage({ page, now, monitors, rollups, incidents });
+    // Each read runs on the event loop (SQLite's entirely): requests served from the kept answer get
+    // their turn between them.
+    const monitors = await readMonitors(store, page.services);
+    await yieldToRequests();
+    const rollups = await this.rollups.read(store, first, now);
+    await yieldToRequests();
+    const incidents = await readIncidents(store, page.services, first, now);
+    await yieldToRequests();
+    return { page, now, monitors, rollups, incidents };
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.feed.stop();
     this.kept = undefined;
+    await this.worker.stop();
   }
 }

@@ -1,26 +1,27 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { renderAtom } from './atom.js';
-import { renderBadge } from './badge.js';
-import { renderStatusHtml } from './html.js';
-import type { StatusPage } from './schema.js';
+import type { RenderWorker } from './renderer.js';
+import type { RenderingKey } from './renderings.js';
 import type { StatusPageServiceOptions } from './service.js';
+import type { Wanted, WireRendering } from './wire.js';
+
+export { JSON_PATH } from './renderings.js';
 
 const gzipAsync = promisify(gzip);
 
-export const JSON_PATH = '/api/public/status';
-
 /**
- * A rendering, encoded once, and gzipped once (off the event loop) when a client accepts it: a page of
- * a thousand services is megabytes of repetitive HTML that compresses some thirtyfold, and compressing
- * it per request (as a compression plugin would) would cost more than everything else.
+ * A rendering, encoded once, and gzipped once (in the render worker when it was asked of the page
+ * before, else on libuv's thread pool) when a client accepts it: a page of a thousand services is
+ * megabytes of repetitive HTML that compresses some fortyfold, and compressing it per request (as a
+ * compression plugin would) would cost more than everything else.
  */
 export class Rendered {
   readonly body: Buffer;
   private compressed: Promise<Buffer> | undefined;
 
-  constructor(text: string) {
-    this.body = Buffer.from(text);
+  constructor(body: Uint8Array, gz?: Uint8Array) {
+    this.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    if (gz) this.compressed = Promise.resolve(Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength));
   }
 
   gzip(): Promise<Buffer> {
@@ -35,58 +36,70 @@ export class Rendered {
 /** Origins an Atom feed is kept for (without server.public_url, each Host a request names gets its own). */
 const MAX_ORIGINS = 4;
 
-/** One computation and its renderings, each made on first use. */
+/**
+ * One computation, as the main thread holds it: its renderings, each made on first use by the render
+ * worker (which keeps the page itself) and then kept. The page is not copied back to this thread.
+ */
 export class Snapshot {
-  private readonly made = new Map<string, Rendered>();
+  private readonly made = new Map<RenderingKey, Promise<Rendered>>();
+  private readonly done = new Map<RenderingKey, Rendered>();
 
   constructor(
-    readonly page: StatusPage,
+    private readonly id: number,
+    private readonly worker: RenderWorker,
     private readonly options: Pick<StatusPageServiceOptions, 'page' | 'publicUrl'>,
-  ) {}
-
-  private once(key: string, make: () => string): Rendered {
-    let v = this.made.get(key);
-    if (v === undefined) this.made.set(key, (v = new Rendered(make())));
-    return v;
+    ahead: readonly WireRendering[],
+  ) {
+    for (const r of ahead) if (r.body) this.keep(r.key, Promise.resolve(new Rendered(r.body, r.gz)));
   }
 
-  html(): Rendered {
-    const path = this.options.page.path;
-    return this.once('html', () => renderStatusHtml(this.page, { page: path, feed: `${path}/feed.atom`, json: JSON_PATH }));
+  private keep(key: RenderingKey, rendered: Promise<Rendered>): Promise<Rendered> {
+    this.made.set(key, rendered);
+    // A failed rendering is not kept: the next request asks again.
+    rendered.then(
+      (r) => this.done.set(key, r),
+      () => this.made.delete(key),
+    );
+    return rendered;
   }
 
-  json(): Rendered {
-    return this.once('json', () => JSON.stringify(this.page));
+  private async ask(key: RenderingKey): Promise<Rendered> {
+    const r = await this.worker.render(this.id, this.options.page.path, key, false);
+    if (!r.body) throw new Error(`status page: nothing rendered for ${key}`);
+    return new Rendered(r.body);
+  }
+
+  private once(key: RenderingKey): Promise<Rendered> {
+    return this.made.get(key) ?? this.keep(key, this.ask(key));
+  }
+
+  html(): Promise<Rendered> {
+    return this.once('html');
+  }
+
+  json(): Promise<Rendered> {
+    return this.once('json');
   }
 
   /**
    * The Atom feed, whose links must be absolute: under server.public_url when it is set, else under
-   * `origin` (the request's own). Made once per origin, for a few of them; a request's Host header
-   * never reaches another's answer.
+   * `origin` (the request's own). Kept per origin, for a few of them; a request's Host header never
+   * reaches another's answer.
    */
-  atom(origin: string): Rendered {
-    const path = this.options.page.path;
-    const base = (this.options.publicUrl ?? origin).replace(/\/+$/, '');
-    const make = () => renderAtom(this.page, { base, page: path, feed: `${path}/feed.atom` });
-    const key = `atom:${base}`;
-    if (!this.made.has(key) && [...this.made.keys()].filter((k) => k.startsWith('atom:')).length >= MAX_ORIGINS) return new Rendered(make());
-    return this.once(key, make);
+  atom(origin: string): Promise<Rendered> {
+    const key: RenderingKey = `atom:${(this.options.publicUrl ?? origin).replace(/\/+$/, '')}`;
+    if (!this.made.has(key) && [...this.made.keys()].filter((k) => k.startsWith('atom:')).length >= MAX_ORIGINS) return this.ask(key);
+    return this.once(key);
   }
 
   /** The badge of a listed service, or of the whole page without one; undefined for any other name. */
-  badge(service?: string): Rendered | undefined {
-    if (service === undefined) return this.once('badge:', () => renderBadge(this.page.title, this.page.state));
-    const s = this.page.services.find((x) => x.name === service);
-    return s && this.once(`badge:${service}`, () => renderBadge(s.name, s.state));
+  async badge(service?: string): Promise<Rendered | undefined> {
+    if (service !== undefined && !this.options.page.services.includes(service)) return undefined;
+    return this.once(`badge:${service ?? ''}`);
   }
 
-  /** Renders (and compresses) now what the previous snapshot was asked for, so requests find it made. */
-  async warm(previous: Snapshot | undefined): Promise<void> {
-    for (const [key, before] of previous?.made ?? []) {
-      const made =
-        key === 'html' ? this.html() : key === 'json' ? this.json() : key.startsWith('atom:') ? this.atom(key.slice(5)) : key.startsWith('badge:') ? this.badge(key.slice(6) || undefined) : undefined;
-      if (made && before.gzipped) await made.gzip();
-    }
+  /** What was asked of this page (and whether gzipped): the next page is rendered so ahead of requests. */
+  wanted(): Wanted[] {
+    return [...this.done].map(([key, r]) => ({ key, gzip: r.gzipped }));
   }
 }
-

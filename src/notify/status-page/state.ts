@@ -157,6 +157,7 @@ function dayBars(input: StatusInput, incidents: readonly Shown[]): Map<string, {
     for (const service of i.services) for (let d = from; d <= to; d++) sums.get(service)!.incidents[d]!++;
   }
   const out = new Map<string, { days: DayBar[]; uptime: number | null }>();
+  const dates = Array.from({ length: count }, (_, d) => iso(first + d * DAY).slice(0, 10));
   for (const [service, s] of sums) {
     const days: DayBar[] = new Array(count);
     let runs = 0;
@@ -165,7 +166,7 @@ function dayBars(input: StatusInput, incidents: readonly Shown[]): Map<string, {
       const uptime = s.runs[d]! > 0 ? s.ok[d]! / s.runs[d]! : null;
       runs += s.runs[d]!;
       ok += s.ok[d]!;
-      days[d] = { date: iso(first + d * DAY).slice(0, 10), uptime, incidents: s.incidents[d]!, level: dayLevel(uptime, s.incidents[d]!) };
+      days[d] = { date: dates[d]!, uptime, incidents: s.incidents[d]!, level: dayLevel(uptime, s.incidents[d]!) };
     }
     out.set(service, { days, uptime: runs > 0 ? ok / runs : null });
   }

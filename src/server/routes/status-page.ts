@@ -43,11 +43,11 @@ export async function statusPageRoutes(app: FastifyInstance, ctx: AppContext): P
     const tags = ['status page'];
 
     r.get(page.path, { config: { access: 'public' }, schema: { summary: 'The public status page (HTML, no JavaScript)', tags, security: [] } }, async (request, reply) =>
-      send(request, reply, (await service.get()).html(), 'text/html; charset=utf-8'),
+      send(request, reply, await (await service.get()).html(), 'text/html; charset=utf-8'),
     );
 
     r.get(`${page.path}/feed.atom`, { config: { access: 'public' }, schema: { summary: 'Public updates as an Atom feed', tags, security: [] } }, async (request, reply) =>
-      send(request, reply, (await service.get()).atom(origin(request)), 'application/atom+xml; charset=utf-8'),
+      send(request, reply, await (await service.get()).atom(origin(request)), 'application/atom+xml; charset=utf-8'),
     );
 
     r.get(
@@ -63,7 +63,7 @@ export async function statusPageRoutes(app: FastifyInstance, ctx: AppContext): P
         },
       },
       // Serialized once per computation, not per request (a Buffer is sent as it is).
-      async (request, reply) => send(request, reply, (await service.get()).json(), 'application/json; charset=utf-8') as never,
+      async (request, reply) => send(request, reply, await (await service.get()).json(), 'application/json; charset=utf-8') as never,
     );
 
     r.get(
@@ -78,7 +78,7 @@ export async function statusPageRoutes(app: FastifyInstance, ctx: AppContext): P
         },
       },
       async (request, reply) => {
-        const badge = (await service.get()).badge(request.query.service);
+        const badge = await (await service.get()).badge(request.query.service);
         // The same answer for a service that is not listed and one that does not exist at all.
         if (badge === undefined) throw notFound('no such service on the status page');
         return send(request, reply, badge, 'image/svg+xml; charset=utf-8');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncidentInput, RollupRow, StatusInput } from '../../../src/notify/status-page/index.js';
 import { computeStatusPage, publicTimeline } from '../../../src/notify/status-page/index.js';
 import { readEventBody, type EventLike, type EventType } from '../../../src/incidents/index.js';
+import { escapeHtml } from '../../../src/notify/status-page/html.js';
 
 /** The status page as a pure function of hand-made roll-ups, monitor states and incidents. */
 
@@ -170,5 +171,11 @@ describe('publicTimeline: automatic updates follow the phases, words are never t
     const after = publicTimeline([ev('opened', 1), ev('resolved', 2), ev('cause_identified', 3), ev('reopened', 4)], true);
     expect(after.updates.map((u) => u.status)).toEqual(['investigating', 'monitoring', 'investigating']);
     expect(after.updates.at(-1)!.message).toMatch(/back/);
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes markup and writes what is beyond ASCII as numeric entities (astral characters whole)', () => {
+    expect(escapeHtml(`<b class="x">'Zahlung' über & 😀</b>`)).toBe('&lt;b class=&quot;x&quot;&gt;&#39;Zahlung&#39; &#252;ber &amp; &#128512;&lt;/b&gt;');
   });
 });

@@ -1,0 +1,76 @@
+import { Worker } from 'node:worker_threads';
+import type { RenderingKey } from './renderings.js';
+import type { StatusInput } from './state.js';
+import { rollupBuffers, toWireRollups, type Wanted, type WireReply, type WireRendering, type WireRequest } from './wire.js';
+
+/**
+ * The main thread's end of the render worker (render-worker.ts): one thread, started on first use, one
+ * message answered at a time, in order. A dedicated thread rather than a pool: the service runs one
+ * computation at a time, and renderings of a kept page are few and small.
+ *
+ * The worker is given the rows the main thread read, not a database connection of its own: it stays a
+ * pure function of them — no second PostgreSQL pool against the server's connection limit, no second
+ * SQLite handle, no config, secrets or migrations in the thread — and the reads it would move are the
+ * small ones (days that ended are kept in DailyRollups; only today is read again).
+ */
+export class RenderWorker {
+  private worker: Worker | undefined;
+  private seq = 0;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: (r: WireRendering[]) => void; reject: (e: Error) => void }>();
+
+  private start(): Worker {
+    // Run from the sources (tests, benchmarks), the worker is TypeScript: tsx's loader is registered in
+    // the thread first (Node 20 does not pass a parent's --import loader on to a worker).
+    const worker = import.meta.url.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./render-worker.ts', import.meta.url).href)}); })`, { eval: true })
+      : new Worker(new URL('./render-worker.js', import.meta.url));
+    worker.unref();
+    worker.on('message', (r: WireReply) => {
+      const w = this.waiting.get(r.seq);
+      this.waiting.delete(r.seq);
+      if (r.error !== undefined) w?.reject(new Error(`status page render worker: ${r.error}`));
+      else w?.resolve(r.made ?? []);
+    });
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`status page render worker exited (${code})`)));
+    return worker;
+  }
+
+  private call(message: WireRequest, transfer: ArrayBuffer[] = []): Promise<WireRendering[]> {
+    const worker = (this.worker ??= this.start());
+    return new Promise((resolve, reject) => {
+      this.waiting.set(message.seq, { resolve, reject });
+      worker.postMessage(message, transfer);
+    });
+  }
+
+  /** Computes a page in the worker, with the renderings in `want` made ahead; the page is kept there by id. */
+  async compute(input: StatusInput & { page: { path: string } }, want: Wanted[]): Promise<{ id: number; made: WireRendering[] }> {
+    const id = ++this.nextId;
+    const rollups = toWireRollups(input.rollups);
+    const { path, title, services, history, show_automatic_updates } = input.page;
+    const made = await this.call(
+      { type: 'compute', seq: ++this.seq, id, want, input: { now: input.now, monitors: input.monitors, incidents: input.incidents, rollups, page: { path, title, services, history, show_automatic_updates } } },
+      rollupBuffers(rollups),
+    );
+    return { id, made };
+  }
+
+  /** A rendering of a page the worker keeps; it keeps the newest few. */
+  async render(id: number, path: string, key: RenderingKey, gzip: boolean): Promise<WireRendering> {
+    const [made] = await this.call({ type: 'render', seq: ++this.seq, id, path, key, gzip });
+    return made!;
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+}
