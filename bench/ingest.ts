@@ -48,6 +48,9 @@ async function run(engine: 'sqlite' | 'postgres') {
   const alerts = await count(db.selectFrom('alerts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
   const incidents = await count(db.selectFrom('incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
   const events = await count(db.selectFrom('incident_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
+  const byType = Object.fromEntries(
+    (await db.selectFrom('incident_events').select(['type', (eb) => eb.fn.countAll().as('n')]).groupBy('type').execute()).map((r) => [r.type, Number(r.n)]),
+  );
   await server.stop();
   if (engine === 'sqlite') rmSync(dir, { recursive: true, force: true });
   else {
@@ -78,6 +81,7 @@ async function run(engine: 'sqlite' | 'postgres') {
       incidents,
       expectedIncidents,
       timelineEvents: events,
+      timelineEventsByType: byType,
       medicCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
       seconds: +result.seconds.toFixed(1),
     }),

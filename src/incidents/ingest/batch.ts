@@ -66,12 +66,20 @@ export class IngestBatch {
   }
 
   /**
-   * Every alert fires and joins an incident that is already active — its fingerprint's, or its group's
-   * within the group window — or is silenced. Such a batch opens, reopens and resolves nothing.
+   * Every alert is silenced, or re-notifies: it still fires (same start) in the active incident the
+   * ladder would give it — its fingerprint's, or its group's within the group window. Such a batch
+   * decides nothing (opens, reopens, resolves nothing, writes no alert_fired), so it needs no lock. An
+   * alert that starts firing does decide (whether to write alert_fired), so two deliveries of it queue.
    */
-  onlyJoinsOpenIncidents(alerts: IncomingAlert[]): boolean {
+  onlyRenotifies(alerts: IncomingAlert[]): boolean {
     const { group_by } = this.ctx.config.incidents;
-    return alerts.every((a) => a.status === 'firing' && (this.active.has(a.fingerprint) || this.groups?.has(groupKeyOf(a, group_by)) || this.silenceFor(a)));
+    return alerts.every((a) => {
+      if (a.status !== 'firing') return false;
+      if (this.silenceFor(a)) return true;
+      const incident = this.active.get(a.fingerprint) ?? this.groups?.get(groupKeyOf(a, group_by));
+      const seen = this.lastSeen.get(a.fingerprint);
+      return incident !== undefined && seen?.incidentId === incident.id && seen.status === 'firing' && seen.startsAt === a.startsAt;
+    });
   }
 
   /**
