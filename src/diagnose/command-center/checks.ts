@@ -6,7 +6,7 @@ import type { TimeWindow } from './window.js';
  * What the checks measured, aggregated in the database: over everything, in the window and in the one
  * before it, how many runs, how many failed (a `down` run; `degraded` passed its assertions, only
  * slowly) and the p95 of run durations; and per service, the same counts over the window and the one
- * before it (for the services shown only).
+ * before it (for the services shown only, through their monitors' index ranges).
  *
  * Every query reads check results through the covering index `check_results_window` (started_at,
  * monitor_id, status, duration_ms): one range scan per window, the rows themselves never read. Grouping
@@ -65,9 +65,8 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
       .where('r.status', '=', 'down')
       .groupBy('m.service')
       .execute();
-  const [failing, failingBefore, ran, current, previous] = await Promise.all([
+  const [failing, ran, current, previous] = await Promise.all([
     failingIn(w.start, w.end),
-    failingIn(w.previousStart, w.start),
     db
       .selectFrom('monitors')
       .select((eb) => ['service', eb.fn.countAll<number>().as('n')])
@@ -82,8 +81,9 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
   const failedBy = new Map(failing.map((f) => [f.service, Number(f.n)]));
   const others = ran.filter((r) => !failedBy.has(r.service)).sort((a, b) => Number(b.n) - Number(a.n) || byName(a.service, b.service));
   const shown = [...failedBy.keys(), ...others.slice(0, Math.max(0, limit - failedBy.size)).map((r) => r.service)];
-  const [runs, runsBefore] = await Promise.all([runsOf(store, shown, w.start, w.end), runsOf(store, shown, w.previousStart, w.start)]);
-  const failedBefore = new Map(failingBefore.map((f) => [f.service, Number(f.n)]));
+  // The window before, for the shown services only, through their monitors' index ranges: a second
+  // scan of the whole window for failures would cost as much as the one above.
+  const [runs, before] = await Promise.all([runsOf(store, shown, w.start, w.end), runsOf(store, shown, w.previousStart, w.start)]);
 
   const windowRuns = (r: { runs: number | string; failed: number | string | null; p95: number | null }): WindowRuns => ({
     runs: Number(r.runs),
@@ -94,9 +94,9 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
     // A monitor's last_run_at may run ahead of its result being written: a service without runs yet is left out.
     services: shown.filter((service) => runs.has(service)).map((service) => ({
       service,
-      runs: runs.get(service)!,
+      runs: runs.get(service)!.runs,
       failed: failedBy.get(service) ?? 0,
-      previous: { runs: runsBefore.get(service) ?? 0, failed: failedBefore.get(service) ?? 0 },
+      previous: before.get(service) ?? { runs: 0, failed: 0 },
     })),
     servicesRan: [...new Set([...ran.map((r) => r.service), ...failedBy.keys()])],
     current: windowRuns(current),
@@ -106,10 +106,10 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
 
 const byName = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
 
-/** Runs in [from, to) per service, for these services only: their monitors' index ranges. */
-async function runsOf(store: Store, services: (string | null)[], from: number, to: number): Promise<Map<string | null, number>> {
+/** Runs in [from, to) per service, and how many failed, for these services only: their monitors' index ranges. */
+async function runsOf(store: Store, services: (string | null)[], from: number, to: number): Promise<Map<string | null, { runs: number; failed: number }>> {
   const named = services.filter((s): s is string => s !== null);
-  const out = new Map<string | null, number>();
+  const out = new Map<string | null, { runs: number; failed: number }>();
   if (services.length === 0) return out;
   const rows = await store.db
     // Monitors first (SQLite keeps a cross join's order): only theirs are looked up in the index, not
@@ -119,10 +119,10 @@ async function runsOf(store: Store, services: (string | null)[], from: number, t
     .whereRef('r.monitor_id', '=', 'm.id')
     .where('r.started_at', '>=', from)
     .where('r.started_at', '<', to)
-    .select((eb) => ['m.service', eb.fn.countAll<number>().as('n')])
+    .select((eb) => ['m.service', eb.fn.countAll<number>().as('n'), failed.as('failed')])
     .where((eb) => eb.or([...(named.length ? [eb('m.service', 'in', named)] : []), ...(services.includes(null) ? [eb('m.service', 'is', null)] : [])]))
     .groupBy('m.service')
     .execute();
-  for (const r of rows) out.set(r.service, Number(r.n));
+  for (const r of rows) out.set(r.service, { runs: Number(r.n), failed: Number(r.failed ?? 0) });
   return out;
 }
