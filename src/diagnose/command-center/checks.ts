@@ -83,7 +83,7 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
   const shown = [...failedBy.keys(), ...others.slice(0, Math.max(0, limit - failedBy.size)).map((r) => r.service)];
   // The window before, for the shown services only, through their monitors' index ranges: a second
   // scan of the whole window for failures would cost as much as the one above.
-  const [runs, before] = await Promise.all([runsOf(store, shown, w.start, w.end), runsOf(store, shown, w.previousStart, w.start)]);
+  const [runs, before] = await Promise.all([runsOf(store, shown, w.start, w.end, false), runsOf(store, shown, w.previousStart, w.start, true)]);
 
   const windowRuns = (r: { runs: number | string; failed: number | string | null; p95: number | null }): WindowRuns => ({
     runs: Number(r.runs),
@@ -106,8 +106,12 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
 
 const byName = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
 
-/** Runs in [from, to) per service, and how many failed, for these services only: their monitors' index ranges. */
-async function runsOf(store: Store, services: (string | null)[], from: number, to: number): Promise<Map<string | null, { runs: number; failed: number }>> {
+/**
+ * Runs in [from, to) per service, for these services only: their monitors' index ranges; and how many
+ * failed when asked (the current window's failures come from the failed runs' grouping instead, and the
+ * count alone stays an index-only scan).
+ */
+async function runsOf(store: Store, services: (string | null)[], from: number, to: number, withFailed: boolean): Promise<Map<string | null, { runs: number; failed: number }>> {
   const named = services.filter((s): s is string => s !== null);
   const out = new Map<string | null, { runs: number; failed: number }>();
   if (services.length === 0) return out;
@@ -119,7 +123,7 @@ async function runsOf(store: Store, services: (string | null)[], from: number, t
     .whereRef('r.monitor_id', '=', 'm.id')
     .where('r.started_at', '>=', from)
     .where('r.started_at', '<', to)
-    .select((eb) => ['m.service', eb.fn.countAll<number>().as('n'), failed.as('failed')])
+    .select((eb) => ['m.service', eb.fn.countAll<number>().as('n'), (withFailed ? failed : sql<null>`NULL`).as('failed')])
     .where((eb) => eb.or([...(named.length ? [eb('m.service', 'in', named)] : []), ...(services.includes(null) ? [eb('m.service', 'is', null)] : [])]))
     .groupBy('m.service')
     .execute();
