@@ -17,3 +17,10 @@ export function requireMonitor({ config, file }: LoadedConfig, name: string) {
   const hint = closest(name, config.monitors.map((m) => m.name));
   throw new UsageError(`no monitor named ${JSON.stringify(name)} in ${file}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`);
 }
+
+export function requireSchedule({ config }: LoadedConfig, name: string): void {
+  const names = config.oncall.schedules.map((s) => s.name);
+  if (names.includes(name)) return;
+  const hint = closest(name, names);
+  throw new UsageError(`no schedule ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; configured: ${names.join(', ') || 'none'}`);
+}

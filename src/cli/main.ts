@@ -10,6 +10,7 @@ import { flagCommands } from './commands/flags.js';
 import { coverageCommand } from './commands/coverage.js';
 import { importCommand } from './commands/import.js';
 import { incidentCommands } from './commands/incidents.js';
+import { oncallCommand } from './commands/oncall.js';
 import { postmortemCommand } from './commands/postmortem.js';
 import { reportCommand } from './commands/report.js';
 import { schemaCommand } from './commands/schema.js';
@@ -28,7 +29,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   const cli = new Cli(program, io, setExit);
-  for (const register of [startCommand, validateCommand, runCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand, dashboardCommand]) register(cli);
+  for (const register of [startCommand, validateCommand, runCommand, schemaCommand, tokenCommand, incidentCommands, flagCommands, diagnoseCommand, verifyCommand, rollbackCommand, deployCommand, approvalCommands, reportCommand, coverageCommand, postmortemCommand, importCommand, dashboardCommand, oncallCommand]) register(cli);
   return program;
 }
 

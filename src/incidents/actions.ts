@@ -39,11 +39,12 @@ export async function appendToIncident(
   });
 }
 
-export function acknowledge(ctx: IncidentContext, id: number, actor: string): Promise<Incident> {
+/** `details` say how, when it was not the API or CLI (an acknowledge link in a page: which page). */
+export function acknowledge(ctx: IncidentContext, id: number, actor: string, details?: Record<string, unknown>): Promise<Incident> {
   return act(ctx, id, (i) => {
     if (i.status === 'closed') throw new IncidentActionError('conflict', `incident ${id} is closed`);
     if (i.acknowledgedAt !== null) throw new IncidentActionError('conflict', `incident ${id} was already acknowledged`);
-    return [{ type: 'acknowledged', actor }];
+    return [{ type: 'acknowledged', actor, ...(details ? { payload: details } : {}) }];
   });
 }
 

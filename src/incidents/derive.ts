@@ -1,4 +1,4 @@
-import type { IncidentEvent, NewEvent } from './events.js';
+import { isFix, type EventBody } from './events.js';
 import { derivePhases, type PhaseDurations, type PhaseTimestamps } from './phases.js';
 
 /**
@@ -8,7 +8,7 @@ import { derivePhases, type PhaseDurations, type PhaseTimestamps } from './phase
  *
  * | timestamp      | first event that sets it                                                     |
  * |----------------|------------------------------------------------------------------------------|
- * | started_at     | `opened` (payload.started_at: first failing check or the alert's startsAt)    |
+ * | started_at     | `opened` (payload.started_at: first failing check or the alert's startsAt)   |
  * | detected_at    | `opened` (its time)                                                          |
  * | acknowledged_at| `acknowledged`                                                               |
  * | diagnosed_at   | `cause_identified` (a responder, or a remediation rule that matched)         |
@@ -44,16 +44,15 @@ export const EMPTY_STATE: IncidentState = {
   reopen_count: 0,
 };
 
-type EventLike = Pick<IncidentEvent, 'type' | 'payload'> & { at: number };
-
-const isFix = (e: EventLike) => e.type === 'resolved' || e.payload.fix === true;
+/** What the fold needs of an event: its type, payload and time. */
+export type EventLike = EventBody & { at: number };
 
 /** The state after one more event. */
 export function applyEvent(state: IncidentState, e: EventLike): IncidentState {
   const s = { ...state };
   switch (e.type) {
     case 'opened': {
-      const started = typeof e.payload.started_at === 'number' ? e.payload.started_at : e.at;
+      const started = e.payload.started_at ?? e.at;
       s.detected_at ??= e.at;
       s.started_at = Math.min(s.started_at ?? started, started);
       break;
@@ -65,7 +64,7 @@ export function applyEvent(state: IncidentState, e: EventLike): IncidentState {
     case 'cause_identified':
       // A cause written down after the fix is a postmortem note, not the diagnose phase.
       if (s.resolved_at === null && s.status !== 'closed') s.diagnosed_at ??= e.at;
-      if (typeof e.payload.cause === 'string') s.cause = e.payload.cause;
+      s.cause = e.payload.cause;
       break;
     case 'remediation_started':
       if (s.status !== 'resolved' && s.status !== 'verifying' && s.status !== 'closed') s.status = 'mitigating';
@@ -114,5 +113,3 @@ export function deriveState(events: readonly EventLike[], initial: IncidentState
 export function withPhases(state: IncidentState): IncidentState & PhaseDurations {
   return { ...state, ...derivePhases(state) };
 }
-
-export type { NewEvent };

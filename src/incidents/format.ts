@@ -1,5 +1,4 @@
 import { formatDuration } from '../config/index.js';
-import type { IncidentEvent } from './events.js';
 import type { Incident } from './model.js';
 import type { IncidentDetails } from './queries.js';
 
@@ -21,41 +20,6 @@ export function formatIncidentList(incidents: Incident[], now: number): string {
   ]);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n');
-}
-
-/** One line per event: its time relative to detection, who, what. */
-export function describeEvent(e: IncidentEvent): string {
-  const p = e.payload;
-  const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-  switch (e.type) {
-    case 'opened':
-      return `incident opened (${s(p.source)} alert ${s(p.alert)})`;
-    case 'alert_fired':
-      return `alert ${s(p.alert)} fired${p.summary ? `: ${s(p.summary)}` : ''}`;
-    case 'cause_identified':
-      return `cause identified: ${s(p.cause)}`;
-    case 'note':
-      return `note: ${s(p.text)}`;
-    case 'public_update':
-      return `public update (${s(p.status)}): ${s(p.message)}`;
-    case 'resolved':
-      return `resolved${p.note ? `: ${s(p.note)}` : ''}`;
-    case 'symptom_joined':
-      return `symptom on ${s(p.service)} (${s(p.alert)}) joined: it depends on ${s(p.depends_on)}`;
-    case 'runbook_step_finished':
-      return `runbook step ${s(p.step)}: ${p.ok ? 'ok' : 'failed'}`;
-    case 'remediation_finished':
-      return `remediation ${s(p.rule)} ${p.ok ? 'succeeded' : 'failed'}${p.dry_run ? ' (dry run)' : ''}`;
-    case 'verification_progress':
-      // Events written before the summary existed carry only the short line.
-      return `verifying: ${s(p.summary ?? p.line)}`;
-    case 'verified':
-      return p.message ? s(p.message) : 'verified';
-    case 'notification_sent':
-      return `notified ${s(p.channel)} (${s(p.event)})`;
-    default:
-      return e.type.replace(/_/g, ' ');
-  }
 }
 
 export function formatIncidentDetails(d: IncidentDetails): string {
@@ -80,7 +44,7 @@ export function formatIncidentDetails(d: IncidentDetails): string {
     ...d.timeline.map((e) => {
       const rel = e.at - origin;
       const when = `${rel < 0 ? '-' : '+'}${formatDuration(Math.abs(rel))}`.padStart(9);
-      return `  ${when}  ${e.actor.padEnd(16)} ${describeEvent(e)}`;
+      return `  ${when}  ${e.actor.padEnd(16)} ${e.text}`;
     }),
   ];
   if (d.affected && d.affected.affected.length > 0) {

@@ -18,3 +18,5 @@ export * from './table.js';
 export * from './similar.js';
 export * from './timeline.js';
 export * from './format.js';
+export * from './describe.js';
+export * from './event-payloads.js';

@@ -1,7 +1,7 @@
 import type { Severity } from '../config/index.js';
 import { fromJson, type Row } from '../store/index.js';
 import type { IncidentStatus } from './derive.js';
-import type { IncidentEvent, EventType } from './events.js';
+import { readEventBody, type IncidentEvent } from './events.js';
 import type { PhaseDurations } from './phases.js';
 
 /** An incident as the rest of Medic sees it (the row, with JSON decoded and names in camelCase). */
@@ -69,8 +69,7 @@ export function toEvent(r: Row<'incident_events'>): IncidentEvent {
     incidentId: Number(r.incident_id),
     at: r.at,
     actor: r.actor,
-    type: r.type as EventType,
-    payload: fromJson(r.payload, {}),
+    ...readEventBody(r.type, fromJson(r.payload, {})),
     createdAt: r.created_at,
   };
 }

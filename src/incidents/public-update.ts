@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { inChunks, type Db, type StoreDialect } from '../store/index.js';
 import { IncidentActionError } from './actions.js';
 import type { IncidentContext } from './context.js';
+import { publicUpdateInput, type PublicUpdateInput } from './event-payloads.js';
 import type { Incident } from './model.js';
 import { appendEvents, lockIncident } from './timeline.js';
 
@@ -10,21 +10,6 @@ import { appendEvents, lockIncident } from './timeline.js';
  * `public_update` event on the incident's timeline (append-only like every other), so it is a fact
  * about the incident with a time and an author, and the status page reads it from there.
  */
-
-/** The public status of an incident, as status pages name it. */
-export const PUBLIC_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
-export const publicStatus = z.enum(PUBLIC_STATUSES, { error: (iss) => `expected one of ${PUBLIC_STATUSES.join(', ')}, got ${JSON.stringify(iss.input)}` });
-export type PublicStatus = z.infer<typeof publicStatus>;
-
-/** What a responder writes: the API body, the CLI's options and the incident page's form. */
-export const publicUpdateInput = z.strictObject({
-  status: publicStatus,
-  message: z.string().trim().min(1, 'must not be empty').max(5000),
-});
-export type PublicUpdateInput = z.infer<typeof publicUpdateInput>;
-
-/** The event's payload: the words, and that a person wrote them (the actor says who). */
-export const publicUpdatePayload = publicUpdateInput.extend({ by: z.literal('responder') });
 
 /**
  * The services each incident affects: its own, and those of the alerts that joined it (a symptom on a

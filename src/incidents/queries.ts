@@ -1,6 +1,7 @@
 import { fromJson, type Db } from '../store/index.js';
 import type { IncidentContext } from './context.js';
 import { affectedTree, dependencyGraph, type AffectedTree } from './dependencies.js';
+import { describeEvent } from './describe.js';
 import type { IncidentEvent } from './events.js';
 import { ACTIVE_STATUSES, toIncident, type Incident } from './model.js';
 import { findSimilar, type SimilarIncident } from './similar.js';
@@ -44,9 +45,12 @@ export interface AlertSummary {
   labels: Record<string, string>;
 }
 
+/** A timeline entry with its line of words (describe.ts), as the CLI, the API and the web UI show it. */
+export type DescribedEvent = IncidentEvent & { text: string };
+
 export interface IncidentDetails {
   incident: Incident;
-  timeline: IncidentEvent[];
+  timeline: DescribedEvent[];
   /** The latest state of each distinct alert (by fingerprint) attached to the incident. */
   alerts: AlertSummary[];
   /** What the incident affects, along `depends_on`. */
@@ -80,5 +84,5 @@ export async function incidentDetails(db: Db, ctx: Pick<IncidentContext, 'config
   }));
   const symptoms = alerts.filter((a) => a.service && a.service !== incident.service).map((a) => ({ service: a.service!, alert: a.name }));
   const affected = incident.service ? affectedTree(incident.service, symptoms, dependencyGraph(ctx.config.services)) : null;
-  return { incident, timeline, alerts, affected, similar };
+  return { incident, timeline: timeline.map((e) => ({ ...e, text: describeEvent(e) })), alerts, affected, similar };
 }

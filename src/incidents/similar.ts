@@ -27,21 +27,9 @@ export interface SimilarIncident {
 const when = (i: Incident) => i.startedAt ?? i.detectedAt ?? i.createdAt;
 
 export async function findSimilar(db: Db, incident: Incident): Promise<SimilarIncident[]> {
-  const at = when(incident);
-  const earlier = db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('id', '!=', incident.id)
-    .where('detected_at', '>=', at - SIMILAR_WINDOW_MS)
-    .where('detected_at', '<', at)
-    .orderBy('detected_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(SIMILAR_LIMIT);
-  const sameFingerprint = (await earlier.where('fingerprint', '=', incident.fingerprint).execute()).map(toIncident);
-  const sameAlert =
-    incident.alertName !== null && incident.service !== null
-      ? (await earlier.where('fingerprint', '!=', incident.fingerprint).where('alert_name', '=', incident.alertName).where('service', '=', incident.service).execute()).map(toIncident)
-      : [];
+  const [byFingerprint, byAlert] = similarLookups(db, incident);
+  const sameFingerprint = (await byFingerprint.execute()).map(toIncident);
+  const sameAlert = byAlert ? (await byAlert.execute()).map(toIncident) : [];
   const found = [...sameFingerprint, ...sameAlert].slice(0, SIMILAR_LIMIT);
   const fixes = await fixesOf(
     db,
@@ -59,6 +47,29 @@ export async function findSimilar(db: Db, incident: Incident): Promise<SimilarIn
   }));
 }
 
+/**
+ * The two lookups: the same fingerprint, then the same alert name and service (when both are known).
+ * Each reads through its index (migration 014), also inside the ingest transaction that queues an
+ * incident's first notification.
+ */
+export function similarLookups(db: Db, incident: Incident) {
+  const at = when(incident);
+  const earlier = db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('id', '!=', incident.id)
+    .where('detected_at', '>=', at - SIMILAR_WINDOW_MS)
+    .where('detected_at', '<', at)
+    .orderBy('detected_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(SIMILAR_LIMIT);
+  const byAlert =
+    incident.alertName !== null && incident.service !== null
+      ? earlier.where('fingerprint', '!=', incident.fingerprint).where('alert_name', '=', incident.alertName).where('service', '=', incident.service)
+      : undefined;
+  return [earlier.where('fingerprint', '=', incident.fingerprint), byAlert] as const;
+}
+
 /** What fixed each incident: a successful remediation first, then a rollback, then the resolve note. */
 async function fixesOf(db: Db, ids: number[]): Promise<Map<number, string>> {
   const fixes = new Map<number, string>();
@@ -72,11 +83,10 @@ async function fixesOf(db: Db, ids: number[]): Promise<Map<number, string>> {
     .execute();
   const rank = new Map<number, number>();
   for (const e of rows.map(toEvent)) {
-    const p = e.payload;
     let found: [number, string] | undefined;
-    if (e.type === 'remediation_finished' && p.ok === true && !p.dry_run) found = [0, `${String(p.action)} (remediation ${String(p.rule)})`];
-    else if (e.type === 'rolled_back') found = [1, `rollback${typeof p.service === 'string' ? ` of ${p.service}` : ''}`];
-    else if (e.type === 'resolved' && typeof p.note === 'string' && p.note !== '') found = [2, p.note];
+    if (e.type === 'remediation_finished' && e.payload.ok && !e.payload.dry_run) found = [0, `${String(e.payload.action)} (remediation ${e.payload.rule})`];
+    else if (e.type === 'rolled_back') found = [1, `rollback of ${e.payload.service}`];
+    else if (e.type === 'resolved' && e.payload.note) found = [2, e.payload.note];
     if (found && found[0] < (rank.get(e.incidentId) ?? 3)) {
       rank.set(e.incidentId, found[0]);
       fixes.set(e.incidentId, found[1]);

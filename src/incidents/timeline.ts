@@ -1,38 +1,45 @@
-import { insertInChunks, toJson, type Db } from '../store/index.js';
+import { insertInChunks, toJson, type Db, type NewRow } from '../store/index.js';
 import type { IncidentContext } from './context.js';
 import { applyEvent, EMPTY_STATE, withPhases, type IncidentState } from './derive.js';
-import type { IncidentEvent, NewEvent } from './events.js';
+import { parseEventBody, type IncidentEvent, type NewEvent } from './events.js';
 import { toEvent, toIncident, type Incident } from './model.js';
 
 /**
  * Appends events to an incident's timeline and moves the incident row along with them, in the caller's
  * transaction: the events, the derived status, timestamps and phase durations, and the jobs the
- * reactors enqueue are committed together or not at all.
+ * reactors enqueue are committed together or not at all. An event whose payload is not what its type
+ * carries is refused (InvalidEventError) before anything is written.
  */
 export async function appendEvents(db: Db, ctx: IncidentContext, incident: Incident, events: NewEvent[]): Promise<{ incident: Incident; events: IncidentEvent[] }> {
   if (events.length === 0) return { incident, events: [] };
+  const rows = eventRows(ctx, incident.id, events);
   // The state moves on from the row as it is now, locked for this transaction: a copy the caller read
   // earlier may be stale (another worker closed or resolved it meanwhile), and must not be written back.
   const current = (await lockIncident(db, ctx, incident.id)) ?? incident;
-  return appendWithFollowUps(db, ctx, current, events, 0);
+  return appendWithFollowUps(db, ctx, current, rows, 0);
 }
 
 /** Reactors' follow-ups of follow-ups are fine; a chain this deep is a reactor answering itself. */
 const MAX_FOLLOW_UP_DEPTH = 4;
 
-async function appendWithFollowUps(db: Db, ctx: IncidentContext, incident: Incident, events: NewEvent[], depth: number): Promise<{ incident: Incident; events: IncidentEvent[] }> {
-  if (events.length === 0) return { incident, events: [] };
-  if (depth > MAX_FOLLOW_UP_DEPTH) throw new Error(`incident reactors keep answering with follow-up events (${events.map((e) => e.type).join(', ')})`);
+/**
+ * The rows to insert, each payload checked as it will be stored: redacted (secrets never reach the
+ * timeline, whatever a step printed or an alert carried) and through JSON, so the schema sees what a
+ * reader will get back.
+ */
+function eventRows(ctx: IncidentContext, incidentId: number, events: NewEvent[]): NewRow<'incident_events'>[] {
   const now = ctx.clock.now();
-  const values = events.map((e) => ({
-    incident_id: incident.id,
-    at: e.at ?? now,
-    actor: ctx.redactor.redact(e.actor),
-    type: e.type,
-    // Secrets never reach the timeline, whatever a step printed or an alert carried.
-    payload: toJson(ctx.redactor.redactDeep(e.payload ?? {})),
-    created_at: now,
-  }));
+  return events.map((e) => {
+    const stored: unknown = JSON.parse(toJson(ctx.redactor.redactDeep(e.payload ?? {})));
+    const body = parseEventBody(e.type, stored);
+    return { incident_id: incidentId, at: e.at ?? now, actor: ctx.redactor.redact(e.actor), type: body.type, payload: toJson(body.payload), created_at: now };
+  });
+}
+
+async function appendWithFollowUps(db: Db, ctx: IncidentContext, incident: Incident, values: NewRow<'incident_events'>[], depth: number): Promise<{ incident: Incident; events: IncidentEvent[] }> {
+  if (values.length === 0) return { incident, events: [] };
+  if (depth > MAX_FOLLOW_UP_DEPTH) throw new Error(`incident reactors keep answering with follow-up events (${values.map((e) => e.type).join(', ')})`);
+  const now = ctx.clock.now();
   const rows = await insertInChunks(ctx.store.dialect, values, (chunk) => db.insertInto('incident_events').values(chunk).returningAll().execute());
   const inserted = rows.map(toEvent).sort((a, b) => a.id - b.id);
 
@@ -69,7 +76,7 @@ async function appendWithFollowUps(db: Db, ctx: IncidentContext, incident: Incid
     if (more) followUps.push(...more);
   }
   if (followUps.length === 0) return { incident: next, events: inserted };
-  const after = await appendWithFollowUps(db, ctx, next, followUps, depth + 1);
+  const after = await appendWithFollowUps(db, ctx, next, eventRows(ctx, next.id, followUps), depth + 1);
   return { incident: after.incident, events: [...inserted, ...after.events] };
 }
 

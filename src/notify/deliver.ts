@@ -1,11 +1,11 @@
-import type { MedicConfig, Redactor } from '../config/index.js';
+import type { ChannelConfig, MedicConfig, NotifyEvent, Redactor } from '../config/index.js';
 import { appendEvents, getIncident, type IncidentContext } from '../incidents/index.js';
 import { backoffDelay } from '../shared/backoff.js';
 import type { Logger } from '../shared/logger.js';
-import { MAX_JOB_BACKOFF_MS, RetryLater, type JobHandler } from '../store/index.js';
+import { jobHandler, MAX_JOB_BACKOFF_MS, RetryLater, type Job, type JobHandler } from '../store/index.js';
 import { sendNotification } from './index.js';
-import { buildNotificationMessage, deliveryKey } from './message.js';
-import type { NotifyJobPayload } from './reactor.js';
+import { buildNotificationMessage, deliveryKey, type NotificationMessage } from './message.js';
+import { NOTIFY_JOB, notifyJobPayload } from './reactor.js';
 
 /**
  * Delivers one notification job. Each attempt is recorded; a retryable failure is retried with
@@ -21,11 +21,10 @@ export interface DeliveryContext {
 }
 
 export function notificationHandler(ctx: DeliveryContext): JobHandler {
-  return async (job, { signal }) => {
-    const p = job.payload as NotifyJobPayload;
-    const { store, clock } = ctx.incidents;
+  return jobHandler(NOTIFY_JOB, notifyJobPayload, async (job, { signal }) => {
+    const p = job.payload;
     const channel = ctx.config.notifications.find((c) => c.name === p.channel);
-    const incident = await getIncident(store.db, p.incidentId);
+    const incident = await getIncident(ctx.incidents.store.db, p.incidentId);
     if (!channel || !incident) {
       ctx.logger.warn({ channel: p.channel, incidentId: p.incidentId }, 'notification dropped: channel or incident no longer exists');
       return;
@@ -48,31 +47,53 @@ export function notificationHandler(ctx: DeliveryContext): JobHandler {
       },
       actor: p.actor,
       ...(p.details ? { details: p.details } : {}),
+      ...(p.lastTime ? { lastTime: p.lastTime } : {}),
       ...(ctx.config.server.public_url ? { baseUrl: ctx.config.server.public_url } : {}),
     });
-    const result = await sendNotification(channel, message, { signal, redactor: ctx.redactor, timeoutMs: ctx.config.delivery.timeout });
-    const reason = result.outcome === 'ok' ? null : ctx.redactor.redact(result.reason);
-    await store.db
-      .insertInto('notification_attempts')
-      .values({ job_id: job.id, incident_id: p.incidentId, channel: p.channel, event: p.event, attempt: job.attempts, at: clock.now(), outcome: result.outcome, status: result.status, reason, idempotency_key: idempotencyKey })
-      .execute();
+    await deliverRecorded(ctx, job, signal, { incidentId: p.incidentId, channelName: p.channel, channel, event: p.event, message });
+  });
+}
 
-    const last = job.attempts >= job.maxAttempts;
-    if (result.outcome === 'retryable' && !last) {
-      throw new RetryLater(reason ?? 'retryable failure', Math.max(result.retryAfterMs ?? 0, backoffDelay(job.attempts, { baseMs: ctx.config.delivery.backoff, capMs: MAX_JOB_BACKOFF_MS })));
-    }
-    const ok = result.outcome === 'ok';
-    if (ok && result.skipped) return;
-    await store.transaction(async (trx) => {
-      const current = await getIncident(trx, p.incidentId);
-      if (!current) return;
-      await appendEvents(trx, ctx.incidents, current, [
-        {
-          type: ok ? 'notification_sent' : 'notification_failed',
-          actor: 'system',
-          payload: { channel: p.channel, event: p.event, attempts: job.attempts, status: result.status, ...(ok ? {} : { reason }) },
-        },
-      ]);
-    });
-  };
+export interface RecordedDelivery {
+  incidentId: number;
+  /** How the attempt and the timeline name the receiver: a channel's name, or "alice (email)". */
+  channelName: string;
+  channel: ChannelConfig;
+  event: NotifyEvent;
+  message: NotificationMessage;
+  /** More for the timeline's notification_sent / notification_failed (a page's person and level). */
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * One attempt of a delivery job, the one path every notification and page takes: sends, records the
+ * attempt, throws RetryLater while a retryable failure has attempts left, and writes the outcome on the
+ * timeline.
+ */
+export async function deliverRecorded(ctx: DeliveryContext, job: Job, signal: AbortSignal, d: RecordedDelivery): Promise<void> {
+  const { store, clock } = ctx.incidents;
+  const result = await sendNotification(d.channel, d.message, { signal, redactor: ctx.redactor, timeoutMs: ctx.config.delivery.timeout });
+  const reason = result.outcome === 'ok' ? null : ctx.redactor.redact(result.reason);
+  await store.db
+    .insertInto('notification_attempts')
+    .values({ job_id: job.id, incident_id: d.incidentId, channel: d.channelName, event: d.event, attempt: job.attempts, at: clock.now(), outcome: result.outcome, status: result.status, reason, idempotency_key: d.message.idempotencyKey })
+    .execute();
+
+  const last = job.attempts >= job.maxAttempts;
+  if (result.outcome === 'retryable' && !last) {
+    throw new RetryLater(reason ?? 'retryable failure', Math.max(result.retryAfterMs ?? 0, backoffDelay(job.attempts, { baseMs: ctx.config.delivery.backoff, capMs: MAX_JOB_BACKOFF_MS })));
+  }
+  const ok = result.outcome === 'ok';
+  if (ok && result.skipped) return;
+  await store.transaction(async (trx) => {
+    const current = await getIncident(trx, d.incidentId);
+    if (!current) return;
+    await appendEvents(trx, ctx.incidents, current, [
+      {
+        type: ok ? 'notification_sent' : 'notification_failed',
+        actor: 'system',
+        payload: { channel: d.channelName, event: d.event, attempts: job.attempts, status: result.status, ...(ok ? {} : { reason }), ...d.extra },
+      },
+    ]);
+  });
 }

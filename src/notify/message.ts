@@ -34,6 +34,8 @@ export interface NotificationMessage {
   text: string;
   /** A few more lines, e.g. the remediation's outcome. */
   details?: string[];
+  /** An incident's first notification: what the cause and fix were last time (see last-time.ts). */
+  lastTime?: string;
   /** Unique per delivery (one event to one channel), the same on every retry: receivers dedup on it. */
   idempotencyKey: string;
 }
@@ -47,6 +49,7 @@ export const EVENT_LABELS: Record<NotifyEvent, string> = {
   resolved: 'resolved',
   verified: 'recovery verified',
   degraded: 'degraded',
+  paged: 'needs you',
 };
 
 /** An incident as the store keeps it (snake_case, labels as JSON text) or already parsed. */
@@ -78,6 +81,8 @@ export interface BuildMessageOptions {
   details?: string[];
   /** Who did it, for acknowledged/resolved ("alice", a rule name). */
   actor?: string;
+  /** See NotificationMessage.lastTime. */
+  lastTime?: string;
 }
 
 /**
@@ -89,7 +94,7 @@ export function deliveryKey(parts: { incidentId: number; eventId: number | strin
   return `${parts.incidentId}-${parts.eventId}-${digest.slice(0, 16)}`.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+export const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 function parseLabels(labels: IncidentLike['labels']): Record<string, string> {
   if (typeof labels !== 'string') return { ...labels };
@@ -135,6 +140,7 @@ export function buildNotificationMessage(options: BuildMessageOptions): Notifica
     idempotencyKey: options.idempotencyKey,
   };
   if (options.details?.length) message.details = options.details;
+  if (options.lastTime) message.lastTime = oneLine(options.lastTime);
   return message;
 }
 

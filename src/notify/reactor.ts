@@ -1,7 +1,8 @@
-import type { MedicConfig, NotifyEvent } from '../config/index.js';
-import type { IncidentEvent, IncidentReactor } from '../incidents/index.js';
-import type { JobQueue} from '../store/index.js';
-import { type Db } from '../store/index.js';
+import { z } from 'zod';
+import { NOTIFY_EVENTS, type MedicConfig, type NotifyEvent } from '../config/index.js';
+import { describeEvent, findSimilar, readEventBody, type IncidentEvent, type IncidentReactor } from '../incidents/index.js';
+import { fromJson, type Db, type JobQueue } from '../store/index.js';
+import { lastTimeLine } from './last-time.js';
 import { routeNotification } from './routing.js';
 
 /**
@@ -11,14 +12,17 @@ import { routeNotification } from './routing.js';
 
 export const NOTIFY_JOB = 'notify.deliver';
 
-export interface NotifyJobPayload {
-  incidentId: number;
-  eventId: number;
-  event: NotifyEvent;
-  channel: string;
-  actor: string;
-  details?: string[];
-}
+export const notifyJobPayload = z.object({
+  incidentId: z.number().int(),
+  eventId: z.number().int(),
+  event: z.enum(NOTIFY_EVENTS),
+  channel: z.string(),
+  actor: z.string(),
+  details: z.array(z.string()).optional(),
+  /** The incident's first notification: what happened last time (see last-time.ts). */
+  lastTime: z.string().optional(),
+});
+export type NotifyJobPayload = z.infer<typeof notifyJobPayload>;
 
 /** Which timeline events people hear about, and as what. */
 function notifyEventOf(e: IncidentEvent): NotifyEvent | undefined {
@@ -35,14 +39,10 @@ function notifyEventOf(e: IncidentEvent): NotifyEvent | undefined {
   }
 }
 
+/** The event in words (incidents/describe.ts), when it says more than the message's headline does. */
 function detailsOf(e: IncidentEvent): string[] | undefined {
-  const p = e.payload;
-  if (e.type === 'remediation_finished') {
-    return [`${String(p.rule ?? 'remediation')}: ${p.ok ? 'succeeded' : 'failed'}${p.dry_run ? ' (dry run)' : ''}${p.error ? ` — ${String(p.error)}` : ''}`];
-  }
-  if (e.type === 'escalated' && p.reason) return [String(p.reason)];
-  if (e.type === 'resolved' && p.note) return [String(p.note)];
-  return undefined;
+  const more = e.type === 'remediation_finished' || (e.type === 'escalated' && e.payload.reason) || (e.type === 'resolved' && e.payload.note);
+  return more ? [describeEvent(e)] : undefined;
 }
 
 export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 'routes' | 'delivery'>, queue: JobQueue, now: () => number): IncidentReactor {
@@ -56,10 +56,13 @@ export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 
         if (!event) continue;
         // The channels named where the incident came from (a monitor's notify:) hear about all of it.
         openedNotify ??= await originNotify(db, incident.id, events);
-        const own = Array.isArray(e.payload.notify) ? (e.payload.notify as string[]) : undefined;
+        const own = 'notify' in e.payload ? e.payload.notify : undefined;
         const channels = routeNotification({ event, incident, notify: [openedNotify, own] }, config);
+        // Read here rather than at delivery, once for all channels: the job carries it, every retry says
+        // the same, and the first notification is not held back behind the later ones by the lookup.
+        const lastTime = event === 'opened' && channels.length > 0 ? lastTimeLine(await findSimilar(db, incident)) : undefined;
         for (const channel of channels) {
-          const payload: NotifyJobPayload = { incidentId: incident.id, eventId: e.id, event, channel, actor: e.actor, ...(detailsOf(e) ? { details: detailsOf(e) } : {}) };
+          const payload: NotifyJobPayload = { incidentId: incident.id, eventId: e.id, event, channel, actor: e.actor, ...(detailsOf(e) ? { details: detailsOf(e) } : {}), ...(lastTime ? { lastTime } : {}) };
           await queue.enqueue(db, { kind: NOTIFY_JOB, incidentId: incident.id, payload, idempotencyKey: `notify:${e.id}:${channel}`, maxAttempts: config.delivery.max_attempts }, now());
         }
       }
@@ -68,9 +71,8 @@ export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 
 }
 
 async function originNotify(db: Db, incidentId: number, fresh: IncidentEvent[]): Promise<string[]> {
-  const opened = fresh.find((e) => e.type === 'opened');
-  const payload = opened
-    ? opened.payload
-    : JSON.parse((await db.selectFrom('incident_events').select('payload').where('incident_id', '=', incidentId).where('type', '=', 'opened').executeTakeFirst())?.payload ?? '{}');
-  return Array.isArray(payload.notify) ? (payload.notify as string[]) : [];
+  const inBatch = fresh.find((e) => e.type === 'opened');
+  const row = inBatch ? undefined : await db.selectFrom('incident_events').select('payload').where('incident_id', '=', incidentId).where('type', '=', 'opened').executeTakeFirst();
+  const opened = inBatch ?? (row ? readEventBody('opened', fromJson(row.payload, {})) : undefined);
+  return opened?.type === 'opened' ? (opened.payload.notify ?? []) : [];
 }

@@ -11,6 +11,7 @@ export const EVENT_EMOJI: Record<NotificationMessage['event'], string> = {
   resolved: '✅',
   verified: '✅',
   degraded: '🟡',
+  paged: '📟',
 };
 
 export const SEVERITY_NAMES: Record<Severity, string> = { P1: 'critical', P2: 'high', P3: 'medium', P4: 'low' };

@@ -3,7 +3,7 @@ import { FAILURE_MODES, type CoverageReport, type Detector } from './coverage.js
 
 /** `medic coverage` for people: a service × failure mode table, then each detector's time to detect. */
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
 }

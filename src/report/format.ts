@@ -27,6 +27,7 @@ const COLUMNS = [
   ...PHASES.map((p) => `${p} (share)`),
   'res−det mean',
   'res−det median',
+  'ack p50/p90',
 ] as const;
 
 function tableRow(s: PeriodStats): string[] {
@@ -40,6 +41,7 @@ function tableRow(s: PeriodStats): string[] {
     ...PHASES.map((p) => `${minutes(s.phases[p].median)} (${percent(s.phases[p].share)})`),
     minutes(s.resolvedMinusDetected.mean),
     minutes(s.resolvedMinusDetected.median),
+    s.acknowledge.incidents ? `${minutes(s.acknowledge.median)}/${minutes(s.acknowledge.p90)}` : '–',
   ];
 }
 
@@ -67,7 +69,8 @@ export function formatReportTable(report: MttrReport, extras: FormatExtras = {})
     line(rows[rows.length - 1]!),
     '',
     'MTTR = started → verified (detect + diagnose + resolve + verify); phases show median (share of total MTTR);',
-    'res−det = resolved_at − detected_at, the definition of the usual MTTR query, for comparison.',
+    'res−det = resolved_at − detected_at, the definition of the usual MTTR query, for comparison;',
+    'ack = time to acknowledge (acknowledged_at − detected_at), median/p90 over the incidents someone acknowledged.',
   ];
   const { maturity, bottleneck } = extras;
   if (maturity || bottleneck) out.push('');
@@ -100,6 +103,9 @@ const CSV_HEADER = [
   'resolved_minus_detected_incidents',
   'resolved_minus_detected_mean_min',
   'resolved_minus_detected_median_min',
+  'acknowledge_incidents',
+  'acknowledge_median_min',
+  'acknowledge_p90_min',
 ];
 
 function csvCell(value: string | number | null): string {
@@ -126,6 +132,9 @@ export function formatReportCsv(report: MttrReport): string {
     s.resolvedMinusDetected.incidents,
     round(s.resolvedMinusDetected.mean, 3),
     round(s.resolvedMinusDetected.median, 3),
+    s.acknowledge.incidents,
+    round(s.acknowledge.median, 3),
+    round(s.acknowledge.p90, 3),
   ];
   return [CSV_HEADER, ...report.periods.map(row), row(report.total)].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

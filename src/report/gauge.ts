@@ -43,7 +43,7 @@ export function registerMttrGauge(registry: Registry, store: Store, clock: Clock
 
   new Gauge({
     name: MTTR_GAUGE,
-    help: 'MTTR and its phases over incidents detected in the last 30 days that recovered: median (quantile 0.5) and p90, in seconds. phase="total" is MTTR.',
+    help: 'MTTR and its phases over incidents detected in the last 30 days that recovered: median (quantile 0.5) and p90, in seconds. phase="total" is MTTR, phase="acknowledge" time to acknowledge (acknowledged_at − detected_at).',
     labelNames: ['phase', 'quantile'],
     registers: [registry],
     async collect() {

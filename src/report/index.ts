@@ -13,3 +13,5 @@ export * from './coverage-format.js';
 export * from './detection-time.js';
 export * from './postmortem.js';
 export * from './import/index.js';
+export * from './automation.js';
+export * from './automation-format.js';

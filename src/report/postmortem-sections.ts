@@ -1,5 +1,5 @@
 import { formatDuration } from '../config/index.js';
-import { describeEvent, PHASES, type IncidentEvent, type Phase } from '../incidents/index.js';
+import { isFix, ofType, PHASES, type IncidentEventOf, type Phase } from '../incidents/index.js';
 import { PHASE_LEVERS } from './bottleneck.js';
 import { MATURITY_LEVELS, maturityLevel } from './maturity.js';
 import type { PostmortemData } from './postmortem.js';
@@ -15,27 +15,6 @@ const dur = (ms: number | null | undefined) => (ms === null || ms === undefined 
 /** Text safe inside a Markdown table cell: no pipes or line breaks. */
 export const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-
-/**
- * A timeline line: incidents/format.ts's description, with the details a reader of a postmortem wants
- * for the events it describes only by their type.
- */
-export function describe(e: IncidentEvent): string {
-  const p = e.payload;
-  switch (e.type) {
-    case 'deployment_correlated':
-      return `suspect: deployment of ${str(p.service)} ${str(p.version)}${typeof p.minutes_before_start === 'number' ? `, ${p.minutes_before_start} min before impact` : ''}`;
-    case 'flag_changed':
-      return p.fix === true ? `flag ${str(p.flag)} switched ${p.enabled ? 'on' : 'off'} (the fix)` : `${p.correlated ? 'suspect: ' : ''}flag ${str(p.flag)} changed`;
-    case 'runbook_started':
-    case 'runbook_finished':
-      return `runbook ${str(p.runbook) || e.actor} ${e.type === 'runbook_started' ? 'started' : 'finished'}`;
-    case 'remediation_started':
-      return `remediation ${str(p.rule) || e.actor} started${p.attempt !== undefined ? ` (attempt ${str(p.attempt)})` : ''}`;
-    default:
-      return describeEvent(e);
-  }
-}
 
 /** Output shown at most this long: the draft points at the incident for the rest. */
 const OUTPUT_LINES = 12;
@@ -128,26 +107,26 @@ export function timelineSection(d: PostmortemData): string[] {
     '',
     '| Time (UTC) | Since detection | Who | What |',
     '|---|---|---|---|',
-    ...shown.map((e) => `| ${utc(e.at).slice(11, 19)} | ${since(e.at)} | ${cell(e.actor)} | ${cell(describe(e))} |`),
+    ...shown.map((e) => `| ${utc(e.at).slice(11, 19)} | ${since(e.at)} | ${cell(e.actor)} | ${cell(e.text)} |`),
     ...(notifications ? ['', `${notifications} notification${notifications === 1 ? '' : 's'} sent or attempted (not listed).`] : []),
   ];
 }
 
 export function runbooksSection(d: PostmortemData): string[] {
-  const steps = d.timeline.filter((e) => e.type === 'runbook_step_finished');
+  const steps = d.timeline.filter(ofType('runbook_step_finished'));
   const lines = ['## What the runbooks found', ''];
   if (steps.length === 0) return [...lines, `_No runbook ran for this incident._`];
-  const byRunbook = new Map<string, IncidentEvent[]>();
-  for (const e of steps) byRunbook.set(str(e.payload.runbook) || e.actor, [...(byRunbook.get(str(e.payload.runbook) || e.actor) ?? []), e]);
+  const byRunbook = new Map<string, IncidentEventOf<'runbook_step_finished'>[]>();
+  for (const e of steps) byRunbook.set(e.payload.runbook || e.actor, [...(byRunbook.get(e.payload.runbook || e.actor) ?? []), e]);
   for (const [runbook, events] of byRunbook) {
     lines.push(`### ${runbook}`, '');
     for (const e of events) {
       const p = e.payload;
-      const took = typeof p.duration_ms === 'number' ? ` in ${dur(p.duration_ms)}` : '';
-      const status = p.status_code !== undefined ? `, HTTP ${str(p.status_code)}` : p.exit_code !== undefined ? `, exit ${str(p.exit_code)}` : '';
-      lines.push(`- **${str(p.step) || 'step'}** ${p.ok ? 'ok' : 'failed'}${took}${status}${p.value !== undefined ? `: \`${cell(str(typeof p.value === 'string' ? p.value : JSON.stringify(p.value)))}\`` : ''}`);
-      if (typeof p.error === 'string' && p.error) lines.push(`  - error: ${cell(p.error)}`);
-      if (typeof p.output === 'string' && p.output.trim()) lines.push('', '  ```', ...trimOutput(p.output).split('\n').map((l) => `  ${l}`), '  ```', '');
+      const took = p.duration_ms !== undefined ? ` in ${dur(p.duration_ms)}` : '';
+      const status = p.status_code !== undefined ? `, HTTP ${p.status_code}` : p.exit_code !== undefined ? `, exit ${p.exit_code}` : '';
+      lines.push(`- **${p.step || 'step'}** ${p.ok ? 'ok' : 'failed'}${took}${status}${p.value !== undefined ? `: \`${cell(str(typeof p.value === 'string' ? p.value : JSON.stringify(p.value)))}\`` : ''}`);
+      if (p.error) lines.push(`  - error: ${cell(p.error)}`);
+      if (p.output?.trim()) lines.push('', '  ```', ...trimOutput(p.output).split('\n').map((l) => `  ${l}`), '  ```', '');
     }
     if (lines.at(-1) !== '') lines.push('');
   }
@@ -164,33 +143,33 @@ export function remediationSection(d: PostmortemData): string[] {
     }
   } else {
     // Attempts recorded only on the timeline (an older Medic, or an incident imported with its events).
-    const finished = d.timeline.filter((e) => e.type === 'remediation_finished');
+    const finished = d.timeline.filter(ofType('remediation_finished'));
     if (finished.length === 0) lines.push('_No remediation was attempted._');
-    for (const e of finished) lines.push(`- ${utc(e.at)}: ${describe(e)}${e.payload.error ? ` — ${cell(str(e.payload.error))}` : ''}`);
+    for (const e of finished) lines.push(`- ${utc(e.at)}: ${cell(e.text)}`);
   }
-  const fixes = d.timeline.filter((e) => e.type === 'flag_changed' && e.payload.fix === true);
-  for (const e of fixes) lines.push('', `Flag **${str(e.payload.flag)}** switched ${e.payload.enabled ? 'on' : 'off'} at ${utc(e.at)} by ${e.actor}${e.payload.reason ? ` (${cell(str(e.payload.reason))})` : ''}.`);
-  const fixed = d.timeline.find((e) => e.at === d.incident.resolvedAt && (e.type === 'resolved' || e.payload.fix === true));
-  if (fixed) lines.push('', `The fix that held: ${describe(fixed)} (${fixed.actor}, ${utc(fixed.at)}).`);
+  const fixes = d.timeline.filter(ofType('flag_changed')).filter((e) => e.payload.fix === true);
+  for (const e of fixes) lines.push('', `Flag **${e.payload.flag}** ${e.payload.after?.enabled === undefined ? 'changed' : `switched ${e.payload.after.enabled ? 'on' : 'off'}`} at ${utc(e.at)} by ${e.actor}${e.payload.reason ? ` (${cell(e.payload.reason)})` : ''}.`);
+  const fixed = d.timeline.find((e) => e.at === d.incident.resolvedAt && isFix(e));
+  if (fixed) lines.push('', `The fix that held: ${fixed.text} (${fixed.actor}, ${utc(fixed.at)}).`);
   return lines;
 }
 
 export function changesSection(d: PostmortemData): string[] {
-  const deployments = d.timeline.filter((e) => e.type === 'deployment_correlated');
-  const flags = d.timeline.filter((e) => e.type === 'flag_changed' && e.payload.correlated === true);
+  const deployments = d.timeline.filter(ofType('deployment_correlated'));
+  const flags = d.timeline.filter(ofType('flag_changed')).filter((e) => e.payload.correlated === true);
   const lines = ['## Changes before the incident', ''];
   if (deployments.length + flags.length === 0) return [...lines, '_No deployment or flag change was recorded in the correlation window before the incident started._'];
-  const before = (p: Record<string, unknown>) => (typeof p.minutes_before_start === 'number' ? `, ${p.minutes_before_start} min before impact began` : '');
+  const before = (p: { minutes_before_start?: number }) => (p.minutes_before_start !== undefined ? `, ${p.minutes_before_start} min before impact began` : '');
   for (const e of deployments) {
     const p = e.payload;
-    const commit = p.commit ? ` (commit ${str(p.commit).slice(0, 12)})` : '';
-    const link = p.url ? ` — ${str(p.url)}` : '';
-    lines.push(`- Deployment of **${str(p.service)} ${str(p.version)}**${commit} by ${str(p.deployed_by) || 'unknown'} at ${utc(typeof p.deployed_at === 'number' ? p.deployed_at : e.at)}${before(p)}${p.relation ? ` (${str(p.relation)})` : ''}${p.rollback ? ', a rollback' : ''}${link}`);
+    const commit = p.commit ? ` (commit ${p.commit.slice(0, 12)})` : '';
+    const link = p.url ? ` — ${p.url}` : '';
+    lines.push(`- Deployment of **${p.service} ${p.version}**${commit} by ${p.deployed_by || 'unknown'} at ${utc(p.deployed_at ?? e.at)}${before(p)}${p.relation ? ` (${p.relation})` : ''}${p.rollback ? ', a rollback' : ''}${link}`);
   }
   for (const e of flags) {
     const p = e.payload;
     const state = (v: unknown) => (v && typeof v === 'object' ? JSON.stringify(v) : str(v));
-    lines.push(`- Flag **${str(p.flag)}** changed by ${str(p.changed_by) || e.actor} at ${utc(typeof p.changed_at === 'number' ? p.changed_at : e.at)}${before(p)}: ${state(p.before)} → ${state(p.after)}${p.reason ? ` (${cell(str(p.reason))})` : ''}`);
+    lines.push(`- Flag **${p.flag}** changed by ${p.changed_by || e.actor} at ${utc(p.changed_at ?? e.at)}${before(p)}: ${state(p.before)} → ${state(p.after)}${p.reason ? ` (${cell(p.reason)})` : ''}`);
   }
   return lines;
 }

@@ -36,6 +36,11 @@ export interface PeriodStats {
    * next to Medic's, so the two can be compared. Counts only incidents with a resolved_at.
    */
   resolvedMinusDetected: { incidents: number; mean: number | null; median: number | null };
+  /**
+   * Time to acknowledge, acknowledged_at − detected_at, in minutes, over the incidents someone
+   * acknowledged: how long a person took to answer. Beside the phases, not one of them (it overlaps them).
+   */
+  acknowledge: { incidents: number; median: number | null; p90: number | null; share: number | null };
 }
 
 /** A row of aggregates as the database returns it (numbers may arrive as strings or numerics). */
@@ -47,10 +52,12 @@ export interface PercentileSpec {
   fraction: number;
   value: RawBuilder<number | null>;
   /** The row's count of the incidents that have this value (all recovered ones, or those with a resolved_at). */
-  count: 'incidents' | 'rd_count';
+  count: 'incidents' | 'rd_count' | 'ack_count';
 }
 
 const column = (name: string) => sql<number | null>`${sql.ref(name)}`;
+/** Time to acknowledge in ms (NULL for an incident nobody acknowledged). */
+export const ACK_MS = sql<number | null>`acknowledged_at - detected_at`;
 
 /** Every percentile a report shows, in the order of the row's columns. */
 export function percentileSpecs(): PercentileSpec[] {
@@ -60,12 +67,14 @@ export function percentileSpecs(): PercentileSpec[] {
     { name: 'mttr_p90', fraction: 0.9, value: mttr, count: 'incidents' },
     ...PHASES.map((phase): PercentileSpec => ({ name: `${phase}_p50`, fraction: 0.5, value: column(`${phase}_ms`), count: 'incidents' })),
     { name: 'rd_p50', fraction: 0.5, value: sql<number | null>`resolved_at - detected_at`, count: 'rd_count' },
+    { name: 'ack_p50', fraction: 0.5, value: ACK_MS, count: 'ack_count' },
+    { name: 'ack_p90', fraction: 0.9, value: ACK_MS, count: 'ack_count' },
   ];
 }
 
 /** How many incidents, and how many have a resolved_at: the n of each percentile. */
 export function countAggregates(): AliasedRawBuilder<number, string>[] {
-  return [sql<number>`count(*)`.as('incidents'), sql<number>`count(resolved_at)`.as('rd_count')];
+  return [sql<number>`count(*)`.as('incidents'), sql<number>`count(resolved_at)`.as('rd_count'), sql<number>`count(acknowledged_at)`.as('ack_count')];
 }
 
 /** Counts, sums and the maximum: everything but the percentiles, cheap to compute over any range. */
@@ -77,6 +86,8 @@ export function sumAggregates(): AliasedRawBuilder<number | null, string>[] {
     ...PHASES.map((phase) => sql<number | null>`sum(${column(`${phase}_ms`)})`.as(`${phase}_sum`)),
     sql<number>`count(resolved_at)`.as('rd_count'),
     sql<number | null>`sum(resolved_at - detected_at)`.as('rd_sum'),
+    sql<number>`count(acknowledged_at)`.as('ack_count'),
+    sql<number | null>`sum(${ACK_MS})`.as('ack_sum'),
   ];
 }
 
@@ -109,6 +120,7 @@ export function toStats(row: StatsRow | undefined, period: string, start: number
     };
   }
   const rdCount = num(r.rd_count) ?? 0;
+  const ackSum = num(r.ack_sum);
   return {
     period,
     start,
@@ -117,6 +129,7 @@ export function toStats(row: StatsRow | undefined, period: string, start: number
     mttr: { mean: mean(mttrSum, incidents), median: minutes(num(r.mttr_p50)), p90: minutes(num(r.mttr_p90)), max: minutes(num(r.mttr_max)) },
     phases,
     resolvedMinusDetected: { incidents: rdCount, mean: mean(num(r.rd_sum), rdCount), median: minutes(num(r.rd_p50)) },
+    acknowledge: { incidents: num(r.ack_count) ?? 0, median: minutes(num(r.ack_p50)), p90: minutes(num(r.ack_p90)), share: ackSum === null || !mttrSum ? null : ackSum / mttrSum },
   };
 }
 
@@ -138,7 +151,7 @@ export function interpolate(lo: number, hi: number | null, frac: number): number
 /** Adds up the counts and sums of several groups' rows (the maximum is the largest). */
 export function addRows(rows: readonly StatsRow[]): StatsRow {
   const out: StatsRow = {};
-  for (const key of ['incidents', 'mttr_sum', ...PHASES.map((p) => `${p}_sum`), 'rd_count', 'rd_sum']) {
+  for (const key of ['incidents', 'mttr_sum', ...PHASES.map((p) => `${p}_sum`), 'rd_count', 'rd_sum', 'ack_count', 'ack_sum']) {
     const values = rows.map((r) => num(r[key])).filter((v): v is number => v !== null);
     out[key] = values.length === 0 ? null : values.reduce((a, b) => a + b, 0);
   }

@@ -2,6 +2,7 @@ import { correlationReactor, runbookHandler, runbookReactor, RUNBOOK_JOB, type D
 import type { IncidentContext, IncidentReactor } from '../incidents/index.js';
 import { notificationHandler } from '../notify/deliver.js';
 import { NOTIFY_JOB, notificationReactor } from '../notify/reactor.js';
+import { ESCALATE_JOB, escalationHandler, escalationReactor, PAGE_JOB, pageHandler, type OncallContext } from '../notify/oncall/index.js';
 import { FlagService } from '../resolve/flags/index.js';
 import { REMEDIATE_JOB, remediationHandler, remediationReactor, type ResolveContext } from '../resolve/index.js';
 import { registerMttrGauge } from '../report/gauge.js';
@@ -47,6 +48,7 @@ export async function buildCore(rt: Runtime): Promise<Core> {
     correlationReactor(config),
     remediationReactor({ config, queue, now, redactor, baseDir }),
     verificationReactor(queue, now),
+    escalationReactor(config, queue, now),
   ];
   const incidents: IncidentContext = { store: rt.store, clock: rt.clock, redactor, config, reactors };
   const logger = rt.logger;
@@ -56,12 +58,15 @@ export async function buildCore(rt: Runtime): Promise<Core> {
   else await flags.refresh();
   const resolve: ResolveContext = { incidents, queue, config, baseDir, redactor, logger, flags };
   const verify: VerifyContext = { incidents, queue, config, logger };
+  const oncall: OncallContext = { incidents, queue, config, logger };
 
   const handlers: Record<string, JobHandler> = {
     [NOTIFY_JOB]: notificationHandler({ incidents, config, redactor, logger }),
     [RUNBOOK_JOB]: runbookHandler(diagnose),
     [REMEDIATE_JOB]: remediationHandler(resolve),
     [VERIFY_JOB]: verificationHandler(verify),
+    [ESCALATE_JOB]: escalationHandler(oncall),
+    [PAGE_JOB]: pageHandler({ ...oncall, redactor }),
   };
 
   registerMttrGauge(rt.metrics, rt.store, rt.clock, { onError: (err) => rt.logger.warn({ err }, 'reading MTTR for /metrics failed') });

@@ -2,13 +2,14 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { backoffDelay, type Backoff } from '../shared/backoff.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { RetryLater, type Job, type JobContext, type JobHandler, type JobQueue, type Store } from '../store/index.js';
+import { JobPayloadError, RetryLater, type Job, type JobContext, type JobHandler, type JobQueue, type Store } from '../store/index.js';
 import { instanceId } from './bootstrap.js';
 
 /**
  * Runs jobs from the durable queue: claims due ones with a lease, hands each to the handler for its
  * kind, renews the lease while the handler works, and records the outcome. A handler that throws has
- * its job retried with backoff; one that returns `{ deferUntil }` waits without spending an attempt.
+ * its job retried with backoff; one that returns `{ deferUntil }` waits without spending an attempt; a
+ * job whose payload its kind cannot parse (JobPayloadError) fails for good at once.
  *
  * The database may go away under it (a PostgreSQL restart): the loop never crashes. Claiming backs off
  * (doubling, with jitter, up to `maxBackoffMs`) and says so once, then once more when it is back. A
@@ -162,6 +163,12 @@ export class JobRunner {
         const retryAt = clock.now() + Math.min(this.o.backoffMs ?? 5000, 1000);
         const deferred = await this.settle(() => queue.defer(store.db, job, this.owner, retryAt, clock.now())).catch(() => false);
         logger.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message, deferred }, 'job interrupted: the database is unavailable; it runs again once it answers');
+        return;
+      }
+      if (err instanceof JobPayloadError) {
+        // Running it again would fail the same way: it fails now, with the reason on the job.
+        const failed = await this.settle(() => queue.giveUp(store.db, job, this.owner, message, clock.now())).catch(() => false);
+        logger.error({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message, failed }, 'job failed for good: its payload is not what its kind declares');
         return;
       }
       // A handler that says when to retry (its own backoff, a Retry-After) is taken at its word.

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { setImmediate } from 'node:timers/promises';
+import { labelledGauges } from './labelled-gauge.js';
 import { MEDIC_VERSION } from './version.js';
 
 /**
@@ -20,16 +20,25 @@ export function createMetricsRegistry(options: { role?: string; processMetrics?:
 }
 
 /**
- * The whole registry in the Prometheus text format, as `registry.metrics()` writes it, but one metric at
- * a time with a turn of the event loop between them: prom-client formats each metric synchronously, and
- * all of them in one go held up every timer (due checks) for the length of the whole scrape. Now the
- * longest hold-up is the largest single metric (a per-monitor gauge).
+ * What a scrape gets: the registry as prom-client writes it, then Medic's own per-monitor gauges
+ * (LabelledGauge); with `names`, only those metrics (unknown names are left out).
+ *
+ * In one synchronous pass. An earlier version yielded to the event loop between metrics so that a long
+ * scrape would not hold up due checks; on a busy process each yield waited behind a whole turn of check
+ * I/O, and a scrape at 10,000 monitors took 20 s. With the per-monitor series written by LabelledGauge,
+ * the whole scrape is a few milliseconds of work and cheaper done at once.
  */
-export async function renderMetrics(registry: Registry): Promise<string> {
+export async function renderMetrics(registry: Registry, names?: readonly string[]): Promise<string> {
+  const own = labelledGauges(registry);
+  if (names === undefined) {
+    const mine = [...own.values()].map((g) => g.render());
+    return mine.length === 0 ? registry.metrics() : `${await registry.metrics()}\n${mine.join('\n\n')}\n`;
+  }
   const parts: string[] = [];
-  for (const metric of registry.getMetricsAsArray()) {
-    parts.push(await registry.getSingleMetricAsString(metric.name));
-    await setImmediate();
+  for (const name of names) {
+    const gauge = own.get(name);
+    if (gauge) parts.push(gauge.render());
+    else if (registry.getSingleMetric(name)) parts.push(await registry.getSingleMetricAsString(name));
   }
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import type { z } from 'zod';
 import { backoffDelay } from '../shared/backoff.js';
+import { issuesLine } from '../shared/zod-issues.js';
 import type { StoreDialect } from './dialect.js';
 import { fromJson, toJson } from './json.js';
 import type { Row } from './schema.js';
@@ -65,6 +67,26 @@ export interface JobContext {
 /** A handler returns nothing (done), or asks to run again later without spending an attempt. */
 export type JobResult = void | { deferUntil: number; payload?: unknown };
 export type JobHandler = (job: Job, ctx: JobContext) => Promise<JobResult>;
+
+/**
+ * A job whose payload is not what its kind declares: no attempt can fix it, so the runner fails it for
+ * good at once (JobQueue.giveUp) with this as its reason, instead of retrying it.
+ */
+export class JobPayloadError extends Error {
+  override name = 'JobPayloadError';
+}
+
+/**
+ * The handler of one job kind, whose payload is parsed by the kind's schema when the job is taken: the
+ * handler gets it typed, and a payload that does not parse throws JobPayloadError before it runs.
+ */
+export function jobHandler<S extends z.ZodType>(kind: string, payload: S, handle: (job: Job<z.output<S>>, ctx: JobContext) => Promise<JobResult>): JobHandler {
+  return async (job, ctx) => {
+    const parsed = payload.safeParse(job.payload);
+    if (!parsed.success) throw new JobPayloadError(`${kind} job ${job.id} has a bad payload: ${issuesLine(parsed.error)}`);
+    return handle({ ...job, payload: parsed.data }, ctx);
+  };
+}
 
 /** Thrown by a handler to retry no sooner than `delayMs` (a receiver's Retry-After, say). */
 export class RetryLater extends Error {
@@ -224,6 +246,14 @@ export class JobQueue {
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return undefined;
     return final ? 'failed' : 'pending';
+  }
+
+  /**
+   * Fails a claimed job for good whatever attempts it has left (its payload cannot be run), fenced by the
+   * claim like any outcome; false when the claim no longer held.
+   */
+  async giveUp(db: Db, claim: JobClaim, owner: string, error: string, now: number): Promise<boolean> {
+    return (await this.fail(db, { ...claim, attempts: claim.maxAttempts }, owner, error, now)) === 'failed';
   }
 
   /**

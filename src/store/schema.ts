@@ -284,6 +284,22 @@ export interface AlertStatesTable {
   updated_at: Millis;
 }
 
+/** Secrets Medic makes for itself (the key that signs acknowledge links), one row per purpose. */
+export interface MedicSecretsTable {
+  name: string;
+  value: string;
+  created_at: Millis;
+}
+
+/** Acknowledge links that were used: each works once. */
+export interface AckLinksUsedTable {
+  /** `<incident id>.<paged event id>`: what the link names. */
+  link: string;
+  incident_id: number;
+  used_at: Millis;
+  used_by: string;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   monitors: MonitorsTable;
@@ -301,6 +317,8 @@ export interface Database {
   silences: SilencesTable;
   jobs: JobsTable;
   notification_attempts: NotificationAttemptsTable;
+  medic_secrets: MedicSecretsTable;
+  ack_links_used: AckLinksUsedTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

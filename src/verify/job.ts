@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import { formatDuration } from '../config/index.js';
 import { appendToIncident, getIncident, SYSTEM, type NewEvent } from '../incidents/index.js';
-import type { JobHandler, JobResult } from '../store/index.js';
+import { jobHandler, type JobHandler, type JobResult } from '../store/index.js';
 import type { VerifyContext } from './context.js';
 import { evaluateRecovery, formatPercent, nothingToWatch, watchersOf } from './evaluate.js';
-import { advance, startProgress, type VerificationProgress } from './progress.js';
+import { advance, startProgress, verificationProgress } from './progress.js';
 import { progressPayload } from './progress-event.js';
 import { verificationSettings } from './settings.js';
 
@@ -16,18 +17,19 @@ import { verificationSettings } from './settings.js';
 
 export const VERIFY_JOB = 'verify.service';
 
-export interface VerifyJobPayload {
-  incidentId: number;
+export const verifyJobPayload = z.object({
+  incidentId: z.number().int(),
   /** The fix event this verification belongs to (null for one started by hand). */
-  fixEventId: number | null;
+  fixEventId: z.number().int().nullable(),
   /** When the fix was applied (the incident's resolved_at then): the window starts here. */
-  since: number;
-  progress?: VerificationProgress;
-}
+  since: z.number(),
+  progress: verificationProgress.optional(),
+});
+export type VerifyJobPayload = z.infer<typeof verifyJobPayload>;
 
 export function verificationHandler(ctx: VerifyContext): JobHandler {
-  return async (job, { signal }): Promise<JobResult> => {
-    const p = job.payload as VerifyJobPayload;
+  return jobHandler(VERIFY_JOB, verifyJobPayload, async (job, { signal }): Promise<JobResult> => {
+    const p = job.payload;
     const { store, clock } = ctx.incidents;
     const incident = await getIncident(store.db, p.incidentId);
     if (!incident || incident.status === 'closed') return;
@@ -93,5 +95,5 @@ export function verificationHandler(ctx: VerifyContext): JobHandler {
     }
     await append(events);
     if (advanced.step.outcome === 'continue') return { deferUntil: advanced.step.nextAt, payload: { ...p, progress } };
-  };
+  });
 }

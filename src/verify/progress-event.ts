@@ -1,49 +1,13 @@
-import { z } from 'zod';
 import { formatDuration, type VerificationConfig } from '../config/index.js';
+import type { VerificationProgressPayload } from '../incidents/index.js';
 import { formatPercent, type Evaluation } from './evaluate.js';
 import type { VerificationProgress } from './progress.js';
 
 /**
- * The `verification_progress` event, one per evaluation: what was checked with its figures and
- * thresholds, where the healthy streak and the window stand, and `summary`, the sentence that says all
- * of it. The CLI and the web timeline print `summary` as it is, so both say the same thing and an event
- * reads the same later, whatever the config says then. `line` is the evaluation's short form, the one
- * `medic verify` prints.
+ * The `verification_progress` event, one per evaluation (its schema: incidents/event-payloads.ts), with
+ * `summary`, the sentence every describer prints as it is, so an event reads the same later, whatever
+ * the config says then.
  */
-export const verificationProgressPayload = z.object({
-  summary: z.string(),
-  line: z.string(),
-  healthy: z.boolean(),
-  /** 1 for the first evaluation after the fix. */
-  evaluation: z.number().int().positive(),
-  /** Since the fix, and the window it has. */
-  elapsed_ms: z.number().nonnegative(),
-  window_ms: z.number().positive(),
-  /** How long it has been healthy (null: not healthy now), and how long it must be (0: one evaluation). */
-  healthy_for_ms: z.number().nonnegative().nullable(),
-  stable_for_ms: z.number().nonnegative(),
-  monitors: z
-    .array(
-      z.object({
-        name: z.string(),
-        state: z.enum(['passing', 'failing', 'pending']),
-        status: z.string().optional(),
-        error: z.string().nullable().optional(),
-        runs: z.number().int().nonnegative(),
-        passing_runs: z.number().int().nonnegative(),
-      }),
-    )
-    .optional(),
-  /** Present when the error rate is watched; null when Prometheus gave no number (error says why, if it failed). */
-  error_rate: z.number().nullable().optional(),
-  error_rate_error: z.string().optional(),
-  max_error_rate: z.number().optional(),
-  latency_p95_ms: z.number().nullable().optional(),
-  latency_error: z.string().optional(),
-  max_latency_p95_ms: z.number().optional(),
-});
-export type VerificationProgressPayload = z.infer<typeof verificationProgressPayload>;
-
 export function progressPayload(e: Evaluation, progress: VerificationProgress, settings: VerificationConfig): VerificationProgressPayload {
   const payload: Omit<VerificationProgressPayload, 'summary'> = {
     line: e.line,

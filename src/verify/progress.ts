@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { VerificationConfig } from '../config/index.js';
 
 /**
@@ -7,15 +8,17 @@ import type { VerificationConfig } from '../config/index.js';
  * window's end).
  */
 
-export interface VerificationProgress {
+/** Where a verification stands between evaluations (kept in its job's payload). */
+export const verificationProgress = z.object({
   /** When the fix was applied; the window starts here. */
-  since: number;
+  since: z.number(),
   /** since + window. */
-  deadline: number;
+  deadline: z.number(),
   /** Start of the current healthy streak. */
-  healthySince: number | null;
-  evaluations: number;
-}
+  healthySince: z.number().nullable(),
+  evaluations: z.number().int().nonnegative(),
+});
+export type VerificationProgress = z.infer<typeof verificationProgress>;
 
 export type VerificationStep = { outcome: 'verified' } | { outcome: 'failed' } | { outcome: 'continue'; nextAt: number };
 

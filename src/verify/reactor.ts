@@ -1,16 +1,14 @@
-import type { Incident, IncidentEvent, IncidentReactor } from '../incidents/index.js';
-import type { Db, JobQueue } from '../store/index.js';
+import { FIX_FLAG_LIKE, FIX_FLAG_TYPES, isFix, readEventBody, type Incident, type IncidentReactor } from '../incidents/index.js';
+import { fromJson, type Db, type JobQueue } from '../store/index.js';
 import { VERIFY_JOB, type VerifyJobPayload } from './job.js';
 
 /**
- * Verification starts when a fix sets resolved_at: a `resolved` event, or any event whose payload says
- * `fix: true` (a remediation that succeeded, a rollback, a flag switched off). Exactly one verification
+ * Verification starts when a fix sets resolved_at (isFix: a `resolved` event, or any event whose payload
+ * says `fix: true`: a remediation that succeeded, a rollback, a flag switched off). Exactly one verification
  * per fix: the first fix event after the last time resolved_at was cleared (`verification_failed`,
  * `reopened`) is the one, and its id is the job's idempotency key; later fix events of the same episode
  * are part of the same recovery.
  */
-
-const isFix = (e: Pick<IncidentEvent, 'type' | 'payload'>) => e.type === 'resolved' || e.payload.fix === true;
 
 /** A verification that fails for a database hiccup is retried. */
 const VERIFY_JOB_ATTEMPTS = 5;
@@ -37,15 +35,15 @@ async function fixOfEpisode(db: Db, incident: Incident): Promise<{ id: number } 
     .where('type', 'in', ['verification_failed', 'reopened'])
     .executeTakeFirst();
   const after = reset?.id == null ? 0 : Number(reset.id);
-  // Payloads are compact JSON (toJson), so the text narrows the scan; the parse below decides.
+  // The pattern narrows the scan; the parse below decides.
   const candidates = await db
     .selectFrom('incident_events')
     .select(['id', 'type', 'payload'])
     .where('incident_id', '=', incident.id)
     .where('id', '>', after)
-    .where((eb) => eb.or([eb('type', '=', 'resolved'), eb('payload', 'like', '%"fix":true%')]))
+    .where((eb) => eb.or([eb('type', '=', 'resolved'), eb.and([eb('type', 'in', FIX_FLAG_TYPES), eb('payload', 'like', FIX_FLAG_LIKE)])]))
     .orderBy('id')
     .execute();
-  const first = candidates.find((c) => c.type === 'resolved' || (JSON.parse(c.payload) as { fix?: unknown }).fix === true);
+  const first = candidates.find((c) => isFix(readEventBody(c.type, fromJson(c.payload, {}))));
   return first ? { id: Number(first.id) } : undefined;
 }

@@ -44,6 +44,10 @@ describe('medic incidents / incident', () => {
     expect(show.stdout).toMatch(/MTTR\s+\d/);
     expect(show.stdout).toMatch(/\+\d+\w*\s+cli:\S+\s+cause identified: pool exhausted/);
     expect(show.stdout).toMatch(/resolved: raised the pool/);
+    // --json carries the same line per timeline entry as the text and the API (incidents/describe.ts).
+    const json = JSON.parse((await runCli(['incident', 'show', String(id), '--json', '-c', file])).stdout);
+    expect(json.timeline.find((e: { type: string }) => e.type === 'cause_identified')).toMatchObject({ actor: expect.stringMatching(/^cli:/), text: 'cause identified: pool exhausted' });
+    expect(json.timeline.every((e: { text?: unknown }) => typeof e.text === 'string' && e.text !== '')).toBe(true);
   });
 
   it('posts a public update for the status page, and says why when it cannot', async () => {

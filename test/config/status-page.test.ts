@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigText, type ConfigProblem } from '../../src/config/index.js';
-
-function problems(text: string): ConfigProblem[] {
-  try {
-    loadConfigText(text, { file: 'medic.yaml', env: {} });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { loadConfigText } from '../../src/config/index.js';
+import { configProblems as problems } from '../helpers/config.js';
 
 const SERVICES = 'services: [{ name: storefront }, { name: checkout }]\nmonitors: [{ name: pay, url: "http://127.0.0.1/", service: payment-service }]\n';
 

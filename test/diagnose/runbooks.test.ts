@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runbook as runbookSchema } from '../../src/config/index.js';
 import { matchingRunbooks, runbookMatches } from '../../src/diagnose/index.js';
-import { ingestAlerts } from '../../src/incidents/index.js';
+import { ingestAlerts, ofType } from '../../src/incidents/index.js';
 import { openHarness, type AutomationHarness } from '../helpers/automation.js';
 import { runCli } from '../helpers/cli.js';
 import { alert } from '../helpers/incidents.js';
@@ -96,7 +96,7 @@ describe.each(ENGINES)('runbooks on incidents on %s', (engine) => {
     const finished = timeline.findIndex((e) => e.type === 'runbook_finished');
     expect(started).toBeLessThan(timeline.indexOf(steps[0]!));
     expect(finished).toBeGreaterThan(timeline.indexOf(steps[1]!));
-    const report = timeline[finished]!.payload;
+    const report = timeline.filter(ofType('runbook_finished'))[0]!.payload;
     expect(report).toMatchObject({ runbook: 'payment-diagnostics', ok: 1, failed: 1 });
     expect(report.report).toContain('=== Payment Diagnostic Report ===');
     expect(report.report).toContain('--- Recent errors ---\n3 errors in payment');

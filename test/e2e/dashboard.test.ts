@@ -88,7 +88,7 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('cell', { name: /PaymentErrors/ }).first().click();
     await page.getByRole('heading', { name: /PaymentErrors/ }).waitFor();
     await expect(page.getByText('Where the time went').isVisible()).resolves.toBe(true);
-    await expect(page.getByText(/Incident opened from webhook alert PaymentErrors/).isVisible()).resolves.toBe(true);
+    await expect(page.getByText(/Incident opened \(webhook alert PaymentErrors\)/).isVisible()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.locator('.timeline').getByText('Acknowledged').waitFor();
     await screenshot(page, 'incident');

@@ -170,7 +170,7 @@ describe.each(ENGINES)('alert ingest on %s', (engine) => {
 
   it('records nothing when a batch fails part-way', async () => {
     const { ctx } = incidentContext(t.store);
-    const failing: IncidentReactor = { name: 'boom', onEvents: async (_db, _i, events) => { if (events.some((e) => e.payload.alert === 'B')) throw new Error('boom'); } };
+    const failing: IncidentReactor = { name: 'boom', onEvents: async (_db, _i, events) => { if (events.some((e) => 'alert' in e.payload && e.payload.alert === 'B')) throw new Error('boom'); } };
     ctx.reactors.push(failing);
     await expect(ingestAlerts(ctx, [alert({ name: 'A', service: 'one' }), alert({ name: 'B', service: 'two' })], 'x')).rejects.toThrow('boom');
     expect(await t.store.db.selectFrom('alerts').selectAll().execute()).toEqual([]);

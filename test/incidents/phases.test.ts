@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deriveState, derivePhases, withPhases, type EventType } from '../../src/incidents/index.js';
+import { deriveState, derivePhases, withPhases, type EventLike, type EventType } from '../../src/incidents/index.js';
 
 const MIN = 60_000;
 const T = Date.UTC(2026, 10, 1, 14, 0);
-const ev = (type: EventType, minute: number, payload: Record<string, unknown> = {}) => ({ type, at: T + minute * MIN, payload });
+// The fold is pure: these events carry only what it reads, not everything their schemas require.
+const ev = (type: EventType, minute: number, payload: object = {}) => ({ type, at: T + minute * MIN, payload }) as EventLike;
 
 describe('phase durations (DESIGN.md)', () => {
   it('all four timestamps: each phase is the gap, MTTR their sum', () => {

@@ -1,5 +1,6 @@
+import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findSimilar, formatIncidentDetails, getIncident, insertIncident, type IncidentDetails } from '../../src/incidents/index.js';
+import { findSimilar, similarLookups, formatIncidentDetails, getIncident, insertIncident, type IncidentDetails } from '../../src/incidents/index.js';
 import type { NewRow } from '../../src/store/index.js';
 import { T0 } from '../helpers/incidents.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
@@ -74,5 +75,26 @@ describe.each(ENGINES)('last time this happened, on %s', (engine) => {
 
     const first = await insert({ fingerprint: 'fp-new', alert_name: 'DiskFull', status: 'open', detected_at: T0 });
     expect(await findSimilar(t.store.db, (await getIncident(t.store.db, first))!)).toEqual([]);
+  });
+});
+
+describe('last time this happened reads through its indexes', () => {
+  // SQLite plans without statistics, so the plan it picks is the same on every machine: the point is
+  // that each lookup seeks its index instead of walking every incident of the window.
+  it('on SQLite: the fingerprint lookup and the alert-and-service lookup', async () => {
+    const t = await openTestStore('sqlite');
+    try {
+      const id = (await insertIncident(t.store.db, { fingerprint: 'fp', title: 'x', service: 'payment', severity: 'P1', labels: '{}', status: 'open', source: 'alert', alert_name: 'HighErrorRate', group_key: null, created_at: T0, updated_at: T0, detected_at: T0 }))!.id;
+      const [byFingerprint, byAlert] = similarLookups(t.store.db, (await getIncident(t.store.db, id))!);
+      const plan = async (q: typeof byFingerprint) => {
+        const c = q.compile();
+        const rows = await t.store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${c.sql}`, [...c.parameters]));
+        return rows.rows.map((r) => r.detail).join(' | ');
+      };
+      expect(await plan(byFingerprint)).toMatch(/USING INDEX incidents_fingerprint_detected \(fingerprint=\? AND detected_at>\? AND detected_at<\?\)/);
+      expect(await plan(byAlert!)).toMatch(/USING INDEX incidents_alert_service_detected \(alert_name=\? AND service=\? AND detected_at>\? AND detected_at<\?\)/);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

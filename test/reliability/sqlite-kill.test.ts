@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getTimeline } from '../../src/incidents/index.js';
+import { describeEvent, getTimeline } from '../../src/incidents/index.js';
 import { Store } from '../../src/store/index.js';
 import { apiClient, eventually, freePort, launch, READY, writeConfig, type MedicProcess } from '../helpers/cluster.js';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
@@ -110,10 +110,10 @@ describe('the all-in-one on SQLite, killed between two remediation attempts', ()
     expect(second.alive()).toBe(true);
 
     async function readTimelineFromDisk(): Promise<Event[]> {
-      // The API went with the process: read the file itself.
+      // The API went with the process: read the file itself, and say each event as the API does.
       const store = await Store.open({ url: `sqlite://${dir}/medic.db` });
       try {
-        return (await getTimeline(store.db, id)) as unknown as Event[];
+        return (await getTimeline(store.db, id)).map((e) => ({ ...e, text: describeEvent(e) })) as unknown as Event[];
       } finally {
         await store.close();
       }

@@ -13,6 +13,7 @@ function stats(shares: [number | null, number | null, number | null, number | nu
     mttr: { mean: 10, median: 10, p90: 10, max: 10 },
     phases: { detect: detect!, diagnose: diagnose!, resolve: resolve!, verify: verify! },
     resolvedMinusDetected: { incidents: 1, mean: 10, median: 10 },
+    acknowledge: { incidents: 0, median: null, p90: null, share: null },
   };
 }
 

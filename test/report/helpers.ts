@@ -13,6 +13,8 @@ export interface IncidentSpec {
   verify?: number | null;
   service?: string;
   severity?: string;
+  /** Minutes from detection to acknowledgement (none: nobody acknowledged). */
+  acknowledge?: number;
 }
 
 let sequence = 0;
@@ -50,6 +52,7 @@ export function incidentRow(spec: IncidentSpec): NewRow<'incidents'> {
     ...t,
     // Stored durations come from the one derivation Medic uses everywhere.
     ...derivePhases(t),
+    acknowledged_at: spec.acknowledge === undefined ? null : t.detected_at! + Math.round(spec.acknowledge * MINUTE),
     created_at: t.detected_at!,
     updated_at: t.detected_at!,
   };

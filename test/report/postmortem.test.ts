@@ -68,7 +68,7 @@ async function incidentToReview(store: Store, ctx: IncidentContext, clock: Manua
     { type: 'remediation_started', actor: 'payment-rollback', at: at(10), payload: { rule: 'payment-rollback', attempt: 1, action: 'rollback' } },
     { type: 'remediation_finished', actor: 'payment-rollback', at: at(12), payload: { rule: 'payment-rollback', attempt: 1, action: 'rollback', ok: true, fix: true, outcome: 'ok', duration_ms: 95_000, output: 'deployment "payment-service" rolled back' } },
     { type: 'verification_started', actor: 'system', at: at(12) },
-    { type: 'verification_progress', actor: 'system', at: at(14), payload: { summary: 'error rate 0.4%, p95 310ms (1 of 2 healthy evaluations)' } },
+    { type: 'verification_progress', actor: 'system', at: at(14), payload: { summary: 'error rate 0.4%, p95 310ms (1 of 2 healthy evaluations)', line: 'error rate 0.4%, p95 310ms', healthy: true, evaluation: 1 } },
     { type: 'verified', actor: 'system', at: at(16) },
     { type: 'note', actor: 'bob', at: at(20), payload: { text: 'postmortem meeting Thursday | 10:00' } },
   ]);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decide, listAttempts, remediationHandler, type RemediateJobPayload } from '../../src/resolve/index.js';
+import { decide, listAttempts, remediationHandler, remediateJobPayload } from '../../src/resolve/index.js';
 import type { Job } from '../../src/store/index.js';
 import { openHarness, type AutomationHarness } from '../helpers/automation.js';
 import { alert } from '../helpers/incidents.js';
@@ -72,7 +72,7 @@ describe.each(ENGINES)('remediation workers racing on %s', (engine) => {
     const all = await workers(`remediation:\n  - alert: HighErrorRate\n    action: { type: webhook, url: "${srv.url}/fix", max_auto_attempts: 1 }\n`);
     const id = await all[0]!.ingest([alert()]);
     const [job] = await all[0]!.core.queue.list(all[0]!.core.rt.store.db, { kind: 'resolve.remediate' });
-    const decisions = await Promise.all(all.flatMap((h) => [0, 1].map(() => decide(h.core.resolve, job!.payload as RemediateJobPayload, job!.id))));
+    const decisions = await Promise.all(all.flatMap((h) => [0, 1].map(() => decide(h.core.resolve, remediateJobPayload.parse(job!.payload), job!.id))));
     expect(decisions.filter((d) => d.kind === 'run')).toHaveLength(1);
     expect(decisions.filter((d) => d.kind === 'defer')).toHaveLength(decisions.length - 1);
     expect(await listAttempts(all[0]!.core.rt.store.db, id)).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { remediationRule } from '../../src/config/index.js';
 import { ingestAlerts } from '../../src/incidents/index.js';
-import { decide, listAttempts, matchingRules, ruleMatches, type RemediateJobPayload } from '../../src/resolve/index.js';
+import { decide, listAttempts, matchingRules, ruleMatches, remediateJobPayload } from '../../src/resolve/index.js';
 import { incidentOf, insertCheckResult, insertMonitor, openHarness, type AutomationHarness } from '../helpers/automation.js';
 import { alert, T0 } from '../helpers/incidents.js';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
@@ -179,7 +179,7 @@ remediation:\n  - alert: HighErrorRate\n    action: { type: webhook, url: "${srv
     const id = await h.ingest([alert()]);
     const [job] = await h.core.queue.list(h.core.rt.store.db, { kind: 'resolve.remediate' });
     // The first worker allocates attempt 1 and starts it, then the process is killed.
-    const decision = await decide(h.core.resolve, job!.payload as RemediateJobPayload, job!.id);
+    const decision = await decide(h.core.resolve, remediateJobPayload.parse(job!.payload), job!.id);
     expect(decision.kind).toBe('run');
     await h.restart();
     // Its lease would still be held; the row still says running: a new worker waits for it first.

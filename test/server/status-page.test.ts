@@ -74,7 +74,7 @@ describe.each(ENGINES)('status page on %s', (engine) => {
       ['investigating', true],
     ]);
     const timeline = (await t.app.inject({ method: 'GET', url: `/api/incidents/${world.checkoutIncident}`, headers: t.as('viewer') })).json().timeline;
-    expect(timeline.at(-1)).toMatchObject({ type: 'public_update', actor: 'r', payload: { status: 'identified', by: 'responder' } });
+    expect(timeline.at(-1)).toMatchObject({ type: 'public_update', actor: 'r', payload: { status: 'identified', by: 'responder' }, text: expect.stringMatching(/^public update \(identified\): /) });
   });
 
   it('serves the HTML page without a token or a script, everything escaped', async () => {

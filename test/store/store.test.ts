@@ -50,6 +50,8 @@ const SAMPLE: { [T in keyof Database]: Record<string, unknown> } = {
   notification_attempts: {
     job_id: 1, incident_id: 1, channel: '#ops', event: 'opened', attempt: 2, at: NOW, outcome: 'retryable', status: 503, reason: 'unavailable', idempotency_key: '1-2-abc',
   },
+  medic_secrets: { name: 'ack_link', value: 'c2VjcmV0', created_at: NOW },
+  ack_links_used: { link: '1.7', incident_id: 1, used_at: NOW, used_by: 'alice' },
 };
 
 describe.each(ENGINES)('store on %s', (engine) => {

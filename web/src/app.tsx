@@ -7,6 +7,7 @@ import { IncidentPage } from './pages/incident';
 import { IncidentsPage } from './pages/incidents';
 import { MonitorPage } from './pages/monitor';
 import { MonitorsPage } from './pages/monitors';
+import { OncallPage } from './pages/oncall';
 import { ReportPage } from './pages/report';
 import { SignIn } from './pages/sign-in';
 import { queryClient } from './queries';
@@ -21,6 +22,7 @@ const NAV = [
   ['flags', 'Flags'],
   ['mttr', 'MTTR'],
   ['coverage', 'Coverage'],
+  ['oncall', 'On call'],
 ] as const;
 
 function Shell() {
@@ -35,6 +37,7 @@ function Shell() {
   else if (first === 'flags') page = <FlagsPage />;
   else if (first === 'mttr') page = <ReportPage />;
   else if (first === 'coverage') page = <CoveragePage />;
+  else if (first === 'oncall') page = <OncallPage />;
   else page = <CommandCenterPage />;
   useEffect(() => {
     if (first && !NAV.some(([path]) => path === first)) navigate('/');

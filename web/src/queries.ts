@@ -39,6 +39,8 @@ export function queryKey(path: string): (string | Record<string, string>)[] {
  * events also carry remediation, flag and deployment correlation, so they touch every incident query;
  * monitors show their open incident, the reports count incidents and received alerts; the command
  * center shows a bit of everything; the public status page (`public`) shows incidents and monitors.
+ * Who is on call (`oncall`) comes from medic.yaml and the clock, so no change touches it: its page
+ * reads it again every minute.
  */
 export const TOUCHES: Record<ChangeKind, string[]> = {
   incidents: ['incidents', 'monitors', 'reports', 'command-center', 'public'],

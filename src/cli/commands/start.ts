@@ -5,6 +5,7 @@ import { startApi } from '../../runtime/api-role.js';
 import { openRuntime } from '../../runtime/bootstrap.js';
 import { startDemo } from '../../runtime/demo/demo.js';
 import { DEMO_DATA_DIR, demoConfigFile } from '../../runtime/demo/paths.js';
+import { tuneHeap } from '../../runtime/heap.js';
 import { startWorker } from '../../runtime/worker-role.js';
 import { createLogger } from '../../shared/logger.js';
 import type { Cli } from '../command.js';
@@ -50,6 +51,7 @@ export function startCommand(cli: Cli): void {
     ],
     async action(ctx) {
       const { role, port, data } = ctx.opts;
+      tuneHeap();
       if (findConfigFile(ctx.opts.config) !== undefined) return runRole(ctx, role);
       if (role !== 'all') throw new UsageError(`--role ${role} needs a medic.yaml (-c file) with a PostgreSQL storage.url; without one, medic start runs the demo`);
       await runDemo(ctx.io, { port, data });
@@ -61,7 +63,10 @@ export function startCommand(cli: Cli): void {
     description: 'run a worker: checks (from --location), runbooks, remediation, verification and notifications, with no API (needs PostgreSQL; same as start --role worker)',
     config: 'act',
     options: workerOptions(),
-    action: (ctx) => runRole(ctx, 'worker'),
+    action: (ctx) => {
+      tuneHeap();
+      return runRole(ctx, 'worker');
+    },
   });
 }
 

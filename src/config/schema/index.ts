@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alertRule } from './alerts.js';
 import { flag } from './flags.js';
 import { monitor } from './monitors.js';
+import { oncall, person } from './oncall.js';
 import { channel, delivery, route } from './notifications.js';
 import { remediationRule } from './remediation.js';
 import { runbook } from './runbooks.js';
@@ -9,6 +10,7 @@ import { auth, incidents, kubernetes, loki, prometheus, retention, server, silen
 import { service, verification } from './services.js';
 import { statusPage } from './status-page.js';
 import { checkReferences } from './references.js';
+import { checkOncallReferences } from './oncall-references.js';
 
 /** The whole medic.yaml: the single source of every config type in Medic. */
 export const configSchema = z
@@ -35,8 +37,11 @@ export const configSchema = z
     delivery: delivery.prefault({}),
     silences: z.array(silence).default([]),
     status_page: statusPage.optional().describe('The public status page (none unless this section is there).'),
+    people: z.array(person).default([]).describe('People who can be paged, with their contacts.'),
+    oncall: oncall.prefault({}).describe('On-call schedules and escalation policies.'),
   })
-  .superRefine(checkReferences);
+  .superRefine(checkReferences)
+  .superRefine(checkOncallReferences);
 
 export type MedicConfig = z.infer<typeof configSchema>;
 export type MedicConfigInput = z.input<typeof configSchema>;
@@ -47,6 +52,7 @@ export * from './flags.js';
 export * from './http.js';
 export * from './monitors.js';
 export * from './notifications.js';
+export * from './oncall.js';
 export * from './remediation.js';
 export * from './runbooks.js';
 export * from './runtime.js';

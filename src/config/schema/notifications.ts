@@ -4,12 +4,12 @@ import { headers, httpUrl, labelMatchers, name, notifyList, severity } from './c
 
 /** `notifications:` — channels, and `routes:` that pick channels for incidents by service and severity. */
 
-export const NOTIFY_EVENTS = ['opened', 'acknowledged', 'escalated', 'remediation_finished', 'resolved', 'verified', 'degraded'] as const;
+export const NOTIFY_EVENTS = ['opened', 'acknowledged', 'escalated', 'remediation_finished', 'resolved', 'verified', 'degraded', 'paged'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 const channelCommon = {
   name: name().describe('Channel name that notify: lists refer to, e.g. "#payments-team".'),
-  events: z.array(z.enum(NOTIFY_EVENTS)).optional().describe('Incident events this channel hears about (default: all).'),
+  events: z.array(z.enum(NOTIFY_EVENTS)).optional().describe('Incident events this channel hears about (default: all). `paged` is an escalation level naming the channel: it gets those pages whatever this list says.'),
 };
 
 export const CHANNEL_TYPES = ['slack', 'msteams', 'webhook', 'email', 'pagerduty'] as const;

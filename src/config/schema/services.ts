@@ -42,6 +42,7 @@ export const service = z.strictObject({
   metrics: serviceMetrics.optional().describe('PromQL queries Medic reads for verification and the command center (needs prometheus.url).'),
   verification: verificationOverride.optional().describe('Overrides of the top-level verification thresholds for this service.'),
   labels: labels.default({}).describe('Labels added to every incident of this service.'),
+  escalation: z.string().trim().min(1).optional().describe('Escalation policy (oncall.escalation_policies[].name) that pages people for its incidents.'),
   links: z.record(z.string(), z.string()).default({}).describe('Link to the service\'s dashboard, repo or runbook wiki, shown on its incidents.'),
 });
 export type ServiceConfig = z.infer<typeof service>;

@@ -1,4 +1,5 @@
-import { Counter, Histogram, Gauge, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { LabelledGauge, registerLabelledGauge } from '../../shared/labelled-gauge.js';
 import type { CheckOutcome, Timings } from '../checks/index.js';
 
 /**
@@ -23,7 +24,7 @@ export interface SchedulerMetrics {
 
 const PHASES: readonly (keyof Timings)[] = ['dns_ms', 'connect_ms', 'tls_ms', 'first_byte_ms', 'total_ms'];
 const PHASE_LABEL: Record<string, string> = { dns_ms: 'dns', connect_ms: 'connect', tls_ms: 'tls', first_byte_ms: 'first_byte', total_ms: 'total' };
-const NAMES = ['medic_check_duration_seconds', 'medic_check_last_duration_seconds', 'medic_check_up', 'medic_checks_total', 'medic_scheduler_lag_seconds', 'medic_check_results_dropped_total', 'medic_check_results_fenced_total'];
+const NAMES = ['medic_check_duration_seconds', 'medic_checks_total', 'medic_scheduler_lag_seconds', 'medic_check_results_dropped_total', 'medic_check_results_fenced_total'];
 
 export function schedulerMetrics(registry: Registry): SchedulerMetrics {
   // One scheduler per process; a second one (a test's restart on the same registry) takes the names over.
@@ -37,8 +38,9 @@ export function schedulerMetrics(registry: Registry): SchedulerMetrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const last = new Gauge({ name: 'medic_check_last_duration_seconds', help: 'Total duration of the latest run of the monitor.', labelNames: ['monitor'], registers: [registry] });
-  const up = new Gauge({ name: 'medic_check_up', help: '1 when the latest run of the monitor passed (up or degraded), 0 when it failed.', labelNames: ['monitor'], registers: [registry] });
+  // Per-monitor series are written by Medic itself (see LabelledGauge): the bulk of a scrape.
+  const last = registerLabelledGauge(registry, new LabelledGauge('medic_check_last_duration_seconds', 'Total duration of the latest run of the monitor.', 'monitor'));
+  const up = registerLabelledGauge(registry, new LabelledGauge('medic_check_up', '1 when the latest run of the monitor passed (up or degraded), 0 when it failed.', 'monitor'));
   const total = new Counter({ name: 'medic_checks_total', help: 'Check runs by result (up, degraded, down).', labelNames: ['result'], registers: [registry] });
   const lag = new Histogram({
     name: 'medic_scheduler_lag_seconds',
@@ -54,26 +56,20 @@ export function schedulerMetrics(registry: Registry): SchedulerMetrics {
   });
   const totals = { up: total.labels('up'), degraded: total.labels('degraded'), down: total.labels('down') };
   const phases = new Map(PHASES.map((p) => [p, duration.labels(PHASE_LABEL[p]!)]));
-  // Label children per monitor, looked up once: labels() hashes its arguments on every call.
-  type Children = { up: Gauge.Internal<'monitor'>; last: Gauge.Internal<'monitor'> };
-  const children = new Map<string, Children>();
   return {
     observe(monitor, outcome) {
-      let c = children.get(monitor);
-      if (!c) children.set(monitor, (c = { up: up.labels(monitor), last: last.labels(monitor) }));
       for (const [phase, h] of phases) {
         const v = outcome.timings[phase];
         if (v !== undefined) h.observe(v / 1000);
       }
-      c.last.set(outcome.timings.total_ms / 1000);
-      c.up.set(outcome.status === 'down' ? 0 : 1);
+      last.set(monitor, outcome.timings.total_ms / 1000);
+      up.set(monitor, outcome.status === 'down' ? 0 : 1);
       totals[outcome.status].inc();
     },
     lag: (ms) => lag.observe(ms / 1000),
     dropped: (n) => dropped.inc(n),
     fenced: (n) => fenced.inc(n),
     forget(monitor) {
-      children.delete(monitor);
       up.remove(monitor);
       last.remove(monitor);
     },

@@ -1,5 +1,6 @@
 import type { MedicConfig } from '../../config/index.js';
 import type { Clock } from '../../shared/clock.js';
+import { IdleSubscription, type ChangeSource } from '../../shared/idle-subscription.js';
 import type { Store } from '../../store/index.js';
 import { commandCenter, type CommandCenterLimits } from './build.js';
 import { PrometheusSampler } from './prometheus.js';
@@ -15,10 +16,6 @@ import { DEFAULT_WINDOW_MS } from './window.js';
  * The feed is listened to only while answers are asked for; after `idleMs` without a request, the
  * service lets it go and computes nothing more.
  */
-
-export interface ChangeSource {
-  subscribe(listener: (kind: string) => void): () => void;
-}
 
 export interface CommandCenterServiceOptions {
   store: Store;
@@ -46,19 +43,17 @@ export class CommandCenterService {
   readonly sampler: PrometheusSampler;
   private readonly entries = new Map<number, Entry>();
   private generation = 0;
-  private unsubscribe: (() => void) | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly feed: IdleSubscription;
   private readonly ttlMs: number;
-  private readonly idleMs: number;
 
   constructor(private readonly options: CommandCenterServiceOptions) {
     this.ttlMs = options.ttlMs ?? 5000;
-    this.idleMs = options.idleMs ?? 60_000;
+    this.feed = new IdleSubscription(options.changes, options.idleMs ?? 60_000, { subscribe: () => this.invalidate(), change: () => this.refresh() });
     this.sampler = new PrometheusSampler({ config: options.config, clock: options.clock, refreshMs: options.prometheusRefreshMs, onSample: () => this.refresh() });
   }
 
   get(windowMs = DEFAULT_WINDOW_MS): Promise<CommandCenter> {
-    this.listen();
+    this.feed.touch();
     const now = this.options.clock.now();
     const kept = this.entries.get(windowMs);
     if (kept && kept.generation === this.generation && now - kept.at < this.ttlMs) return kept.answer;
@@ -91,27 +86,8 @@ export class CommandCenterService {
   }
 
   stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.feed.stop();
     this.sampler.stop();
     this.entries.clear();
-  }
-
-  private listen(): void {
-    if (!this.options.changes) return;
-    if (!this.unsubscribe) {
-      // Changes made while nobody listened were not seen: what is kept may predate them.
-      this.invalidate();
-      this.unsubscribe = this.options.changes.subscribe(() => this.refresh());
-    }
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      this.unsubscribe?.();
-      this.unsubscribe = undefined;
-      this.idleTimer = undefined;
-    }, this.idleMs);
-    this.idleTimer.unref();
   }
 }

@@ -1,10 +1,10 @@
-import { appendToIncident, getIncident, getTimeline, type NewEvent } from '../../incidents/index.js';
-import type { JobHandler } from '../../store/index.js';
+import { appendToIncident, getIncident, getTimeline, type EventPayload, type IncidentEvent, type NewEvent } from '../../incidents/index.js';
+import { jobHandler, type JobHandler } from '../../store/index.js';
 import { stepTargets, type DiagnoseContext } from '../context.js';
 import { formatRunbookReport, type StepOutput } from '../steps/index.js';
 import { runRunbook } from './execute.js';
 import { incidentRef } from './ref.js';
-import type { RunbookJobPayload } from './reactor.js';
+import { RUNBOOK_JOB, runbookJobPayload } from './reactor.js';
 import { diagnosticReportTitle } from './title.js';
 
 /**
@@ -14,15 +14,15 @@ import { diagnosticReportTitle } from './title.js';
  * finished (the job is retried after a crash past that point) is not run again.
  */
 export function runbookHandler(ctx: DiagnoseContext): JobHandler {
-  return async (job, { signal }) => {
-    const p = job.payload as RunbookJobPayload;
+  return jobHandler(RUNBOOK_JOB, runbookJobPayload, async (job, { signal }) => {
+    const p = job.payload;
     const runbook = ctx.config.runbooks.find((r) => r.name === p.runbook);
     const incident = await getIncident(ctx.incidents.store.db, p.incidentId);
     if (!runbook || !incident) {
       ctx.logger.warn({ runbook: p.runbook, incidentId: p.incidentId }, 'runbook run dropped: the runbook or the incident no longer exists');
       return;
     }
-    const mine = (e: { type: string; payload: Record<string, unknown> }, type: string) => e.type === type && e.payload.runbook === p.runbook && e.payload.run === p.run;
+    const mine = (e: IncidentEvent, type: 'runbook_started' | 'runbook_finished') => e.type === type && e.payload.runbook === p.runbook && e.payload.run === p.run;
     const timeline = await getTimeline(ctx.incidents.store.db, p.incidentId);
     if (timeline.some((e) => mine(e, 'runbook_finished'))) return;
     const retry = timeline.some((e) => mine(e, 'runbook_started'));
@@ -57,11 +57,11 @@ export function runbookHandler(ctx: DiagnoseContext): JobHandler {
         payload: { ...base, ok: result.steps.length - failed, failed, duration_ms: Math.round(result.durationMs), report },
       },
     ]);
-  };
+  });
 }
 
 /** A step's outcome as the timeline keeps it. */
-export function stepPayload(out: StepOutput): Record<string, unknown> {
+export function stepPayload(out: StepOutput): Omit<EventPayload<'runbook_step_finished'>, 'runbook' | 'run' | 'index' | 'step' | 'kind'> {
   return {
     ok: out.ok,
     output: out.output,

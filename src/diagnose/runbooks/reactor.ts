@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { RunbookConfig } from '../../config/index.js';
 import type { IncidentReactor } from '../../incidents/index.js';
 import type { JobQueue } from '../../store/index.js';
@@ -11,12 +12,13 @@ import { matchingRunbooks } from './match.js';
 
 export const RUNBOOK_JOB = 'diagnose.runbook';
 
-export interface RunbookJobPayload {
-  incidentId: number;
-  runbook: string;
+export const runbookJobPayload = z.object({
+  incidentId: z.number().int(),
+  runbook: z.string(),
   /** Which run this is: the incident's reopen count when it was enqueued (0 for the first). */
-  run: number;
-}
+  run: z.number().int().nonnegative(),
+});
+export type RunbookJobPayload = z.infer<typeof runbookJobPayload>;
 
 /** A runbook job is a whole diagnosis; a crash reruns it, but not forever. */
 const RUNBOOK_JOB_ATTEMPTS = 3;

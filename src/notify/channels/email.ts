@@ -15,7 +15,7 @@ export function emailSubject(message: NotificationMessage): string {
 }
 
 export function emailText(message: NotificationMessage): string {
-  const lines = [message.text, ''];
+  const lines = [message.text, ...(message.lastTime ? [message.lastTime] : []), ''];
   for (const [k, v] of facts(message)) lines.push(`${k}: ${v}`);
   if (message.details?.length) lines.push('', ...message.details);
   if (message.incident.url) lines.push('', `Open incident: ${message.incident.url}`);
@@ -34,6 +34,7 @@ export function emailHtml(message: NotificationMessage): string {
   return [
     '<!doctype html><html><body style="font-family:sans-serif">',
     `<p><strong>${html(message.text)}</strong></p>`,
+    message.lastTime ? `<p>${html(message.lastTime)}</p>` : '',
     `<table>${rows}</table>`,
     details,
     link,

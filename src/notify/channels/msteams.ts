@@ -26,6 +26,7 @@ export function teamsBody(message: NotificationMessage): Record<string, unknown>
       items: [{ type: 'TextBlock', text: headline(message), size: 'Large', weight: 'Bolder', wrap: true }],
     },
     { type: 'TextBlock', text: message.text, wrap: true },
+    ...(message.lastTime ? [{ type: 'TextBlock', text: message.lastTime, wrap: true, spacing: 'Small' }] : []),
     { type: 'FactSet', facts: facts(message).map(([title, value]) => ({ title, value })) },
   ];
   for (const line of message.details ?? []) body.push({ type: 'TextBlock', text: line, wrap: true, spacing: 'Small' });

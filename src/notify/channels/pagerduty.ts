@@ -16,6 +16,7 @@ type PagerDutyConfig = Extract<ChannelConfig, { type: 'pagerduty' }>;
 const ACTIONS: Partial<Record<NotifyEvent, 'trigger' | 'acknowledge' | 'resolve'>> = {
   opened: 'trigger',
   escalated: 'trigger',
+  paged: 'trigger',
   acknowledged: 'acknowledge',
   resolved: 'resolve',
   verified: 'resolve',
@@ -34,6 +35,7 @@ export function pagerDutyBody(config: PagerDutyConfig, message: NotificationMess
   if (action === 'trigger') {
     const details: Record<string, unknown> = { incident_id: i.id, status: i.status, event: message.event, text: message.text, labels: i.labels };
     if (i.cause) details.cause = i.cause;
+    if (message.lastTime) details.last_time = message.lastTime;
     if (message.details?.length) details.details = message.details;
     if (i.url) details.url = i.url;
     body.payload = {

@@ -52,7 +52,7 @@ export function slackBody(config: SlackConfig, original: NotificationMessage): R
   const blocks: Record<string, unknown>[] = [
     // Header text is plain_text, at most 150 characters.
     { type: 'header', text: { type: 'plain_text', text: cut(headline(message), 150), emoji: true } },
-    { type: 'section', text: { type: 'mrkdwn', text: cut(message.text, 3000) }, fields },
+    { type: 'section', text: { type: 'mrkdwn', text: cut(message.lastTime ? `${message.text}\n${message.lastTime}` : message.text, 3000) }, fields },
   ];
   const more = [...(i.cause ? [`*Cause:* ${i.cause}`] : []), ...(message.details ?? [])];
   if (more.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(more.join('\n'), 3000) } });

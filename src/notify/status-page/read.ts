@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Severity } from '../../config/index.js';
-import { incidentServices, publicFactsSince, type IncidentStatus } from '../../incidents/index.js';
+import { FIX_FLAG_LIKE, FIX_FLAG_TYPES, incidentServices, publicFactsSince, readEventBody, type IncidentStatus } from '../../incidents/index.js';
 import { fromJson, inChunks, type Store } from '../../store/index.js';
 import { RECENT_MS, type IncidentInput, type MonitorState, type RollupRow } from './state.js';
 import { PUBLIC_SOURCE_EVENTS } from './updates.js';
@@ -13,8 +13,6 @@ import { PUBLIC_SOURCE_EVENTS } from './updates.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Fix events are only those whose payload says so; the text narrows the scan (payloads are compact JSON). */
-const FIX_TYPES = ['remediation_finished', 'rolled_back', 'flag_changed'];
 
 export async function readMonitors(store: Store, services: readonly string[]): Promise<MonitorState[]> {
   const rows = await inChunks(store.dialect, services, (chunk) =>
@@ -98,7 +96,7 @@ export async function readIncidents(store: Store, services: readonly string[], w
       .selectFrom('incident_events')
       .select(['incident_id', 'type', 'at', 'payload'])
       .where('incident_id', 'in', ids)
-      .where((eb) => eb.or([eb('type', 'in', PUBLIC_SOURCE_EVENTS.filter((t) => !FIX_TYPES.includes(t))), eb.and([eb('type', 'in', FIX_TYPES), eb('payload', 'like', '%"fix":true%')])]))
+      .where((eb) => eb.or([eb('type', 'in', PUBLIC_SOURCE_EVENTS.filter((t) => !FIX_FLAG_TYPES.includes(t))), eb.and([eb('type', 'in', FIX_FLAG_TYPES), eb('payload', 'like', FIX_FLAG_LIKE)])]))
       .orderBy('id')
       .execute(),
   );
@@ -106,7 +104,7 @@ export async function readIncidents(store: Store, services: readonly string[], w
   for (const e of events) {
     const id = Number(e.incident_id);
     const list = byIncident.get(id) ?? [];
-    list.push({ type: e.type as IncidentInput['events'][number]['type'], at: Number(e.at), payload: fromJson(e.payload, {}) });
+    list.push({ ...readEventBody(e.type, fromJson(e.payload, {})), at: Number(e.at) });
     byIncident.set(id, list);
   }
   // Chunks are ordered within themselves; events of one incident are all in one chunk, in id order.

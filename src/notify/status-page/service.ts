@@ -1,5 +1,6 @@
 import type { StatusPageConfig } from '../../config/index.js';
 import type { Clock } from '../../shared/clock.js';
+import { IdleSubscription, type ChangeSource } from '../../shared/idle-subscription.js';
 import type { Store } from '../../store/index.js';
 import { DailyRollups, readIncidents, readMonitors } from './read.js';
 import type { StatusPage } from './schema.js';
@@ -16,10 +17,6 @@ import { computeStatusPage, historyDays } from './state.js';
  * Past `ttlMs` the kept answer is still served (for up to `staleMs`) while the next one is computed in
  * the background: no public request waits for the database unless nobody asked for a while.
  */
-
-export interface ChangeSource {
-  subscribe(listener: (kind: string) => void): () => void;
-}
 
 export interface StatusPageServiceOptions {
   store: Store;
@@ -45,21 +42,27 @@ export class StatusPageService {
   private inflight: { promise: Promise<Snapshot>; generation: number } | undefined;
   private generation = 0;
   private readonly rollups: DailyRollups;
-  private unsubscribe: (() => void) | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly feed: IdleSubscription;
   private readonly ttlMs: number;
   private readonly staleMs: number;
-  private readonly idleMs: number;
 
   constructor(private readonly options: StatusPageServiceOptions) {
     this.rollups = new DailyRollups(options.page.services);
     this.ttlMs = options.ttlMs ?? 5000;
     this.staleMs = options.staleMs ?? 60_000;
-    this.idleMs = options.idleMs ?? 60_000;
+    this.feed = new IdleSubscription(options.changes, options.idleMs ?? 60_000, {
+      // Changes made while nobody listened were not seen: what is kept may predate them.
+      subscribe: () => this.invalidate(),
+      change: (kind) => {
+        if (kind !== 'incidents') return;
+        this.invalidate();
+        this.compute().catch(() => undefined);
+      },
+    });
   }
 
   get(): Promise<Snapshot> {
-    this.listen();
+    this.feed.touch();
     const kept = this.kept;
     if (kept && kept.generation === this.generation) {
       const age = this.options.clock.now() - kept.at;
@@ -105,31 +108,7 @@ export class StatusPageService {
   }
 
   stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.feed.stop();
     this.kept = undefined;
-  }
-
-  private listen(): void {
-    const { changes } = this.options;
-    if (!changes) return;
-    if (!this.unsubscribe) {
-      // Changes made while nobody listened were not seen: what is kept may predate them.
-      this.invalidate();
-      this.unsubscribe = changes.subscribe((kind) => {
-        if (kind !== 'incidents') return;
-        this.invalidate();
-        this.compute().catch(() => undefined);
-      });
-    }
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      this.unsubscribe?.();
-      this.unsubscribe = undefined;
-      this.idleTimer = undefined;
-    }, this.idleMs);
-    this.idleTimer.unref();
   }
 }

@@ -1,5 +1,5 @@
 import type { Severity, StatusPageConfig } from '../../config/index.js';
-import type { IncidentEvent, IncidentStatus } from '../../incidents/index.js';
+import type { EventLike, IncidentStatus } from '../../incidents/index.js';
 import type { DayBar, DayLevel, PublicIncident, PublicService, ServiceState, StatusPage } from './schema.js';
 import { SERVICE_STATES, STATE_TEXT } from './schema.js';
 import { publicTimeline } from './updates.js';
@@ -51,7 +51,7 @@ export interface IncidentInput {
   /** Every service it affects; those not listed are dropped here. */
   services: readonly string[];
   /** Its public source events (updates.ts), oldest first. */
-  events: readonly Pick<IncidentEvent, 'type' | 'at' | 'payload'>[];
+  events: readonly EventLike[];
 }
 
 export interface StatusInput {

@@ -1,5 +1,4 @@
-import type { EventType, IncidentEvent, PublicStatus } from '../../incidents/index.js';
-import { publicUpdatePayload } from '../../incidents/index.js';
+import { isFix, publicUpdatePayload, type EventLike, type EventType, type PublicStatus } from '../../incidents/index.js';
 
 /**
  * An incident's public updates, from its timeline: the ones responders wrote (`public_update`), and,
@@ -34,8 +33,6 @@ const AUTOMATIC: Record<PublicStatus, string> = {
 const REOPENED = 'The problem is back; we are investigating.';
 const FIX_FAILED = 'The fix did not hold; we are still working on it.';
 
-type EventLike = Pick<IncidentEvent, 'type' | 'at' | 'payload'>;
-const isFix = (e: EventLike) => e.type === 'resolved' || e.payload.fix === true;
 
 /**
  * Updates oldest first, and the public status they leave the incident in: the latest update's (null:
@@ -55,6 +52,7 @@ export function publicTimeline(events: readonly EventLike[], showAutomatic: bool
   };
   for (const e of events) {
     if (e.type === 'public_update') {
+      // A stored payload that no longer matches its schema is read as stored (events.ts): never publish one.
       const written = publicUpdatePayload.safeParse(e.payload);
       if (!written.success) continue;
       status = written.data.status;

@@ -1,4 +1,4 @@
-import { deriveState, derivePhases, insertImported, type IncidentEvent } from '../../incidents/index.js';
+import { deriveState, derivePhases, insertImported, parseEventBody, type EventLike } from '../../incidents/index.js';
 import { stripControls } from '../../shared/text.js';
 import { toJson, type NewRow, type Store } from '../../store/index.js';
 import { CsvError, parseCsv } from './csv.js';
@@ -85,7 +85,7 @@ const clean = (value: unknown): unknown => (typeof value === 'string' ? stripCon
 /** The incident row and its timeline, derived from the events as for any incident. */
 function toRecords(i: ImportedIncident, format: ImportFormat, now: number) {
   const externalId = `${format}:${i.id}`;
-  const events: Pick<IncidentEvent, 'type' | 'at' | 'payload'>[] = [
+  const events: EventLike[] = [
     { type: 'opened', at: i.createdAt, payload: { started_at: i.startedAt, source: 'import', format, external_id: externalId } },
     ...(i.acknowledgedAt !== null ? [{ type: 'acknowledged' as const, at: i.acknowledgedAt, payload: { source: 'import' } }] : []),
     { type: 'resolved', at: i.resolvedAt, payload: { by: 'import', note: `resolved in ${format}` } },
@@ -149,7 +149,7 @@ export async function importIncidents(store: Store, content: string, fileName: s
       const ids = await insertImported(trx, records.map((r) => r.incident));
       const events = records.flatMap((r) => {
         const id = ids.get(r.incident.external_id!);
-        return id === undefined ? [] : r.events.map((e) => ({ incident_id: id, at: e.at, actor: IMPORT_ACTOR, type: e.type, payload: toJson(e.payload), created_at: options.now }));
+        return id === undefined ? [] : r.events.map((e) => ({ incident_id: id, at: e.at, actor: IMPORT_ACTOR, type: e.type, payload: toJson(parseEventBody(e.type, e.payload).payload), created_at: options.now }));
       });
       if (events.length) await trx.insertInto('incident_events').values(events).execute();
       report.imported += ids.size;

@@ -1,5 +1,5 @@
 import type { FlagConfig } from '../../config/schema/flags.js';
-import { appendEvents, getIncident, lockIncidents, openForService, type IncidentContext } from '../../incidents/index.js';
+import { appendEvents, getIncident, lockIncidents, openForService, type EventPayload, type IncidentContext } from '../../incidents/index.js';
 import { fromJson, toJson, type Db, type Row } from '../../store/index.js';
 import { serializeFlagDefinition } from './definition.js';
 import { serviceOfDefinition, toFlagChange, toFlagRecord, type FlagChange, type FlagLiveState, type FlagRecord, type FlagSource } from './records.js';
@@ -159,7 +159,7 @@ async function recordOnIncidents(db: Db, ctx: IncidentContext, c: { req: FlagCha
   // Locked in id order, so another writer that also takes several of them in order queues behind this
   // one instead of deadlocking with it.
   for (const incident of await lockIncidents(db, ctx, [...ids])) {
-    const payload: Record<string, unknown> = {
+    const payload: EventPayload<'flag_changed'> = {
       flag: req.key,
       change_id: change.id,
       ...(c.service ? { service: c.service } : {}),

@@ -1,6 +1,6 @@
 import { formatDuration, type RemediationRule } from '../../config/index.js';
-import { appendEvents, lockIncident, type Incident, type NewEvent } from '../../incidents/index.js';
-import type { Tx } from '../../store/index.js';
+import { appendEvents, lockIncident, readEventBody, type Incident, type NewEvent } from '../../incidents/index.js';
+import { fromJson, type Tx } from '../../store/index.js';
 import { describeAction } from '../actions/index.js';
 import type { ResolveContext } from '../context.js';
 import { alertStillFiring } from './alerts.js';
@@ -148,9 +148,9 @@ function escalation(rule: RemediationRule, attempts: number, reason: string): Ne
 }
 
 async function alreadyEscalated(trx: Tx, incidentId: number, rule: string, attempts: number): Promise<boolean> {
-  const rows = await trx.selectFrom('incident_events').select('payload').where('incident_id', '=', incidentId).where('type', '=', 'escalated').execute();
+  const rows = await trx.selectFrom('incident_events').select(['type', 'payload']).where('incident_id', '=', incidentId).where('type', '=', 'escalated').execute();
   return rows.some((r) => {
-    const p = JSON.parse(r.payload) as { rule?: string; attempts?: number };
-    return p.rule === rule && p.attempts === attempts;
+    const e = readEventBody(r.type, fromJson(r.payload, {}));
+    return e.type === 'escalated' && e.payload.rule === rule && e.payload.attempts === attempts;
   });
 }

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { MedicConfig, Redactor, RemediationRule } from '../../config/index.js';
-import type { Incident, IncidentEvent, IncidentReactor, NewEvent } from '../../incidents/index.js';
+import type { EventPayload, Incident, IncidentEventOf, IncidentReactor, NewEvent } from '../../incidents/index.js';
 import type { Db, JobQueue } from '../../store/index.js';
 import { describeAction, type DescribeContext } from '../actions/index.js';
 import { alertLabels } from './alerts.js';
@@ -20,13 +21,14 @@ import { enabledRule, matchingRules, ruleCause } from './rules.js';
 
 export const REMEDIATE_JOB = 'resolve.remediate';
 
-export interface RemediateJobPayload {
-  incidentId: number;
-  rule: string;
-  alert: string;
-  fingerprint: string;
-  labels: Record<string, string>;
-}
+export const remediateJobPayload = z.object({
+  incidentId: z.number().int(),
+  rule: z.string(),
+  alert: z.string(),
+  fingerprint: z.string(),
+  labels: z.record(z.string(), z.string()),
+});
+export type RemediateJobPayload = z.infer<typeof remediateJobPayload>;
 
 /** A handler error (a database hiccup) is retried; actions failing are outcomes, not errors. */
 const REMEDIATE_JOB_ATTEMPTS = 5;
@@ -53,10 +55,10 @@ export function remediationReactor(deps: RemediationReactorDeps): IncidentReacto
   };
 }
 
-async function onAlertFired(db: Db, deps: RemediationReactorDeps, incident: Incident, e: IncidentEvent): Promise<NewEvent[]> {
+async function onAlertFired(db: Db, deps: RemediationReactorDeps, incident: Incident, e: IncidentEventOf<'alert_fired'>): Promise<NewEvent[]> {
   if (deps.config.remediation.length === 0 || incident.status === 'closed') return [];
-  const name = String(e.payload.alert ?? incident.alertName ?? '');
-  const fingerprint = String(e.payload.fingerprint ?? incident.fingerprint);
+  const name = e.payload.alert;
+  const fingerprint = e.payload.fingerprint ?? incident.fingerprint;
   const { labels } = await alertLabels(db, incident, fingerprint, name);
   const out: NewEvent[] = [];
   for (const rule of matchingRules(deps.config.remediation, { name, labels })) {
@@ -95,7 +97,7 @@ async function onAlertFired(db: Db, deps: RemediationReactorDeps, incident: Inci
   return out;
 }
 
-function safeguardsOf(rule: RemediationRule): Record<string, unknown> {
+function safeguardsOf(rule: RemediationRule): Partial<EventPayload<'remediation_matched'>> {
   const a = rule.action;
   return {
     max_auto_attempts: a.max_auto_attempts,

@@ -1,13 +1,13 @@
 import type { RemediationRule } from '../../config/index.js';
 import { buildIncidentEnv, type IncidentRef } from '../../diagnose/steps/env.js';
 import { appendEvents, lockIncident, type Incident } from '../../incidents/index.js';
-import type { JobHandler, JobResult } from '../../store/index.js';
+import { jobHandler, type JobHandler, type JobResult } from '../../store/index.js';
 import { executeAction, type ActionOutcome } from '../actions/index.js';
 import type { ResolveContext } from '../context.js';
 import { transitionAttempt, type RemediationAttempt } from './attempts.js';
 import { decide } from './decide.js';
 import { attemptPayload } from './payload.js';
-import type { RemediateJobPayload } from './reactor.js';
+import { REMEDIATE_JOB, remediateJobPayload, type RemediateJobPayload } from './reactor.js';
 
 /**
  * The `resolve.remediate` job: one per incident and rule (and one more per failed verification). It
@@ -16,8 +16,8 @@ import type { RemediateJobPayload } from './reactor.js';
  * the escalation. After a success it ends: the fix event sets resolved_at and verification takes over.
  */
 export function remediationHandler(ctx: ResolveContext): JobHandler {
-  return async (job, { signal }): Promise<JobResult> => {
-    const p = job.payload as RemediateJobPayload;
+  return jobHandler(REMEDIATE_JOB, remediateJobPayload, async (job, { signal }): Promise<JobResult> => {
+    const p = job.payload;
     // Each pass either ends the job, defers it, or runs one attempt; attempts are bounded by the rule.
     for (let pass = 0; pass <= 101; pass++) {
       const decision = await decide(ctx, p, job.id);
@@ -31,7 +31,7 @@ export function remediationHandler(ctx: ResolveContext): JobHandler {
       if (signal.aborted) throw new Error('remediation interrupted: shutting down or the lease was lost');
     }
     throw new Error(`remediation of incident ${p.incidentId} by ${p.rule} did not settle`);
-  };
+  });
 }
 
 async function runAttempt(ctx: ResolveContext, rule: RemediationRule, attempt: RemediationAttempt, incident: Incident, p: RemediateJobPayload, signal: AbortSignal): Promise<ActionOutcome> {

@@ -51,6 +51,7 @@ export const eventSchema = z.object({
   actor: z.string(),
   type: z.enum(EVENT_TYPES),
   payload: z.record(z.string(), z.unknown()),
+  text: z.string().describe('the event in one line, as the CLI and notifications say it (incidents/describe.ts)'),
   createdAt: z.number(),
 });
 export type TimelineEvent = z.infer<typeof eventSchema>;

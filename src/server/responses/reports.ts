@@ -12,8 +12,9 @@ export const periodStatsSchema = z.object({
   mttr: z.object({ mean: minutes, median: minutes, p90: minutes, max: minutes }),
   phases: z.object({ detect: phaseStats, diagnose: phaseStats, resolve: phaseStats, verify: phaseStats }),
   resolvedMinusDetected: z.object({ incidents: z.number(), mean: minutes, median: minutes }),
+  acknowledge: z.object({ incidents: z.number(), median: minutes, p90: minutes, share: z.number().nullable() }).describe('Time to acknowledge (acknowledged_at − detected_at) over the acknowledged incidents.'),
 });
-const phase = z.enum(['detect', 'diagnose', 'resolve', 'verify']);
+const phase = z.enum(['detect', 'diagnose', 'resolve', 'verify', 'acknowledge']);
 
 export const mttrSummarySchema = z.object({
   report: z.object({
@@ -68,3 +69,22 @@ export const coverageSchema = z.object({
 });
 export type FailureMode = z.infer<typeof failureModeSchema>;
 export type Coverage = z.infer<typeof coverageSchema>;
+
+/** GET /api/reports/automation: incident types ranked, the ten worst without automation first. */
+export const automationSchema = z.object({
+  since: z.number(),
+  until: z.number(),
+  types: z.array(
+    z.object({
+      alert: z.string().nullable(),
+      service: z.string().nullable(),
+      incidents: z.number(),
+      time_lost_ms: z.number(),
+      median_mttr_ms: z.number().nullable(),
+      runbook: z.boolean(),
+      remediation: z.boolean(),
+    }),
+  ),
+  top: z.number().describe('How many of `types` lead the list as the ten worst without a runbook or a remediation rule'),
+});
+export type Automation = z.infer<typeof automationSchema>;

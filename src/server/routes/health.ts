@@ -49,9 +49,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
     async (request, reply) => {
       reply.header('content-type', ctx.metrics.contentType);
       const { name } = request.query;
-      if (name === undefined) return renderMetrics(ctx.metrics);
-      const parts = await Promise.all([name].flat().map((n) => (ctx.metrics.getSingleMetric(n) ? ctx.metrics.getSingleMetricAsString(n) : '')));
-      return parts.filter(Boolean).join('\n') + '\n';
+      return renderMetrics(ctx.metrics, name === undefined ? undefined : [name].flat());
     },
   );
 }

@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SEVERITIES } from '../../config/index.js';
-import { alertCoverage, mttrSummary, postmortemDraft } from '../../report/index.js';
+import { alertCoverage, AUTOMATION_WINDOW_MS, automationReport, mttrSummary, postmortemDraft } from '../../report/index.js';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
-import { coverageSchema, mttrSummarySchema } from '../responses/reports.js';
+import { automationSchema, coverageSchema, mttrSummarySchema } from '../responses/reports.js';
 import { idParams } from '../schemas.js';
 import { parseTimeParam, timeQuery } from '../time-param.js';
 
-/** Measuring MTTR: the report, alert coverage, and an incident's postmortem draft. */
+/** Measuring MTTR: the report, alert coverage, incident types without automation, and an incident's postmortem draft. */
 
 export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -62,6 +62,26 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
       },
     },
     async () => alertCoverage(ctx.store.db, ctx.loaded.config, ctx.clock.now()),
+  );
+
+  r.get(
+    '/api/reports/automation',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Incident types (alert name and service) by count, with time lost and median MTTR, and whether a runbook and a remediation rule match each',
+        description: 'The ten most frequent types without a runbook or without a remediation rule come first (`top` of them), then the rest by count. Time lost is the sum of MTTR; both it and the median count recovered incidents. The window is the last 90 days unless `since` says otherwise.',
+        tags: ['reports'],
+        querystring: z.object({ since: timeQuery('detected at or after (default 90d)') }),
+        response: { 200: automationSchema },
+      },
+    },
+    async (request) => {
+      const now = ctx.clock.now();
+      const since = parseTimeParam(request.query.since, 'since', now) ?? now - AUTOMATION_WINDOW_MS;
+      if (since >= now) throw badRequest('since must be in the past');
+      return automationReport(ctx.store, ctx.loaded.config, { since, until: now });
+    },
   );
 
   r.get(

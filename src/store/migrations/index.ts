@@ -9,6 +9,8 @@ import * as m009 from './009-alert-states.js';
 import * as m010 from './010-monitor-schedule.js';
 import * as m011 from './011-command-center.js';
 import * as m012 from './012-lease-tokens.js';
+import * as m013 from './013-oncall.js';
+import * as m014 from './014-similar-incidents.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -24,6 +26,8 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect
   '010-monitor-schedule': m010,
   '011-command-center': m011,
   '012-lease-tokens': m012,
+  '013-oncall': m013,
+  '014-similar-incidents': m014,
 };
 
 export class MedicMigrations implements MigrationProvider {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentInput, RollupRow, StatusInput } from '../../../src/notify/status-page/index.js';
 import { computeStatusPage, publicTimeline } from '../../../src/notify/status-page/index.js';
+import { readEventBody, type EventLike, type EventType } from '../../../src/incidents/index.js';
 
 /** The status page as a pure function of hand-made roll-ups, monitor states and incidents. */
 
@@ -132,7 +133,7 @@ describe('computeStatusPage', () => {
 });
 
 describe('publicTimeline: automatic updates follow the phases, words are never taken from the events', () => {
-  const ev = (type: IncidentInput['events'][number]['type'], at: number, payload: Record<string, unknown> = {}) => ({ type, at, payload });
+  const ev = (type: EventType, at: number, payload: Record<string, unknown> = {}): EventLike => ({ ...readEventBody(type, payload), at });
   const events = [
     ev('opened', 1),
     ev('cause_identified', 2, { cause: 'the db password hunter2 expired' }),

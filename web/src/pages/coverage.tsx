@@ -1,4 +1,5 @@
 import type { Coverage, FailureMode } from '../../../src/server/responses/reports';
+import { AutomationCard } from '../components/automation';
 import { Card, Failure } from '../components/bits';
 import { duration } from '../components/format';
 import { useApi } from '../queries';
@@ -61,6 +62,7 @@ export function CoveragePage() {
           </table>
         </div>
       </Card>
+      <AutomationCard />
       <Card title={`Worst-case time to detect (target ${duration(data.targetMs)})`}>
         <table className="list">
           <thead>

@@ -3,10 +3,12 @@ import type { Affected, IncidentDetails } from '../../../src/server/responses/in
 import { api } from '../api';
 import { Card, Failure, Severity, Status } from '../components/bits';
 import { ago, clock } from '../components/format';
+import { LastTime } from '../components/last-time';
 import { PhaseBar } from '../components/phase-bar';
 import { PublicUpdate } from '../components/public-update';
 import { safeUrl } from '../components/safe-url';
 import { Remediations } from '../components/remediations';
+import { Paged } from '../components/paged';
 import { flagEnabled, Timeline } from '../components/timeline';
 import { useApi, useChange } from '../queries';
 import { useSession } from '../session';
@@ -39,6 +41,8 @@ export function IncidentPage({ id }: { id: number }) {
           <Timeline events={data.timeline} origin={i.detectedAt} />
         </Card>
         <div className="side">
+          <Paged timeline={data.timeline} />
+          <LastTime similar={data.similar} />
           <PublicUpdate incidentId={i.id} />
           <Remediations incidentId={i.id} />
           <Suspects details={data} />
