@@ -1,7 +1,8 @@
 /**
  * GET /api/command-center over 1,000 services, 10,000 monitors and a day of their check results, on
  * SQLite and on PostgreSQL: `npx tsx bench/command-center.ts [monitors] [hours] [interval seconds]`
- * (default 10000 monitors, 24 h, every 60 s: 14.4 million results). Goal: under 50 ms.
+ * (default 10000 monitors, 24 h, every 60 s: 14.4 million results). Goal (issue 14): p99 under 50 ms
+ * computed on every request, on both engines; the reference is the core alone, in the same run.
  *
  * Results are generated inside the database (a recursive CTE on SQLite, generate_series on PostgreSQL),
  * in time order as a scheduler writes them, with timings and assertion details as wide as real ones.
@@ -143,7 +144,8 @@ async function bench(label: string, url: string): Promise<void> {
       for (const l of listeners) l('checks');
       computed.push((await get()).ms);
     }
-    console.log(`${label}: GET, computed every time: ${percentiles(computed)}`);
+    const p99 = [...computed].sort((x, y) => x - y)[Math.ceil(0.99 * computed.length) - 1]!;
+    console.log(`${label}: GET, computed every time: ${percentiles(computed)}; goal (issue 14) p99 < 50 ms: ${p99 < 50 ? 'met' : 'NOT met'}`);
     const served: number[] = [];
     const until = performance.now() + 10_000;
     // Twenty dashboards, a change every second: each refetches a second after the change is reported

@@ -1,9 +1,12 @@
 // Alert-storm benchmark (issue 3): 100,000 alerts posted as Alertmanager payloads of 10 alerts each,
 // from a load generator in a second process, over 500 distinct fingerprints in 20 services; then counts
-// what was recorded. Run: npx tsx bench/ingest.ts [sqlite|postgres|both]
+// what was recorded. Run: npx tsx bench/ingest.ts [sqlite|postgres|both]   (ALERTS=100000, CONNECTIONS=8)
+// Goals (issue 14): PostgreSQL >= 2,000 alerts/s with p99 < 50 ms; SQLite >= 4,000 alerts/s with p99 < 50 ms;
+// nothing lost, one incident per service (dedup and grouping exact). Each engine's line prints its goal
+// and whether it was met; the reference is the other engine in the same run and the figures of issue 14.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -13,6 +16,7 @@ import { openRuntime } from '../src/runtime/bootstrap.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { createToken } from '../src/store/index.js';
 
+const GOALS = { postgres: { alertsPerSecond: 2_000, p99ms: 50 }, sqlite: { alertsPerSecond: 4_000, p99ms: 50 } } as const;
 const TOTAL = Number(process.env.ALERTS ?? 100_000);
 const BATCH = 10;
 const FINGERPRINTS = 500;
@@ -44,6 +48,9 @@ async function run(engine: 'sqlite' | 'postgres') {
   const alerts = await count(db.selectFrom('alerts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
   const incidents = await count(db.selectFrom('incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
   const events = await count(db.selectFrom('incident_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst());
+  const byType = Object.fromEntries(
+    (await db.selectFrom('incident_events').select(['type', (eb) => eb.fn.countAll().as('n')]).groupBy('type').execute()).map((r) => [r.type, Number(r.n)]),
+  );
   await server.stop();
   if (engine === 'sqlite') rmSync(dir, { recursive: true, force: true });
   else {
@@ -54,6 +61,12 @@ async function run(engine: 'sqlite' | 'postgres') {
   }
   // Every fingerprint's service groups its alerts into one incident (group_by service, 5 min window).
   const expectedIncidents = SERVICES;
+  const goal = GOALS[engine];
+  const met = result.alertsPerSecond >= goal.alertsPerSecond && result.p99 < goal.p99ms && result.alerts === alerts && incidents === expectedIncidents && result.errors === 0;
+  console.log(
+    `${engine}: ${Math.round(result.alertsPerSecond)} alerts/s (goal >= ${goal.alertsPerSecond}), p99 ${result.p99.toFixed(1)} ms (goal < ${goal.p99ms}), ` +
+      `lost ${result.alerts - alerts}, incidents ${incidents}/${expectedIncidents}: goal ${met ? 'met' : 'NOT met'}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  );
   console.log(
     JSON.stringify({
       engine,
@@ -68,6 +81,7 @@ async function run(engine: 'sqlite' | 'postgres') {
       incidents,
       expectedIncidents,
       timelineEvents: events,
+      timelineEventsByType: byType,
       medicCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
       seconds: +result.seconds.toFixed(1),
     }),

@@ -48,11 +48,12 @@ export async function ingestAlerts(ctx: IncidentContext, received: IncomingAlert
   const groupBy = ctx.config.incidents.group_by;
   return ctx.store.transaction(async (trx) => {
     let batch = await IngestBatch.load(trx, ctx, actor, alerts, limitNotes);
-    // In a storm almost every alert re-notifies an incident that is already open: nothing to decide
-    // about groups, so no need to wait for other deliveries. Anything else may open, group, resolve
-    // or reopen: lock every group the batch touches (sorted, so two batches never deadlock), then read
-    // again what the wait may have changed. The unique index still guards one incident per fingerprint.
-    if (!batch.onlyJoinsOpenIncidents(alerts)) {
+    // In a storm almost every alert re-notifies an alert that already fires in an open incident (its
+    // fingerprint's or its group's): nothing to decide, so no need to wait for other deliveries.
+    // Anything else may open, group, resolve, reopen or start firing: lock every group the batch
+    // touches (sorted, so two batches never deadlock), then read again what the wait may have changed.
+    // The unique index still guards one incident per fingerprint.
+    if (!batch.onlyRenotifies(alerts)) {
       const keys = [...new Set(alerts.map((a) => `group:${groupKeyOf(a, groupBy)}`))].sort();
       await ctx.store.dialect.lockKeys(trx, keys);
       batch = await IngestBatch.load(trx, ctx, actor, alerts, limitNotes);

@@ -62,17 +62,20 @@ export async function activeById(db: Db, id: number): Promise<Incident | undefin
   return row ? toIncident(row) : undefined;
 }
 
-/** The oldest active incident of a group detected at or after `detectedSince`. */
-export async function activeInGroup(db: Db, groupKey: string, detectedSince: number): Promise<Incident | undefined> {
-  const row = await db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('group_key', '=', groupKey)
-    .where('status', 'in', ACTIVE_STATUSES)
-    .where('detected_at', '>=', detectedSince)
-    .orderBy('id')
-    .executeTakeFirst();
-  return row ? toIncident(row) : undefined;
+/**
+ * For each of these groups, its oldest active incident detected at or after `detectedSince`, read in
+ * one IN query per slice; groups with none are left out. Ingest asks once per delivery, not per alert.
+ */
+export async function activeInGroups(db: Db, ctx: Pick<IncidentContext, 'store'>, groupKeys: readonly string[], detectedSince: number): Promise<Map<string, Incident>> {
+  const rows = await inChunks(ctx.store.dialect, groupKeys, (chunk) =>
+    db.selectFrom('incidents').selectAll().where('group_key', 'in', chunk).where('status', 'in', ACTIVE_STATUSES).where('detected_at', '>=', detectedSince).orderBy('id').execute(),
+  );
+  const oldest = new Map<string, Incident>();
+  for (const row of rows) {
+    const held = row.group_key === null ? undefined : oldest.get(row.group_key);
+    if (row.group_key !== null && (!held || Number(row.id) < held.id)) oldest.set(row.group_key, toIncident(row));
+  }
+  return oldest;
 }
 
 /** The incident of a fingerprint closed last, when it closed at or after `closedSince`. */

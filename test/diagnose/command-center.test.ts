@@ -39,10 +39,10 @@ describe.each(ENGINES)('GET /api/command-center on %s', (engine) => {
     expect(body.services).toEqual({
       total: 3,
       items: [
-        // Per service, the window before is not read (it would double the rows scanned).
-        { service: 'checkout', errorRate: { value: 3 / 8, previous: null }, source: 'checks', runs: 8, failed: 3 },
-        { service: 'auth', errorRate: { value: 0, previous: null }, source: 'checks', runs: 2, failed: 0 },
-        { service: 'search', errorRate: { value: 0, previous: null }, source: 'checks', runs: 2, failed: 0 },
+        // The window before, per service: checkout 0 of 4, auth (login) 1 of 2, search 0 of 2.
+        { service: 'checkout', errorRate: { value: 3 / 8, previous: 0 }, source: 'checks', runs: 8, failed: 3 },
+        { service: 'auth', errorRate: { value: 0, previous: 1 / 2 }, source: 'checks', runs: 2, failed: 0 },
+        { service: 'search', errorRate: { value: 0, previous: 0 }, source: 'checks', runs: 2, failed: 0 },
       ],
     });
   });

@@ -3,7 +3,7 @@ import {
   activeByFingerprint,
   activeByFingerprints,
   activeById,
-  activeInGroup,
+  activeInGroups,
   insertIncident,
   lastClosed,
   lockIncidents,
@@ -85,14 +85,15 @@ describe.each(ENGINES)('the incidents table on %s', (engine) => {
     expect(await activeById(t.store.db, other)).toBeUndefined();
   });
 
-  it('activeInGroup: the oldest active incident of the group detected since the given time', async () => {
+  it("activeInGroups: each group's oldest active incident detected since the given time", async () => {
     await insert({ group_key: 'region=eu', detected_at: T0 - 10 * MIN });
     await insert({ group_key: 'region=eu', status: 'closed', detected_at: T0, closed_at: T0 });
     const first = await insert({ group_key: 'region=eu', status: 'resolved', detected_at: T0 - 2 * MIN });
     await insert({ group_key: 'region=eu', detected_at: T0 - 3 * MIN });
-    await insert({ group_key: 'region=us', detected_at: T0 });
-    expect((await activeInGroup(t.store.db, 'region=eu', T0 - 5 * MIN))?.id).toBe(first);
-    expect(await activeInGroup(t.store.db, 'region=eu', T0 + 1)).toBeUndefined();
+    const us = await insert({ group_key: 'region=us', detected_at: T0 });
+    const groups = await activeInGroups(t.store.db, { store: t.store }, ['region=eu', 'region=us', 'region=ap'], T0 - 5 * MIN);
+    expect([...groups].map(([key, i]) => [key, i.id]).sort()).toEqual([['region=eu', first], ['region=us', us]]);
+    expect([...(await activeInGroups(t.store.db, { store: t.store }, ['region=eu'], T0 + 1)).keys()]).toEqual([]);
   });
 
   it('lastClosed: the incident of the fingerprint closed last, when it closed since the given time', async () => {

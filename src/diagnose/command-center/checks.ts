@@ -5,7 +5,8 @@ import type { TimeWindow } from './window.js';
 /**
  * What the checks measured, aggregated in the database: over everything, in the window and in the one
  * before it, how many runs, how many failed (a `down` run; `degraded` passed its assertions, only
- * slowly) and the p95 of run durations; and per service, the same counts over the window.
+ * slowly) and the p95 of run durations; and per service, the same counts over the window and the one
+ * before it (for the services shown only, through their monitors' index ranges).
  *
  * Every query reads check results through the covering index `check_results_window` (started_at,
  * monitor_id, status, duration_ms): one range scan per window, the rows themselves never read. Grouping
@@ -19,6 +20,8 @@ export interface ServiceRuns {
   service: string | null;
   runs: number;
   failed: number;
+  /** The same service in the window before; runs 0 when its monitors did not run then. */
+  previous: { runs: number; failed: number };
 }
 
 export interface WindowRuns {
@@ -49,7 +52,7 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
       .where('r.started_at', '>=', from)
       .where('r.started_at', '<', to)
       .executeTakeFirstOrThrow();
-  const [failing, ran, current, previous] = await Promise.all([
+  const failingIn = (from: number, to: number) =>
     db
       .selectFrom('check_results as r')
       // A cross join with the condition in WHERE: SQLite then walks the window's index range first and
@@ -57,11 +60,13 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
       .crossJoin('monitors as m')
       .whereRef('m.id', '=', 'r.monitor_id')
       .select((eb) => ['m.service', eb.fn.countAll<number>().as('n')])
-      .where('r.started_at', '>=', w.start)
-      .where('r.started_at', '<', w.end)
+      .where('r.started_at', '>=', from)
+      .where('r.started_at', '<', to)
       .where('r.status', '=', 'down')
       .groupBy('m.service')
-      .execute(),
+      .execute();
+  const [failing, ran, current, previous] = await Promise.all([
+    failingIn(w.start, w.end),
     db
       .selectFrom('monitors')
       .select((eb) => ['service', eb.fn.countAll<number>().as('n')])
@@ -76,7 +81,9 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
   const failedBy = new Map(failing.map((f) => [f.service, Number(f.n)]));
   const others = ran.filter((r) => !failedBy.has(r.service)).sort((a, b) => Number(b.n) - Number(a.n) || byName(a.service, b.service));
   const shown = [...failedBy.keys(), ...others.slice(0, Math.max(0, limit - failedBy.size)).map((r) => r.service)];
-  const runs = await runsOf(store, shown, w);
+  // The window before, for the shown services only, through their monitors' index ranges: a second
+  // scan of the whole window for failures would cost as much as the one above.
+  const [runs, before] = await Promise.all([runsOf(store, shown, w.start, w.end, false), runsOf(store, shown, w.previousStart, w.start, true)]);
 
   const windowRuns = (r: { runs: number | string; failed: number | string | null; p95: number | null }): WindowRuns => ({
     runs: Number(r.runs),
@@ -85,7 +92,12 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
   });
   return {
     // A monitor's last_run_at may run ahead of its result being written: a service without runs yet is left out.
-    services: shown.filter((service) => runs.has(service)).map((service) => ({ service, runs: runs.get(service)!, failed: failedBy.get(service) ?? 0 })),
+    services: shown.filter((service) => runs.has(service)).map((service) => ({
+      service,
+      runs: runs.get(service)!.runs,
+      failed: failedBy.get(service) ?? 0,
+      previous: before.get(service) ?? { runs: 0, failed: 0 },
+    })),
     servicesRan: [...new Set([...ran.map((r) => r.service), ...failedBy.keys()])],
     current: windowRuns(current),
     previous: windowRuns(previous),
@@ -94,10 +106,14 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
 
 const byName = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
 
-/** Runs in the window per service, for these services only: their monitors' index ranges. */
-async function runsOf(store: Store, services: (string | null)[], w: TimeWindow): Promise<Map<string | null, number>> {
+/**
+ * Runs in [from, to) per service, for these services only: their monitors' index ranges; and how many
+ * failed when asked (the current window's failures come from the failed runs' grouping instead, and the
+ * count alone stays an index-only scan).
+ */
+async function runsOf(store: Store, services: (string | null)[], from: number, to: number, withFailed: boolean): Promise<Map<string | null, { runs: number; failed: number }>> {
   const named = services.filter((s): s is string => s !== null);
-  const out = new Map<string | null, number>();
+  const out = new Map<string | null, { runs: number; failed: number }>();
   if (services.length === 0) return out;
   const rows = await store.db
     // Monitors first (SQLite keeps a cross join's order): only theirs are looked up in the index, not
@@ -105,12 +121,12 @@ async function runsOf(store: Store, services: (string | null)[], w: TimeWindow):
     .selectFrom('monitors as m')
     .crossJoin('check_results as r')
     .whereRef('r.monitor_id', '=', 'm.id')
-    .where('r.started_at', '>=', w.start)
-    .where('r.started_at', '<', w.end)
-    .select((eb) => ['m.service', eb.fn.countAll<number>().as('n')])
+    .where('r.started_at', '>=', from)
+    .where('r.started_at', '<', to)
+    .select((eb) => ['m.service', eb.fn.countAll<number>().as('n'), (withFailed ? failed : sql<null>`NULL`).as('failed')])
     .where((eb) => eb.or([...(named.length ? [eb('m.service', 'in', named)] : []), ...(services.includes(null) ? [eb('m.service', 'is', null)] : [])]))
     .groupBy('m.service')
     .execute();
-  for (const r of rows) out.set(r.service, Number(r.n));
+  for (const r of rows) out.set(r.service, { runs: Number(r.n), failed: Number(r.failed ?? 0) });
   return out;
 }

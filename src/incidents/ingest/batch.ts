@@ -7,7 +7,8 @@ import { matchLabels } from '../matchers.js';
 import type { Incident } from '../model.js';
 import { atLeast } from '../severity.js';
 import { listSilences, type Silence } from '../silences.js';
-import { activeByFingerprints, activeById, setSeverity } from '../table.js';
+import { activeByFingerprints, activeById, activeInGroups, setSeverity } from '../table.js';
+import { groupKeyOf } from './group.js';
 import { appendEvents } from '../timeline.js';
 import { resultOf, type IngestOutcome, type IngestResult } from './rung.js';
 
@@ -41,19 +42,59 @@ export class IngestBatch {
     /** The active incident of each fingerprint. */
     private readonly active: Map<string, Incident>,
     private readonly lastSeen: Map<string, AlertState>,
+    /** The groups of this batch's firing alerts, the keys groupIncident reads together. */
+    private readonly groupKeys: readonly string[],
+    /** Each group's incident an alert would join (see groupIncident); undefined until read again. */
+    private groups: Map<string, Incident> | undefined,
+    now: number,
   ) {
-    this.now = ctx.clock.now();
+    this.now = now;
   }
 
   static async load(db: Db, ctx: IncidentContext, actor: string, alerts: IncomingAlert[], limitNotes: ReadonlyMap<IncomingAlert, string[]>): Promise<IngestBatch> {
+    const now = ctx.clock.now();
     const fps = [...new Set(alerts.map((a) => a.fingerprint))];
-    const [silences, active, lastSeen] = await Promise.all([listSilences(db, { activeAt: ctx.clock.now() }), activeByFingerprints(db, ctx, fps), alertStates(db, ctx, fps)]);
-    return new IngestBatch(db, ctx, actor, limitNotes, silences, new Map(active.map((i) => [i.fingerprint, i])), lastSeen);
+    const { group_by, group_window } = ctx.config.incidents;
+    const groupKeys = [...new Set(alerts.filter((a) => a.status === 'firing').map((a) => groupKeyOf(a, group_by)))];
+    const [silences, active, lastSeen, groups] = await Promise.all([
+      listSilences(db, { activeAt: now }),
+      activeByFingerprints(db, ctx, fps),
+      alertStates(db, ctx, fps),
+      activeInGroups(db, ctx, groupKeys, now - group_window),
+    ]);
+    return new IngestBatch(db, ctx, actor, limitNotes, silences, new Map(active.map((i) => [i.fingerprint, i])), lastSeen, groupKeys, groups, now);
   }
 
-  /** Every alert fires and has an open incident with its fingerprint (or is silenced). */
-  onlyJoinsOpenIncidents(alerts: IncomingAlert[]): boolean {
-    return alerts.every((a) => a.status === 'firing' && (this.active.has(a.fingerprint) || this.silenceFor(a)));
+  /**
+   * Every alert is silenced, or re-notifies: it still fires (same start) in the active incident the
+   * ladder would give it — its fingerprint's, or its group's within the group window. Such a batch
+   * decides nothing (opens, reopens, resolves nothing, writes no alert_fired), so it needs no lock. An
+   * alert that starts firing does decide (whether to write alert_fired), so two deliveries of it queue.
+   */
+  onlyRenotifies(alerts: IncomingAlert[]): boolean {
+    const { group_by } = this.ctx.config.incidents;
+    return alerts.every((a) => {
+      if (a.status !== 'firing') return false;
+      if (this.silenceFor(a)) return true;
+      const incident = this.active.get(a.fingerprint) ?? this.groups?.get(groupKeyOf(a, group_by));
+      const seen = this.lastSeen.get(a.fingerprint);
+      return incident !== undefined && seen?.incidentId === incident.id && seen.status === 'firing' && seen.startsAt === a.startsAt;
+    });
+  }
+
+  /**
+   * The oldest active incident of a group detected within the group window (what the group rung
+   * joins). The batch's groups are read in one query and kept until something opens, reopens or
+   * settles an incident (forgetGroups); only those write incidents before the batch's final flush.
+   */
+  async groupIncident(groupKey: string): Promise<Incident | undefined> {
+    this.groups ??= await activeInGroups(this.db, this.ctx, this.groupKeys.includes(groupKey) ? this.groupKeys : [...this.groupKeys, groupKey], this.now - this.ctx.config.incidents.group_window);
+    return this.groups.get(groupKey);
+  }
+
+  /** An incident opened, reopened or settled: the groups are read again when next asked. */
+  forgetGroups(): void {
+    this.groups = undefined;
   }
 
   silenceFor(alert: IncomingAlert): Silence | undefined {

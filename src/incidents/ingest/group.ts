@@ -1,5 +1,4 @@
 import type { IncomingAlert } from '../alert.js';
-import { activeInGroup } from '../table.js';
 import type { Rung } from './rung.js';
 
 /** The group an alert belongs to: the values of the `incidents.group_by` labels. */
@@ -9,7 +8,6 @@ export function groupKeyOf(alert: Pick<IncomingAlert, 'labels' | 'service'>, gro
 
 /** 3. An active incident of the alert's group was detected within `group_window`: the alert joins it. */
 export const group: Rung = async (batch, alert) => {
-  const { group_by, group_window } = batch.ctx.config.incidents;
-  const incident = await activeInGroup(batch.db, groupKeyOf(alert, group_by), batch.now - group_window);
+  const incident = await batch.groupIncident(groupKeyOf(alert, batch.ctx.config.incidents.group_by));
   return incident ? batch.join(alert, batch.current(incident), 'grouped') : undefined;
 };

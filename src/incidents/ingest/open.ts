@@ -36,6 +36,7 @@ export const open: Rung = async (batch, alert) => {
     },
     ...batch.fired(alert),
   ]);
+  batch.forgetGroups();
   // Written now: the timestamps the events derive are what grouping looks for in the next alert.
   await batch.flush();
   return resultOf(alert, 'opened', incident.id);

@@ -10,6 +10,7 @@ export const reopen: Rung = async (batch, alert) => {
     { type: 'reopened', actor: batch.actor, at: batch.now, payload: { alert: alert.name, fingerprint: alert.fingerprint, closed_at: closed.closedAt } },
     ...batch.fired(alert),
   ]);
+  batch.forgetGroups();
   // Reopening takes the fingerprint's active slot now, so later alerts of this batch join it.
   await batch.flush();
   return resultOf(alert, 'reopened', closed.id);

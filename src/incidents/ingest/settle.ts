@@ -10,6 +10,7 @@ import { resultOf, type IngestResult } from './rung.js';
  */
 export async function settle(batch: IngestBatch, alert: IncomingAlert): Promise<IngestResult> {
   await batch.flush();
+  batch.forgetGroups();
   const seen = batch.lastSeenOf(alert.fingerprint);
   let incident = batch.activeFor(alert.fingerprint);
   if (!incident && seen?.incidentId != null) incident = await batch.activeById(seen.incidentId);
