@@ -79,7 +79,9 @@ export async function launch(name: string, args: string[], ready: string | RegEx
     },
   };
   try {
-    await m.waitFor(ready, options.readyMs ?? 30_000);
+    // A process starting takes a few seconds alone; on a 2-core machine running the rest of the suite in
+    // parallel it has taken over 30.
+    await m.waitFor(ready, options.readyMs ?? 60_000);
   } catch (err) {
     await proc.kill9();
     throw err;
