@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderMetrics } from '../shared/metrics.js';
 import { MEDIC_VERSION } from '../shared/version.js';
@@ -22,7 +22,7 @@ export async function startMetricsListener(rt: Runtime, options: { port: number;
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'application/json', JSON.stringify({ error: 'Method Not Allowed' }));
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'application/json', JSON.stringify({ error: STATUS_CODES[405] }));
     if (path === '/healthz') {
       const base = { version: MEDIC_VERSION, role: identity.role, location: identity.location, worker: identity.id, database: store.engine };
       store.ping().then(
@@ -38,7 +38,7 @@ export async function startMetricsListener(rt: Runtime, options: { port: number;
       );
       return;
     }
-    send(404, 'application/json', JSON.stringify({ error: 'Not Found', message: 'a worker serves GET /healthz and GET /metrics only' }));
+    send(404, 'application/json', JSON.stringify({ error: STATUS_CODES[404], message: 'a worker serves GET /healthz and GET /metrics only' }));
   });
   const host = options.host ?? loaded.config.server.host;
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flagChangeFields } from '../../resolve/flags/records.js';
 import { deploymentSchema } from '../deployments/deployments.js';
 
 /**
@@ -38,13 +39,7 @@ const deployment = deploymentSchema.omit({ metadata: true }).extend({
 });
 export type CommandCenterDeployment = z.infer<typeof deployment>;
 
-const flagChange = z.object({
-  id: z.number(),
-  key: z.string(),
-  at: z.number(),
-  actor: z.string(),
-  reason: z.string(),
-  incidentId: z.number().nullable(),
+const flagChange = flagChangeFields.extend({
   /** The state after the change (null: the flag was removed). */
   enabled: z.boolean().nullable(),
   rollout: z.number().nullable(),

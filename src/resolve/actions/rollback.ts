@@ -1,7 +1,7 @@
 import type { ServiceConfig } from '../../config/index.js';
 import { runShell } from '../../shared/process.js';
-import { ACTION_MAX_OUTPUT, type ActionContext, type ActionExecutor, type ActionOfType } from './action.js';
-import { processOutcome } from './process-outcome.js';
+import { type ActionContext, type ActionExecutor, type ActionOfType } from './action.js';
+import { actionProcessSpec, processOutcome } from './process-outcome.js';
 
 /**
  * `rollback` — runs the service's own `rollback:` command from `services:` (e.g. `kubectl rollout undo
@@ -23,14 +23,7 @@ export const rollbackExecutor: ActionExecutor<'rollback'> = {
     if (name === null) throw new Error('rollback needs a service: the incident has none and the action names none (set action.service)');
     if (!service) throw new Error(`cannot roll back ${JSON.stringify(name)}: no such service in services:`);
     if (!service.rollback) throw new Error(`service ${JSON.stringify(name)} has no rollback command (set services[].rollback in medic.yaml)`);
-    const result = await runShell(service.rollback, {
-      env: ctx.env,
-      cwd: ctx.baseDir,
-      signal: ctx.signal,
-      timeoutMs: ctx.timeoutMs,
-      maxOutput: ACTION_MAX_OUTPUT,
-      redactor: ctx.redactor,
-    });
+    const result = await runShell(service.rollback, actionProcessSpec(ctx));
     const outcome = processOutcome(result, ctx.timeoutMs);
     return { ...outcome, details: { ...outcome.details, service: name } };
   },

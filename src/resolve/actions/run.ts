@@ -1,6 +1,6 @@
 import { runShell } from '../../shared/process.js';
-import { ACTION_MAX_OUTPUT, type ActionExecutor } from './action.js';
-import { processOutcome } from './process-outcome.js';
+import type { ActionExecutor } from './action.js';
+import { actionProcessSpec, processOutcome } from './process-outcome.js';
 
 /**
  * `run` — a shell command from config, through /bin/sh -c. Alert data reaches it only as environment
@@ -9,14 +9,7 @@ import { processOutcome } from './process-outcome.js';
 export const runCommandExecutor: ActionExecutor<'run'> = {
   type: 'run',
   async execute(action, ctx) {
-    const result = await runShell(action.command, {
-      env: { ...ctx.env, ...action.env },
-      cwd: ctx.baseDir,
-      signal: ctx.signal,
-      timeoutMs: ctx.timeoutMs,
-      maxOutput: ACTION_MAX_OUTPUT,
-      redactor: ctx.redactor,
-    });
+    const result = await runShell(action.command, actionProcessSpec(ctx, action.env));
     return processOutcome(result, ctx.timeoutMs);
   },
   describe(action) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { runProcess } from '../../shared/process.js';
-import { ACTION_MAX_OUTPUT, type ActionExecutor } from './action.js';
-import { processOutcome } from './process-outcome.js';
+import type { ActionExecutor } from './action.js';
+import { actionProcessSpec, processOutcome } from './process-outcome.js';
 
 /**
  * `script` — an executable file (relative paths resolve against the config's folder) started directly
@@ -19,12 +19,7 @@ export const scriptExecutor: ActionExecutor<'script'> = {
     const result = await runProcess({
       file: scriptPath(action.script, ctx.baseDir),
       args: action.args,
-      env: { ...ctx.env, ...action.env },
-      cwd: ctx.baseDir,
-      signal: ctx.signal,
-      timeoutMs: ctx.timeoutMs,
-      maxOutput: ACTION_MAX_OUTPUT,
-      redactor: ctx.redactor,
+      ...actionProcessSpec(ctx, action.env),
     });
     return processOutcome(result, ctx.timeoutMs);
   },

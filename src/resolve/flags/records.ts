@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FlagConfig } from '../../config/schema/flags.js';
 import { fromJson, type Row } from '../../store/index.js';
 import { parseFlagDefinition } from './definition.js';
@@ -10,6 +11,16 @@ import { parseFlagDefinition } from './definition.js';
 
 /** Who made a change: medic.yaml (at start), a responder through the API or the CLI, or a remediation rule. */
 export type FlagSource = 'config' | 'api' | 'cli' | 'remediation';
+
+/** What every view of a flag change shows (the flags API, the command center): which, when, who, why. */
+export const flagChangeFields = z.object({
+  id: z.number(),
+  key: z.string(),
+  at: z.number(),
+  actor: z.string(),
+  reason: z.string(),
+  incidentId: z.number().nullable(),
+});
 
 /** The part of a flag a change is about, as `flag_changes.before/after` record it. */
 export interface FlagLiveState {

@@ -66,22 +66,9 @@ export async function getAttempt(db: Db, id: number): Promise<RemediationAttempt
   return row ? toAttempt(row) : undefined;
 }
 
-export interface NewAttempt {
-  incidentId: number;
-  rule: string;
-  attempt: number;
-  actionType: string;
-  status: AttemptStatus;
-  dryRun: boolean;
-  requestedAt: number;
-  startedAt?: number | null;
-  finishedAt?: number | null;
-  output?: string | null;
-  jobId: number | null;
-  alertName: string | null;
-  fingerprint: string | null;
-  expiresAt?: number | null;
-}
+/** A row to insert: the attempt without what the database assigns or later steps fill in. */
+export type NewAttempt = Omit<RemediationAttempt, 'id' | 'startedAt' | 'finishedAt' | 'output' | 'expiresAt' | 'decidedBy' | 'error' | 'durationMs' | 'details'> &
+  Partial<Pick<RemediationAttempt, 'startedAt' | 'finishedAt' | 'output' | 'expiresAt'>>;
 
 export async function insertAttempt(db: Db, a: NewAttempt): Promise<RemediationAttempt> {
   const row = await db

@@ -1,16 +1,11 @@
 import { z } from 'zod';
+import { flagChangeFields } from '../../resolve/flags/records.js';
 
 /** What the flag routes answer (see incidents.ts beside this file for how these are shared). */
 
 const liveState = z.object({ enabled: z.boolean(), rollout: z.number(), version: z.number(), source: z.string(), definition: z.unknown().optional() });
 
-export const flagChangeSchema = z.object({
-  id: z.number(),
-  key: z.string(),
-  at: z.number(),
-  actor: z.string(),
-  reason: z.string(),
-  incidentId: z.number().nullable(),
+export const flagChangeSchema = flagChangeFields.extend({
   before: liveState.nullable(),
   after: liveState.nullable(),
 });
