@@ -80,8 +80,8 @@ export async function openHarness(engine: TestEngine, configYaml: string, option
  * concurrently with the test's own `tick()`. If it wins (SKIP LOCKED hides the rows it holds), the test's
  * tick finds nothing and the loop below stops while those jobs run, and whatever they enqueue (the
  * `oncall.page` jobs of the `paged` events an escalation just wrote) is never run: the page is on the
- * timeline and never delivered. That happened only under load, when the timer fired before the tick's
- * claim. Without the self-poke, every claim is the test's.
+ * timeline and never delivered. Under load that poll's claim sometimes locks the rows first (seen on
+ * PostgreSQL). Without the self-poke, every claim is the test's.
  */
 export class ManualJobRunner extends JobRunner {
   override poke(): void {}
