@@ -74,10 +74,23 @@ export async function openHarness(engine: TestEngine, configYaml: string, option
   return h;
 }
 
+/**
+ * A real JobRunner that claims only when the test calls `tick()`. A JobRunner pokes itself when a job
+ * finishes (it looks for follow-up work at once), even one never started: that poll then claims
+ * concurrently with the test's own `tick()`. If it wins (SKIP LOCKED hides the rows it holds), the test's
+ * tick finds nothing and the loop below stops while those jobs run, and whatever they enqueue (the
+ * `oncall.page` jobs of the `paged` events an escalation just wrote) is never run: the page is on the
+ * timeline and never delivered. Under load that poll's claim sometimes locks the rows first (seen on
+ * PostgreSQL). Without the self-poke, every claim is the test's.
+ */
+export class ManualJobRunner extends JobRunner {
+  override poke(): void {}
+}
+
 /** Runs every job due now, through a real JobRunner, until none is left; returns how many ran. */
 export async function runDueJobs(core: Core, clock: ManualClock, o: { kinds?: string[]; owner?: string } = {}): Promise<number> {
   const handlers = o.kinds ? Object.fromEntries(Object.entries(core.handlers).filter(([k]) => o.kinds!.includes(k))) : core.handlers;
-  const runner = new JobRunner({ store: core.rt.store, queue: core.queue, handlers, clock, logger: silentLogger, leaseMs: 60_000, concurrency: 8, pollMs: 3_600_000, owner: o.owner ?? 'test' });
+  const runner = new ManualJobRunner({ store: core.rt.store, queue: core.queue, handlers, clock, logger: silentLogger, leaseMs: 60_000, concurrency: 8, pollMs: 3_600_000, owner: o.owner ?? 'test' });
   let total = 0;
   try {
     for (let i = 0; i < 200; i++) {

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { recordDeployment } from '../../src/diagnose/index.js';
 import type { Core } from '../../src/runtime/core.js';
-import { JobRunner } from '../../src/runtime/job-runner.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { toJson, type Db } from '../../src/store/index.js';
+import { ManualJobRunner } from './automation.js';
 
 /**
  * A small world for the command center, as the scheduler, the ingest endpoints and pipelines would
@@ -164,7 +164,7 @@ export async function seedCommandCenter(core: Core, inject: (o: { method: 'POST'
 
 /** Runs the jobs due now (the remediation that asks for approval) through a real JobRunner. */
 async function runJobs(core: Core): Promise<void> {
-  const runner = new JobRunner({ store: core.rt.store, queue: core.queue, handlers: core.handlers, clock: core.rt.clock, logger: silentLogger, leaseMs: 60_000, concurrency: 4, pollMs: 3_600_000, owner: 'seed' });
+  const runner = new ManualJobRunner({ store: core.rt.store, queue: core.queue, handlers: core.handlers, clock: core.rt.clock, logger: silentLogger, leaseMs: 60_000, concurrency: 4, pollMs: 3_600_000, owner: 'seed' });
   try {
     for (let i = 0; i < 20 && (await runner.tick()) > 0; i++) await runner.idle();
     await runner.idle();
