@@ -6,7 +6,7 @@ import { WEB_ROOT } from '../../src/server/routes/ui.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createToken } from '../../src/store/index.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { launchBrowser, screenshot, signIn } from '../helpers/browser.js';
 
 /**
  * Records, in the page, the address at each render of #root, each fetch and each EventSource, from
@@ -73,9 +73,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('signs in with the form and shows the incidents', async () => {
-    await page.goto(url);
-    await page.getByLabel('Token').fill(t.tokens.responder);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, url, t.tokens.responder);
     // The command center is the home page; the incidents are one link away.
     await page.getByRole('heading', { name: 'Command center' }).waitFor();
     await page.getByRole('link', { name: 'Incidents', exact: true }).click();
@@ -143,9 +141,7 @@ describe('dashboard in Chromium', () => {
   it('does not sign in with a flags token, and says why', async () => {
     const flags = (await createToken(t.rt.store.db, { name: 'web-app', role: 'flags', source: 'cli' }, Date.now())).token;
     const tab = await browser.newPage();
-    await tab.goto(url);
-    await tab.getByLabel('Token').fill(flags);
-    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(tab, url, flags);
     await expect(tab.getByRole('alert').innerText()).resolves.toMatch(/a flags token may only evaluate flags/);
     expect(await tab.evaluate('localStorage.getItem("medic.token")')).toBeNull();
     await tab.close();

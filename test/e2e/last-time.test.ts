@@ -6,7 +6,8 @@ import { insertIncident } from '../../src/incidents/index.js';
 import { WEB_ROOT } from '../../src/server/routes/ui.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { launchBrowser, screenshot, signIn } from '../helpers/browser.js';
+import { incidentRow } from '../helpers/incidents.js';
 
 const DAY = 86_400_000;
 
@@ -30,16 +31,8 @@ describe('last time this happened and the top ten without automation in Chromium
       config: `runbooks:\n  - { name: errors, alert: HighErrorRate, steps: [{ name: a, run: "true" }] }\n`,
     });
     const now = Date.now();
-    earlier = (await insertIncident(t.rt.store.db, {
+    earlier = (await insertIncident(t.rt.store.db, incidentRow({
       fingerprint: 'fp-last-week',
-      title: 'HighErrorRate on payment',
-      service: 'payment',
-      severity: 'P1',
-      labels: '{}',
-      status: 'closed',
-      source: 'alert',
-      alert_name: 'HighErrorRate',
-      group_key: null,
       // Text from a person: shown as text, never as markup.
       cause: 'connection pool <b>exhausted</b>',
       started_at: now - 7 * DAY,
@@ -48,7 +41,7 @@ describe('last time this happened and the top ten without automation in Chromium
       mttr_ms: 25 * 60_000,
       created_at: now - 7 * DAY,
       updated_at: now - 7 * DAY,
-    }))!.id;
+    })))!.id;
     await t.rt.store.db.insertInto('incident_events').values({ incident_id: earlier, at: now - 7 * DAY, actor: 'alice', type: 'resolved', payload: JSON.stringify({ note: 'raised the pool size to 50' }), created_at: now - 7 * DAY }).execute();
     const res = await t.app.inject({ method: 'POST', url: '/api/alerts/webhook', headers: t.as('responder'), payload: { name: 'HighErrorRate', service: 'payment', severity: 'critical' } });
     current = res.json().results[0].incidentId as number;
@@ -63,9 +56,7 @@ describe('last time this happened and the top ten without automation in Chromium
   });
 
   it('shows on the incident page what the cause and fix were last time, and links to it', async () => {
-    await page.goto(url);
-    await page.getByLabel('Token').fill(t.tokens.viewer);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, url, t.tokens.viewer);
     await page.goto(`${url}/#/incidents/${current}`);
     const last = page.getByRole('region', { name: 'Last time this happened' });
     await last.waitFor({ timeout: 15_000 });

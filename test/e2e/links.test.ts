@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.js';
 import { toJson } from '../../src/store/index.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, signIn } from '../helpers/browser.js';
 
 /**
  * Defence in depth for links that came from data: ingest keeps only http(s) links, and the dashboard
@@ -41,9 +41,7 @@ describe('links from data in Chromium', () => {
     ]).execute();
 
     const page = await browser.newPage();
-    await page.goto(url);
-    await page.getByLabel('Token').fill(t.tokens.viewer);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, url, t.tokens.viewer);
     await page.goto(`${url}/#/incidents/${id}`);
     const alerts = page.getByRole('region', { name: 'Alerts' });
     await alerts.getByText('GoodLink').waitFor();

@@ -6,7 +6,7 @@ import { ingestAlerts } from '../../src/incidents/index.js';
 import { WEB_ROOT } from '../../src/server/routes/ui.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { runDueJobs } from '../helpers/automation.js';
-import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { launchBrowser, screenshot, signIn } from '../helpers/browser.js';
 import { alert } from '../helpers/incidents.js';
 import { startSink, type Sink } from '../notify/sink.js';
 
@@ -46,9 +46,7 @@ services:
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(url);
-    await page.getByLabel('Token').fill(t.tokens.viewer);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, url, t.tokens.viewer);
     await page.getByRole('heading', { name: 'Command center' }).waitFor();
   }, 60_000);
   afterAll(async () => {

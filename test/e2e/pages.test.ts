@@ -7,7 +7,7 @@ import { WEB_ROOT } from '../../src/server/routes/ui.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { launchBrowser, screenshot, signIn } from '../helpers/browser.js';
 import { COMMAND_CENTER_CONFIG, seedCommandCenter, type SeededWorld } from '../helpers/command-center.js';
 import { insertIncidents } from '../report/helpers.js';
 import { KNOWN } from '../report/known.js';
@@ -42,9 +42,7 @@ describe('dashboard pages in Chromium', () => {
   });
 
   it('signs in and opens on the command center, with the figures and what came just before the P1', async () => {
-    await page.goto(url);
-    await page.getByLabel('Token').fill(t.tokens.responder);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, url, t.tokens.responder);
     await page.getByRole('heading', { name: 'Command center' }).waitFor();
     const tile = page.getByRole('region', { name: 'Error rate', exact: true });
     await expect(tile.innerText()).resolves.toMatch(/25\.0%\s*▲ 12\.5 pt\s*checks · 5 monitors/);

@@ -1,7 +1,7 @@
 import { loadConfigText, Redactor } from '../../src/config/index.js';
 import type { IncidentContext, IncidentReactor, IncomingAlert } from '../../src/incidents/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import type { Store } from '../../src/store/index.js';
+import type { NewRow, Store } from '../../src/store/index.js';
 
 export const T0 = Date.UTC(2026, 10, 27, 12);
 
@@ -31,6 +31,24 @@ export function alert(overrides: Partial<IncomingAlert> = {}): IncomingAlert {
     startsAt: T0 - 60_000,
     endsAt: null,
     title: `${name} #${n}`,
+    ...overrides,
+  };
+}
+
+/** A row for insertIncident: a closed HighErrorRate P1 on payment at T0, with what a test sets. */
+export function incidentRow(overrides: Partial<NewRow<'incidents'>> = {}): NewRow<'incidents'> {
+  return {
+    fingerprint: 'fp-payment-errors',
+    title: 'HighErrorRate on payment',
+    service: 'payment',
+    severity: 'P1',
+    labels: '{}',
+    status: 'closed',
+    source: 'alert',
+    alert_name: 'HighErrorRate',
+    group_key: null,
+    created_at: T0,
+    updated_at: T0,
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@ import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findSimilar, similarLookups, formatIncidentDetails, getIncident, insertIncident, type IncidentDetails } from '../../src/incidents/index.js';
 import type { NewRow } from '../../src/store/index.js';
-import { T0 } from '../helpers/incidents.js';
+import { incidentRow, T0 } from '../helpers/incidents.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 
 const DAY = 86_400_000;
@@ -17,21 +17,7 @@ describe.each(ENGINES)('last time this happened, on %s', (engine) => {
   let n = 0;
   const insert = async (o: Partial<NewRow<'incidents'>>) => {
     n++;
-    const row: NewRow<'incidents'> = {
-      fingerprint: 'fp-payment-errors',
-      title: `incident ${n}`,
-      service: 'payment',
-      severity: 'P1',
-      labels: '{}',
-      status: 'closed',
-      source: 'alert',
-      alert_name: 'HighErrorRate',
-      group_key: null,
-      created_at: T0,
-      updated_at: T0,
-      ...o,
-    };
-    return (await insertIncident(t.store.db, row))!.id;
+    return (await insertIncident(t.store.db, incidentRow({ title: `incident ${n}`, ...o })))!.id;
   };
   const event = (incidentId: number, type: string, payload: Record<string, unknown>) =>
     t.store.db.insertInto('incident_events').values({ incident_id: incidentId, at: T0, actor: 'test', type, payload: JSON.stringify(payload), created_at: T0 }).execute();
@@ -84,7 +70,7 @@ describe('last time this happened reads through its indexes', () => {
   it('on SQLite: the fingerprint lookup and the alert-and-service lookup', async () => {
     const t = await openTestStore('sqlite');
     try {
-      const id = (await insertIncident(t.store.db, { fingerprint: 'fp', title: 'x', service: 'payment', severity: 'P1', labels: '{}', status: 'open', source: 'alert', alert_name: 'HighErrorRate', group_key: null, created_at: T0, updated_at: T0, detected_at: T0 }))!.id;
+      const id = (await insertIncident(t.store.db, incidentRow({ status: 'open', detected_at: T0 })))!.id;
       const [byFingerprint, byAlert] = similarLookups(t.store.db, (await getIncident(t.store.db, id))!);
       const plan = async (q: typeof byFingerprint) => {
         const c = q.compile();

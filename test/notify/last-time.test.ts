@@ -10,7 +10,7 @@ import { openRuntime } from '../../src/runtime/bootstrap.js';
 import { buildCore } from '../../src/runtime/core.js';
 import { JobRunner } from '../../src/runtime/job-runner.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { alert, T0 } from '../helpers/incidents.js';
+import { alert, incidentRow, T0 } from '../helpers/incidents.js';
 import { ENGINES, testDatabaseUrl } from '../helpers/stores.js';
 import { message } from './fixtures.js';
 import { startSink } from './sink.js';
@@ -75,16 +75,11 @@ describe.each(ENGINES)("an incident's first notification on %s", (engine) => {
       await drop();
     });
     // Last week's HighErrorRate on payment, fixed by hand.
-    const earlier = (await insertIncident(rt.store.db, {
+    const earlier = (await insertIncident(rt.store.db, incidentRow({
       fingerprint: 'fp-last-week',
       title: 'HighErrorRate',
-      service: 'payment',
       severity: 'P2',
-      labels: '{}',
       status: 'resolved',
-      source: 'alert',
-      alert_name: 'HighErrorRate',
-      group_key: null,
       cause: 'connection pool <exhausted>',
       started_at: T0 - 7 * DAY,
       detected_at: T0 - 7 * DAY,
@@ -92,7 +87,7 @@ describe.each(ENGINES)("an incident's first notification on %s", (engine) => {
       mttr_ms: 20 * 60_000,
       created_at: T0 - 7 * DAY,
       updated_at: T0 - 7 * DAY,
-    }))!.id;
+    })))!.id;
     await rt.store.db.insertInto('incident_events').values({ incident_id: earlier, at: T0 - 7 * DAY, actor: 'alice', type: 'resolved', payload: JSON.stringify({ note: 'raised the pool size to 50' }), created_at: T0 - 7 * DAY }).execute();
 
     const [opened] = await ingestAlerts(core.incidents, [alert({ name: 'HighErrorRate', service: 'payment' })], 'test');
