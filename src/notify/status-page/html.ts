@@ -60,7 +60,7 @@ function state(s: ServiceState, className: string, role = ''): string {
  * Bars that look the same on every service — a day at 100% or without data, and no incident — made
  * once per page rather than once per service: most of a thousand services' 90 days are such days.
  */
-export type BarMemo = Map<string, string>;
+type BarMemo = Map<string, string>;
 
 function bar(d: DayBar, memo: BarMemo): string {
   // A day's title is made of a date and numbers only: nothing in it needs escaping.
@@ -72,7 +72,7 @@ function bar(d: DayBar, memo: BarMemo): string {
   return html;
 }
 
-export function renderServiceHtml(s: PublicService, memo: BarMemo = new Map()): string {
+function renderServiceHtml(s: PublicService, memo: BarMemo): string {
   const bars = s.days.map((d) => bar(d, memo)).join('');
   const days = s.days.length;
   return `<li class="service"><div class="row"><h3>${escapeHtml(s.name)}</h3>${state(s.state, 'state')}</div>
@@ -93,12 +93,9 @@ ${updates ? `<ol class="updates" aria-label="Updates, newest first">${updates}</
 </article>`;
 }
 
-/** The page; `services` may come rendered already (renderServiceHtml for each, in order). */
-export function renderStatusHtml(page: StatusPage, paths: { page: string; feed: string; json: string }, services?: readonly string[]): string {
-  if (!services) {
-    const memo: BarMemo = new Map();
-    services = page.services.map((s) => renderServiceHtml(s, memo));
-  }
+export function renderStatusHtml(page: StatusPage, paths: { page: string; feed: string; json: string }): string {
+  const memo: BarMemo = new Map();
+  const services = page.services.map((s) => renderServiceHtml(s, memo));
   const title = escapeHtml(page.title);
   const days = page.services[0]?.days.length ?? 0;
   // On a phone, the oldest bars are hidden so the rest stay wide enough to see.

@@ -22,17 +22,20 @@ const DAY = 24 * HOUR;
 const SLICE_MONITORS = 100;
 const SLICE_DAYS = 10;
 
-export async function readMonitors(store: Store, services: readonly string[]): Promise<MonitorState[]> {
-  const rows = await inChunks(store.dialect, services, (chunk) =>
-    store.db.selectFrom('monitors').select(['service', 'status']).where('enabled', '=', 1).where('service', 'in', chunk).execute(),
-  );
-  return rows.map((r) => ({ service: r.service!, status: r.status }));
+/** The listed services' monitors, read once per computation. */
+export interface ListedMonitors {
+  /** The enabled ones' current status: the services' state now. */
+  states: MonitorState[];
+  /** Every one by id, disabled ones too (their roll-ups are the services' past). */
+  services: Map<number, string>;
 }
 
-/** The listed services' monitors (disabled ones too: their roll-ups are the services' past), by id. */
-async function monitorServices(store: Store, services: readonly string[]): Promise<Map<number, string>> {
-  const rows = await inChunks(store.dialect, services, (chunk) => store.db.selectFrom('monitors').select(['id', 'service']).where('service', 'in', chunk).execute());
-  return new Map(rows.map((r) => [Number(r.id), r.service!]));
+export async function readMonitors(store: Store, services: readonly string[]): Promise<ListedMonitors> {
+  const rows = await inChunks(store.dialect, services, (chunk) => store.db.selectFrom('monitors').select(['id', 'service', 'status', 'enabled']).where('service', 'in', chunk).execute());
+  return {
+    states: rows.filter((r) => Number(r.enabled) === 1).map((r) => ({ service: r.service!, status: r.status })),
+    services: new Map(rows.map((r) => [Number(r.id), r.service!])),
+  };
 }
 
 /**
@@ -64,14 +67,12 @@ async function daySums(store: Store, monitors: Map<number, string>, of: readonly
 export class DailyRollups {
   private readonly settled = new Map<number, RollupRow[]>();
 
-  constructor(private readonly services: readonly string[]) {}
-
-  async read(store: Store, first: number, now: number): Promise<RollupRow[]> {
+  /** `monitors`: the listed services' monitors by id (ListedMonitors.services). */
+  async read(store: Store, monitors: Map<number, string>, first: number, now: number): Promise<RollupRow[]> {
     const live = Math.max(first, now - HOUR - ((now - HOUR) % DAY));
     for (const day of this.settled.keys()) if (day < first) this.settled.delete(day);
     const missing: number[] = [];
     for (let d = first; d < live; d += DAY) if (!this.settled.has(d)) missing.push(d);
-    const monitors = await monitorServices(store, this.services);
     const ids = [...monitors.keys()];
     const sliced = async (from: number, to: number) => {
       const rows: RollupRow[] = [];

@@ -54,7 +54,7 @@ export class StatusPageService {
   private readonly staleMs: number;
 
   constructor(private readonly options: StatusPageServiceOptions) {
-    this.rollups = new DailyRollups(options.page.services);
+    this.rollups = new DailyRollups();
     this.ttlMs = options.ttlMs ?? 5000;
     this.staleMs = options.staleMs ?? 60_000;
     this.feed = new IdleSubscription(options.changes, options.idleMs ?? 60_000, {
@@ -117,11 +117,11 @@ export class StatusPageService {
     // their turn between them.
     const monitors = await readMonitors(store, page.services);
     await yieldToRequests();
-    const rollups = await this.rollups.read(store, first, now);
+    const rollups = await this.rollups.read(store, monitors.services, first, now);
     await yieldToRequests();
     const incidents = await readIncidents(store, page.services, first, now);
     await yieldToRequests();
-    return { page, now, monitors, rollups, incidents };
+    return { page, now, monitors: monitors.states, rollups, incidents };
   }
 
   async stop(): Promise<void> {

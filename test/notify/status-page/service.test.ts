@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../../src/config/index.js';
 import { StatusPageService, type RollupRow, type Snapshot, type StatusPage } from '../../../src/notify/status-page/index.js';
-import { DailyRollups } from '../../../src/notify/status-page/read.js';
+import { DailyRollups, readMonitors } from '../../../src/notify/status-page/read.js';
 import { pruneResults } from '../../../src/detect/scheduler/schedule-store.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { insertMonitor } from '../../helpers/command-center.js';
@@ -74,14 +74,15 @@ describe('StatusPageService keeps its answer', () => {
   });
 
   it('reads a day that ended once: later roll-ups of it are not read again, today\'s are', async () => {
-    const rollups = new DailyRollups(['checkout']);
+    const rollups = new DailyRollups();
+    const { services } = await readMonitors(s.store, ['checkout']);
     const now = clock.now();
     const first = now - (now % DAY) - 6 * DAY;
-    const before = await rollups.read(s.store, first, now);
+    const before = await rollups.read(s.store, services, first, now);
     const sum = (rows: RollupRow[], day: number) => rows.filter((r) => r.hour === day).reduce((n, r) => n + r.runs, 0);
     await s.store.db.updateTable('check_rollups').set({ runs: 1000 }).where('hour', '=', first + 3_600_000).execute();
     await s.store.db.updateTable('check_rollups').set({ runs: 70 }).where('hour', '=', now - (now % DAY)).execute();
-    const after = await rollups.read(s.store, first, now);
+    const after = await rollups.read(s.store, services, first, now);
     expect(sum(after, first)).toBe(sum(before, first));
     expect(sum(after, now - (now % DAY))).toBe(sum(before, now - (now % DAY)) + 10);
   });
