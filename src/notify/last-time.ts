@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/index.js';
 import type { SimilarIncident } from '../incidents/index.js';
-import { oneLine } from './message.js';
+import { clip, oneLine } from '../shared/text.js';
 
 /**
  * "Last time this happened" in one line, for an incident's first notification: when the closest earlier
@@ -12,10 +12,7 @@ import { oneLine } from './message.js';
 
 /** Cause and fix are free text of a responder's: one line each, and not a page of it. */
 const MAX_PART = 200;
-const part = (s: string) => {
-  const line = oneLine(s);
-  return line.length > MAX_PART ? `${line.slice(0, MAX_PART - 1)}…` : line;
-};
+const part = (s: string) => clip(oneLine(s), MAX_PART);
 
 export function lastTimeLine(similar: readonly SimilarIncident[]): string | undefined {
   const told = similar.find((s) => s.cause !== null || s.fix !== null) ?? similar[0];

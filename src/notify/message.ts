@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { formatDuration, type NotifyEvent, type Severity } from '../config/index.js';
 import type { PhaseDurations } from '../incidents/phases.js';
 import { toSeverity } from '../incidents/severity.js';
+import { oneLine } from '../shared/text.js';
 
 /**
  * What every channel renders: one incident event, said once for people (`text`) and once as data. A
@@ -93,8 +94,6 @@ export function deliveryKey(parts: { incidentId: number; eventId: number | strin
   const digest = createHash('sha256').update(JSON.stringify([parts.incidentId, String(parts.eventId), parts.channel])).digest('hex');
   return `${parts.incidentId}-${parts.eventId}-${digest.slice(0, 16)}`.replace(/[^A-Za-z0-9._-]/g, '_');
 }
-
-export const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 function parseLabels(labels: IncidentLike['labels']): Record<string, string> {
   if (typeof labels !== 'string') return { ...labels };

@@ -61,8 +61,9 @@ export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 
         // Read here rather than at delivery, once for all channels: the job carries it, every retry says
         // the same, and the first notification is not held back behind the later ones by the lookup.
         const lastTime = event === 'opened' && channels.length > 0 ? lastTimeLine(await findSimilar(db, incident)) : undefined;
+        const details = detailsOf(e);
         for (const channel of channels) {
-          const payload: NotifyJobPayload = { incidentId: incident.id, eventId: e.id, event, channel, actor: e.actor, ...(detailsOf(e) ? { details: detailsOf(e) } : {}), ...(lastTime ? { lastTime } : {}) };
+          const payload: NotifyJobPayload = { incidentId: incident.id, eventId: e.id, event, channel, actor: e.actor, ...(details ? { details } : {}), ...(lastTime ? { lastTime } : {}) };
           await queue.enqueue(db, { kind: NOTIFY_JOB, incidentId: incident.id, payload, idempotencyKey: `notify:${e.id}:${channel}`, maxAttempts: config.delivery.max_attempts }, now());
         }
       }

@@ -33,3 +33,6 @@ const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** `text` on one line: every run of whitespace, line breaks included, becomes one space. */
 export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** `text` cut to at most `max` characters with a plain "…" — for a line meant to be glanced at. */
+export const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

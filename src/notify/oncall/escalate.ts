@@ -5,7 +5,8 @@ import { jobHandler, type JobHandler, type JobQueue, type JobResult, type Tx } f
 import { contactsOf } from './contacts.js';
 import { resolveTarget, targetText } from './overview.js';
 import { stepsOf, waitBefore, type Step } from './policy.js';
-import { ESCALATE_JOB, escalateJobPayload, escalating, RUNBOOK_JOB_KIND, type EscalateJobPayload } from './reactor.js';
+import { ESCALATE_JOB, escalateJobPayload, escalating, type EscalateJobPayload } from './reactor.js';
+import { RUNBOOK_JOB, runbookJobPayload, type RunbookJobPayload } from '../../diagnose/runbooks/reactor.js';
 
 /**
  * The `oncall.escalate` job: one per escalation, run at each step's time. Each run decides in one
@@ -47,7 +48,7 @@ export function escalationHandler(ctx: OncallContext): JobHandler {
       if (p.phase === 'await_diagnosis') {
         // A remediation works on it (its escalation pages), or another trigger started paging already.
         if (timeline.some((e) => e.id > p.episode && e.type === 'remediation_matched')) return;
-        if (await escalating(trx, ctx.queue, incident.id, job.id)) return;
+        if (await escalating(trx, ctx.queue, incident.id, job.id, timeline)) return;
         if (now < p.since + MAX_DIAGNOSIS_WAIT_MS && (await runbooksRunning(trx, ctx.queue, incident.id, timeline))) {
           return { deferUntil: Math.min(now + DIAGNOSIS_POLL_MS, p.since + MAX_DIAGNOSIS_WAIT_MS) };
         }
@@ -98,8 +99,13 @@ function stepsTaken(timeline: IncidentEvent[], episode: number): Set<string> {
  * job's status: the job is still `running` for a moment after the report is written (and woke us).
  */
 async function runbooksRunning(trx: Tx, queue: JobQueue, incidentId: number, timeline: IncidentEvent[]): Promise<boolean> {
-  const reported = (p: { runbook?: unknown; run?: unknown }) => timeline.some((e) => e.type === 'runbook_finished' && e.payload.runbook === p.runbook && e.payload.run === p.run);
-  return (await queue.list(trx, { kind: RUNBOOK_JOB_KIND, incidentId })).some((j) => (j.status === 'pending' || j.status === 'running') && !reported(j.payload as { runbook?: unknown; run?: unknown }));
+  const reported = (p: RunbookJobPayload) => timeline.some((e) => e.type === 'runbook_finished' && e.payload.runbook === p.runbook && e.payload.run === p.run);
+  return (await queue.list(trx, { kind: RUNBOOK_JOB, incidentId })).some((j) => {
+    if (j.status !== 'pending' && j.status !== 'running') return false;
+    // A payload its kind cannot parse fails its job when taken; until then it counts as not reported.
+    const p = runbookJobPayload.safeParse(j.payload);
+    return !p.success || !reported(p.data);
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../config/index.js';
 import type { Incident, IncidentEvent, IncidentEventOf } from '../../incidents/index.js';
+import { clip } from '../../shared/text.js';
 import { buildNotificationMessage, type NotificationMessage } from '../message.js';
 
 /**
@@ -21,15 +22,13 @@ export interface PageMessageOptions {
   ackExpiresAt?: number;
 }
 
-const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
-
 export function pageDetails(o: Pick<PageMessageOptions, 'timeline' | 'paged' | 'ackUrl' | 'ackExpiresAt' | 'incident'>): string[] {
   const p = o.paged.payload;
   const lines = [`Paged: level ${p.level} of ${p.policy}${p.round > 1 ? ` (round ${p.round})` : ''}${p.person ? `, ${p.person}` : ''} — ${p.reason ?? ''}`];
   for (const e of o.timeline) {
     if (e.type === 'runbook_finished') {
       lines.push(`Diagnosis (${String(e.payload.runbook)}): ${String(e.payload.ok)} step(s) ok, ${String(e.payload.failed)} failed`);
-      if (typeof e.payload.report === 'string') lines.push(cut(e.payload.report, MAX_REPORT_CHARS));
+      if (typeof e.payload.report === 'string') lines.push(clip(e.payload.report, MAX_REPORT_CHARS));
     } else if (e.type === 'deployment_correlated') {
       lines.push(`Suspect: ${String(e.payload.service)} ${String(e.payload.version)} deployed by ${String(e.payload.deployed_by)}, ${String(e.payload.minutes_before_start)} min before it started`);
     } else if (e.type === 'flag_changed' && e.payload.correlated === true) {

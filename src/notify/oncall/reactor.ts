@@ -21,8 +21,6 @@ import { policyOf } from './policy.js';
 
 export const ESCALATE_JOB = 'oncall.escalate';
 export const PAGE_JOB = 'oncall.page';
-/** The kind of runbook jobs (diagnose/runbooks/reactor.ts), whose reports a page waits for. */
-export const RUNBOOK_JOB_KIND = 'diagnose.runbook';
 
 export const escalateJobPayload = z.object({
   incidentId: z.number().int(),
@@ -86,7 +84,7 @@ export function escalationReactor(config: Pick<MedicConfig, 'services' | 'oncall
  * paged its first step). One still waiting for the diagnosis does not count: a trigger that comes
  * meanwhile (an approval waits) starts paging, and the waiting one then steps aside.
  */
-export async function escalating(db: Db, queue: JobQueue, incidentId: number, except?: number): Promise<boolean> {
+export async function escalating(db: Db, queue: JobQueue, incidentId: number, except?: number, timeline?: IncidentEvent[]): Promise<boolean> {
   const waiting: number[] = [];
   for (const j of await queue.list(db, { kind: ESCALATE_JOB, incidentId })) {
     if (j.id === except || (j.status !== 'pending' && j.status !== 'running')) continue;
@@ -97,7 +95,7 @@ export async function escalating(db: Db, queue: JobQueue, incidentId: number, ex
   }
   if (waiting.length === 0) return false;
   // Its payload says so only once the run that paged is over; its pages (or a level's note) say so at once.
-  return (await getTimeline(db, incidentId)).some((e) => (e.type === 'paged' || e.type === 'note') && e.payload.episode !== undefined && waiting.includes(e.payload.episode));
+  return (timeline ?? (await getTimeline(db, incidentId))).some((e) => (e.type === 'paged' || e.type === 'note') && e.payload.episode !== undefined && waiting.includes(e.payload.episode));
 }
 
 async function wakeWaiting(db: Db, queue: JobQueue, incidentId: number, now: number): Promise<void> {
