@@ -66,11 +66,9 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   };
 
   /** The caller's token, or why there is none. */
-  const authenticate = async (request: FastifyRequest, now: number): Promise<TokenInfo | string> => {
-    const config = request.routeOptions.config;
-    const token = tokenFrom(request, config?.queryToken === true);
+  const authenticate = async (request: FastifyRequest, token: string | undefined, now: number): Promise<TokenInfo | string> => {
     if (token) return (await lookup(token)) ?? 'unknown or revoked token';
-    const ticket = config?.streamTicket === true ? queryParam(request, 'ticket') : undefined;
+    const ticket = request.routeOptions.config?.streamTicket === true ? queryParam(request, 'ticket') : undefined;
     if (ticket) {
       const claims = readStreamTicket(ticket, now);
       const found = claims && (await findTokenById(ctx.store.db, claims.tokenId));
@@ -107,26 +105,17 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
     if (access === undefined || access === 'public') return done();
     const now = ctx.clock.now();
     const token = tokenFrom(request, request.routeOptions.config?.queryToken === true);
-    const hit = token === undefined ? undefined : cache.get(token);
-    if (hit && hit.until > now) {
+    const finish = (info: TokenInfo | string) => {
       try {
-        admit(request, reply, access, now, hit.info ?? 'unknown or revoked token');
+        admit(request, reply, access, now, info);
       } catch (err) {
         return done(err as Error);
       }
-      return done();
-    }
-    authenticate(request, now).then(
-      (info) => {
-        try {
-          admit(request, reply, access, now, info);
-        } catch (err) {
-          return done(err as Error);
-        }
-        done();
-      },
-      (err: Error) => done(err),
-    );
+      done();
+    };
+    const hit = token === undefined ? undefined : cache.get(token);
+    if (hit && hit.until > now) return finish(hit.info ?? 'unknown or revoked token');
+    authenticate(request, token, now).then(finish, (err: Error) => done(err));
   });
 });
 
