@@ -22,7 +22,7 @@ export interface PageMessageOptions {
   ackExpiresAt?: number;
 }
 
-export function pageDetails(o: Pick<PageMessageOptions, 'timeline' | 'paged' | 'ackUrl' | 'ackExpiresAt' | 'incident'>): string[] {
+function pageDetails(o: Pick<PageMessageOptions, 'timeline' | 'paged' | 'ackUrl' | 'ackExpiresAt' | 'incident'>): string[] {
   const p = o.paged.payload;
   const lines = [`Paged: level ${p.level} of ${p.policy}${p.round > 1 ? ` (round ${p.round})` : ''}${p.person ? `, ${p.person}` : ''} — ${p.reason ?? ''}`];
   for (const e of o.timeline) {

@@ -41,7 +41,7 @@ export const pageJobPayload = z.object({
   /** The `paged` event this delivers. */
   eventId: z.number().int(),
 });
-export type PageJobPayload = z.infer<typeof pageJobPayload>;
+type PageJobPayload = z.infer<typeof pageJobPayload>;
 
 /** A handler error (a database hiccup) is retried; an escalation is never dropped for one. */
 const ESCALATE_JOB_ATTEMPTS = 10;
