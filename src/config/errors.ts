@@ -1,3 +1,5 @@
+export { formatPath } from '../shared/zod-issues.js';
+
 /** A config problem, located well enough for a person to fix it without searching. */
 export interface ConfigProblem {
   file: string;
@@ -19,12 +21,3 @@ export function formatProblem(p: ConfigProblem): string {
   return `${p.file}:${p.line}:${p.column} ${p.path ? `${p.path}: ` : ''}${p.message}`;
 }
 
-/** `['monitors', 0, 'steps', 1, 'assert_status']` → `monitors[0].steps[1].assert_status`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
