@@ -4,6 +4,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type
 import { isWholeReference, substituteEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.js';
 import { friendlyIssues } from './issues.js';
+import { quickRead } from './quick-read.js';
 import { configSchema, type MedicConfig } from './schema/index.js';
 import { isRedactable, MIN_SECRET_LENGTH, Redactor } from './secrets.js';
 
@@ -39,6 +40,13 @@ export function loadConfigFile(file: string, options: Omit<LoadOptions, 'file'> 
 export function loadConfigText(text: string, options: LoadOptions = {}): LoadedConfig {
   const file = options.file ?? '<inline>';
   const env = options.env ?? process.env;
+  const baseDir = options.baseDir ?? process.cwd();
+  // The quick read gives the same values when it answers; the Document below is for everything else
+  // and for every mistake, whose report names a line, a column and a key.
+  const quick = quickRead(text, env, typedValue);
+  const valid = quick && configSchema.safeParse(quick.raw);
+  if (quick && valid?.success) return loaded(valid.data, file, baseDir, new Redactor(quick.secrets), []);
+
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -80,8 +88,12 @@ export function loadConfigText(text: string, options: LoadOptions = {}): LoadedC
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new ConfigError(problems);
   }
-  for (const t of parsed.data.auth.tokens) redactor.add(t.token);
-  return { config: parsed.data, file, baseDir: options.baseDir ?? process.cwd(), redactor, warnings };
+  return loaded(parsed.data, file, baseDir, redactor, warnings);
+}
+
+function loaded(config: MedicConfig, file: string, baseDir: string, redactor: Redactor, warnings: ConfigProblem[]): LoadedConfig {
+  for (const t of config.auth.tokens) redactor.add(t.token);
+  return { config, file, baseDir, redactor, warnings };
 }
 
 /** Replaces `${ENV}` in every scalar, in place, so positions stay those of the file. */
@@ -103,12 +115,16 @@ function substituteInDocument(doc: Document, env: NodeJS.ProcessEnv, redactor: R
       }
       if (result.value === original) return;
       // An unquoted `port: ${PORT}` should give a number, as if the value had been written there.
-      if (node.type === 'PLAIN' && isWholeReference(original)) {
-        const typed = parseDocument(result.value).contents;
-        node.value = isScalar(typed) ? typed.value : result.value;
-      } else node.value = result.value;
+      if (node.type === 'PLAIN' && isWholeReference(original)) node.value = typedValue(result.value);
+      else node.value = result.value;
     },
   });
+}
+
+/** What an unquoted value would have been had it been written there: a number, a boolean, null or text. */
+function typedValue(value: string): unknown {
+  const typed = parseDocument(value).contents;
+  return isScalar(typed) ? typed.value : value;
 }
 
 function firstAliasOffset(doc: Document): number | undefined {
