@@ -8,6 +8,7 @@ import { authPlugin } from './auth.js';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { installRequestInput, parseQuery } from './input.js';
+import { requestLogger } from './request-logger.js';
 import { registerRoutes } from './routes/index.js';
 import { uiRoutes } from './routes/ui.js';
 
@@ -28,6 +29,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // stopping at the first address that is not one): the client address the failed-auth limit counts.
     trustProxy: ctx.loaded.config.server.trust_proxy.length > 0 ? ctx.loaded.config.server.trust_proxy : false,
     return503OnClosing: true,
+    // request.log is made when a request first logs (request-logger.ts).
+    childLoggerFactory: requestLogger,
   }).withTypeProvider<ZodTypeProvider>();
 
   // Security headers on every answer; the dashboard loads only its own scripts and styles.
