@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestLogger } from '../../src/server/request-logger.js';
@@ -24,7 +24,7 @@ describe('request loggers', () => {
       children++;
       return child(...args);
     }) as typeof logger.child;
-    app = Fastify({ loggerInstance: logger, disableRequestLogging: true, childLoggerFactory: requestLogger });
+    app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), childLoggerFactory: requestLogger });
     app.get('/quiet', async () => ({ ok: true }));
     app.get('/talk', async (request) => {
       request.log.info({ n: 1 }, 'first');
