@@ -21,10 +21,28 @@ import { readStreamTicket } from './stream-ticket.js';
  */
 export const CACHE_MS = 2000;
 
+type Principal = NonNullable<FastifyRequest['principal']>;
+
+/** A cached lookup: the token (or undefined: unknown or revoked), and the principal its requests get. */
+interface CacheEntry {
+  info: TokenInfo | undefined;
+  /** Made once per lookup and frozen: every request with the token shares it. */
+  principal: Principal | undefined;
+  until: number;
+}
+
+type OnRequest = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
+
+/** Marks the hooks this plugin adds, so a route's options copied to its HEAD route are not given a second one. */
+const AUTH_HOOK = Symbol('medic.auth');
+
 export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
-  const cache = new Map<string, { info: TokenInfo | undefined; until: number }>();
+  const cache = new Map<string, CacheEntry>();
   const failures = new FailedAuthLimiter(ctx.loaded.config.auth.failed_auth_per_minute);
   const streams = new StreamGuard(ctx.store.db, ctx.logger);
+
+  // Declared, so every request has the same shape whether or not it is authenticated.
+  app.decorateRequest('principal', undefined);
 
   const table: { method: string; url: string; access: Access }[] = [];
   app.decorate('accessTable', table);
@@ -35,6 +53,12 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
       throw new Error(`route ${route.method} ${route.url} declares no access level (config.access)`);
     }
     if (access !== undefined) for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url: route.url, access });
+    // The check is the route's own first onRequest hook, made for its access level: a request reads no
+    // route options (request.routeOptions builds a new object on every read), and a public route has none.
+    if (access === undefined || access === 'public') return;
+    const own = [route.onRequest ?? []].flat() as OnRequest[];
+    if (own.some((hook) => AUTH_HOOK in hook)) return;
+    route.onRequest = [authHook(access, route.config?.queryToken === true, route.config?.streamTicket === true), ...own] as typeof route.onRequest;
   });
 
   app.decorate('forgetTokens', () => cache.clear());
@@ -46,8 +70,8 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   app.addHook('preClose', async () => streams.endAll());
 
   /** Lookups under way, by token: the requests that meet an expired entry at once share one query. */
-  const inFlight = new Map<string, Promise<TokenInfo | undefined>>();
-  const lookup = (token: string): Promise<TokenInfo | undefined> => {
+  const inFlight = new Map<string, Promise<CacheEntry>>();
+  const lookup = (token: string): Promise<CacheEntry> => {
     const now = ctx.clock.now();
     const hit = cache.get(token);
     const pending = inFlight.get(token);
@@ -55,68 +79,75 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
     const query = findToken(ctx.store.db, token)
       .then((info) => {
         if (cache.size > 10_000) cache.clear();
-        cache.set(token, { info, until: now + CACHE_MS });
+        const entry: CacheEntry = { info, principal: info && Object.freeze({ tokenId: info.id, name: info.name, role: info.role }), until: now + CACHE_MS };
+        cache.set(token, entry);
         // Last-used is informational; never let it slow or fail a request.
         if (info && (!hit || !hit.info)) touchToken(ctx.store.db, info.id, now).catch(() => {});
-        return info;
+        return entry;
       })
       .finally(() => inFlight.delete(token));
     inFlight.set(token, query);
     return query;
   };
 
-  /** The caller's token, or why there is none. */
-  const authenticate = async (request: FastifyRequest, token: string | undefined, now: number): Promise<TokenInfo | string> => {
-    if (token) return (await lookup(token)) ?? 'unknown or revoked token';
-    const ticket = request.routeOptions.config?.streamTicket === true ? queryParam(request, 'ticket') : undefined;
+  /** The caller's token (with its principal), or why there is none. */
+  const authenticate = async (request: FastifyRequest, token: string | undefined, streamTicket: boolean, now: number): Promise<CacheEntry | string> => {
+    if (token) {
+      const entry = await lookup(token);
+      return entry.info ? entry : 'unknown or revoked token';
+    }
+    const ticket = streamTicket ? queryParam(request, 'ticket') : undefined;
     if (ticket) {
       const claims = readStreamTicket(ticket, now);
       const found = claims && (await findTokenById(ctx.store.db, claims.tokenId));
-      return found && claims.signedWith(found.hash) ? found.info : 'unknown, expired or revoked stream ticket';
+      if (!found || !claims.signedWith(found.hash)) return 'unknown, expired or revoked stream ticket';
+      const { info } = found;
+      return { info, principal: { tokenId: info.id, name: info.name, role: info.role }, until: now };
     }
     return 'a token is required: send Authorization: Bearer <token>';
   };
 
-  /** Lets the request through, or throws the 401, 403 or 429 it gets. */
-  const admit = (request: FastifyRequest, reply: FastifyReply, access: Exclude<Access, 'public'>, now: number, info: TokenInfo | string): void => {
-    if (typeof info === 'string') {
+  /** Lets the request through, or answers the 401, 403 or 429 it gets. */
+  const admit = (request: FastifyRequest, reply: FastifyReply, access: Exclude<Access, 'public'>, now: number, found: CacheEntry | string, done: (err?: Error) => void): void => {
+    if (typeof found === 'string') {
       // Only failures meet the limiter, after the token was checked: a valid token is never refused
       // because others failed from the same address (everyone behind one proxy or NAT).
       const wait = failures.blockedFor(request.ip, now);
       if (wait > 0) {
         reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        throw tooManyRequests('too many failed authentications from this address; try again later');
+        return done(tooManyRequests('too many failed authentications from this address; try again later'));
       }
       failures.record(request.ip, now);
       reply.header('www-authenticate', 'Bearer realm="medic"');
-      throw unauthorized(info);
+      return done(unauthorized(found));
     }
+    const info = found.info!;
     if (!roleAllows(info.role, access)) {
       const why = info.role === 'flags' ? 'a flags token may only evaluate flags (OFREP)' : `token "${info.name}" has ${info.role}`;
-      throw forbidden(`this needs the ${access} role; ${why}`);
+      return done(forbidden(`this needs the ${access} role; ${why}`));
     }
-    request.principal = { tokenId: info.id, name: info.name, role: info.role };
+    request.principal = found.principal;
+    done();
   };
 
-  // A callback hook, not an async one: a token found in the cache (every OFREP evaluation but one
-  // every CACHE_MS) is admitted without a promise or a trip through the microtask queue.
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    const access: Access | undefined = request.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return done();
-    const now = ctx.clock.now();
-    const token = tokenFrom(request, request.routeOptions.config?.queryToken === true);
-    const finish = (info: TokenInfo | string) => {
-      try {
-        admit(request, reply, access, now, info);
-      } catch (err) {
-        return done(err as Error);
-      }
-      done();
+  /**
+   * A route's check. A callback hook, not an async one: a token found in the cache (every OFREP
+   * evaluation but one every CACHE_MS) is admitted without a promise, a closure or a trip through the
+   * microtask queue.
+   */
+  const authHook = (access: Exclude<Access, 'public'>, queryToken: boolean, streamTicket: boolean): OnRequest => {
+    const hook: OnRequest = (request, reply, done) => {
+      const now = ctx.clock.now();
+      const token = tokenFrom(request, queryToken);
+      const hit = token === undefined ? undefined : cache.get(token);
+      if (hit && hit.until > now) return admit(request, reply, access, now, hit.info ? hit : 'unknown or revoked token', done);
+      authenticate(request, token, streamTicket, now).then(
+        (found) => admit(request, reply, access, now, found, done),
+        (err: Error) => done(err),
+      );
     };
-    const hit = token === undefined ? undefined : cache.get(token);
-    if (hit && hit.until > now) return finish(hit.info ?? 'unknown or revoked token');
-    authenticate(request, token, now).then(finish, (err: Error) => done(err));
-  });
+    return Object.assign(hook, { [AUTH_HOOK]: true });
+  };
 });
 
 function queryParam(request: FastifyRequest, name: string): string | undefined {

@@ -40,6 +40,13 @@ describe('authentication and roles', () => {
     expect(ok.statusCode).toBe(200);
   });
 
+  // The check is each protected route's own hook: the HEAD route Fastify adds for a GET gets it too.
+  it('checks HEAD requests as it checks GET ones', async () => {
+    expect((await t.app.inject({ method: 'HEAD', url: '/api/tokens' })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'HEAD', url: '/api/tokens', headers: t.as('viewer') })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'HEAD', url: '/api/tokens', headers: t.as('admin') })).statusCode).toBe(200);
+  });
+
   it('accepts X-API-Key as well as a bearer token', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/tokens', headers: { 'x-api-key': t.tokens.admin } });
     expect(res.statusCode).toBe(200);

@@ -82,6 +82,28 @@ export function ofrepEvaluation(e: Evaluation): OfrepResponse<OfrepEvaluationSuc
   return { status: e.ok ? 200 : e.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400, body: body(e) };
 }
 
+export interface OfrepAnswer {
+  readonly status: number;
+  /** The body as JSON text. */
+  readonly json: string;
+}
+
+const answers = new WeakMap<Evaluation, OfrepAnswer>();
+
+/**
+ * The response to a single-flag evaluation as status and JSON text: made once per shared result, so an
+ * evaluation's answer costs one lookup.
+ */
+export function ofrepEvaluationAnswer(e: Evaluation): OfrepAnswer {
+  let answer = answers.get(e);
+  if (!answer) {
+    const res = ofrepEvaluation(e);
+    answer = Object.freeze({ status: res.status, json: ofrepJson(res.body) });
+    answers.set(e, answer);
+  }
+  return answer;
+}
+
 /**
  * The response to a bulk evaluation: every flag's result, successes and failures alike. A flag that
  * does not exist has no place in "all flags" (and the bulk schema has no FLAG_NOT_FOUND), so it is left out.

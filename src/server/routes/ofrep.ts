@@ -6,7 +6,7 @@ import {
   ofrepBulkFailure,
   ofrepConfiguration,
   ofrepEtagOfJson,
-  ofrepEvaluation,
+  ofrepEvaluationAnswer,
   ofrepJson,
   readOfrepRequest,
 } from '../../resolve/flags/index.js';
@@ -52,8 +52,8 @@ export async function ofrepRoutes(app: FastifyInstance, ctx: AppContext): Promis
         const { key } = request.params as { key: string };
         const req = readOfrepRequest(request.body);
         if (!req.ok) return send(reply, 400, ofrepJson({ key, errorCode: req.errorCode, errorDetails: req.errorDetails }));
-        const res = ofrepEvaluation(ctx.flags.evaluate(key, req.context));
-        return send(reply, res.status, ofrepJson(res.body));
+        const answer = ofrepEvaluationAnswer(ctx.flags.evaluate(key, req.context));
+        return send(reply, answer.status, answer.json);
       },
     );
 
