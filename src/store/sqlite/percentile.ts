@@ -307,7 +307,7 @@ interface Values {
   fraction: number;
 }
 
-function registerFallbackPercentileCont(db: Sqlite.Database): void {
+export function registerFallbackPercentileCont(db: Sqlite.Database): void {
   const step = (state: Values, value: unknown, fraction: unknown) => {
     state.fraction = Number(fraction);
     if (value === null || value === undefined) return;
