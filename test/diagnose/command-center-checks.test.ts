@@ -80,7 +80,7 @@ describe.each(ENGINES)('command center check figures on %s', (engine) => {
     const count = (list: typeof rows, service: string | null) => list.filter((r) => serviceOf.get(r.monitor) === service);
     const now_ = inRange(w.start, w.end);
     const before = inRange(w.previousStart, w.start);
-    const failingNow = new Set(now_.filter((r) => r.status === 'down').map((r) => serviceOf.get(r.monitor)!));
+    const failingNow = new Set<string | null>(now_.filter((r) => r.status === 'down').map((r) => serviceOf.get(r.monitor) ?? null));
     const ran = new Map<string | null, number>();
     for (const m of monitors) if (m.lastRunAt !== null && m.lastRunAt >= w.start) ran.set(m.service, (ran.get(m.service) ?? 0) + 1);
     const key = (s: string | null) => s ?? '';
