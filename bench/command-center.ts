@@ -37,7 +37,11 @@ const INTERVAL_S = Number(process.argv[4] ?? 60);
 const SERVICES = 1000;
 const PG_URL = process.env.MEDIC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MIN = 60_000;
-const NOW = Date.now();
+// MEDIC_BENCH_KEEP=1 keeps the seeded databases and prints their `now`; MEDIC_BENCH_SQLITE_FILE,
+// MEDIC_BENCH_PG_SCHEMA and MEDIC_BENCH_NOW measure kept ones again (new code, same data) without seeding.
+const NOW = Number(process.env.MEDIC_BENCH_NOW ?? Date.now());
+const REUSE_SQLITE = process.env.MEDIC_BENCH_SQLITE_FILE;
+const REUSE_SCHEMA = process.env.MEDIC_BENCH_PG_SCHEMA;
 const START = NOW - HOURS * 3_600_000;
 const RUNS_PER_MONITOR = Math.floor((HOURS * 3600) / INTERVAL_S);
 
@@ -111,16 +115,18 @@ function percentiles(ms: number[]): string {
   return `p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${s.at(-1)!.toFixed(1)} ms (n=${s.length})`;
 }
 
-async function bench(label: string, url: string): Promise<void> {
+async function bench(label: string, url: string, reuse: boolean): Promise<void> {
   const config = `services:\n${Array.from({ length: SERVICES }, (_, i) => `  - { name: service-${String(i).padStart(3, '0')} }`).join('\n')}\nstorage: { url: "${url}", pool_size: 10 }\n`;
   // The clock stands still at the end of the seeded day, however long seeding takes, so every answer
   // looks at the same last minutes of results.
+  const opening = performance.now();
   const rt = await openRuntime(loadConfigText(config, { env: {} }), { logger: silentLogger, clock: new ManualClock(NOW), applyConfig: true });
   try {
     const t0 = performance.now();
-    await seed(rt.store);
+    if (!reuse) await seed(rt.store);
     const results = await rt.store.db.selectFrom('check_results').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    console.log(`${label}: seeded ${MONITORS.toLocaleString('en')} monitors, ${Number(results.n).toLocaleString('en')} check results in ${((performance.now() - t0) / 1000).toFixed(0)} s; load average ${load()}`);
+    const how = reuse ? `reused (opened and migrated in ${((t0 - opening) / 1000).toFixed(0)} s)` : `seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`;
+    console.log(`${label}: ${MONITORS.toLocaleString('en')} monitors, ${Number(results.n).toLocaleString('en')} check results ${how}; load average ${load()}`);
 
     const core = await buildCore(rt);
     // A change source the bench drives: dropping the kept answer before a request makes it compute.
@@ -185,8 +191,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'medic-bench-'));
 const schema = `medic_bench_${randomBytes(4).toString('hex')}`;
 try {
   const only = process.env.MEDIC_BENCH_ENGINE;
-  if (!only || only === 'sqlite') await bench('sqlite', `sqlite://${path.join(dir, 'bench.db')}`);
-  if (!only || only === 'postgres') await bench('postgres', `${PG_URL}?schema=${schema}`);
+  if (!only || only === 'sqlite') await bench('sqlite', `sqlite://${REUSE_SQLITE ?? path.join(dir, 'bench.db')}`, REUSE_SQLITE !== undefined);
+  if (!only || only === 'postgres') await bench('postgres', `${PG_URL}?schema=${REUSE_SCHEMA ?? schema}`, REUSE_SCHEMA !== undefined);
 } finally {
   if (!process.env.MEDIC_BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir} and schema ${schema}; now ${NOW}`);

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonArray } from '../../src/store/index.js';
-import { percentileCont } from '../../src/store/sqlite/percentile.js';
+import Sqlite from 'better-sqlite3';
+import { percentileCont, registerFallbackPercentileCont } from '../../src/store/sqlite/percentile.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 
 /** PostgreSQL's percentile_cont by the book: sort, then interpolate between the two nearest ranks. */
@@ -118,6 +119,28 @@ describe.each(ENGINES)('ReportEngine.percentilesCont on %s', (engine) => {
     );
   });
 
+  it('computes one percentile as the engine’s own aggregate (percentileCont) exactly as percentilesCont does, on doubles', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.option(fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true }).map((x) => x + 0), { freq: 6 })), { minLength: 1, maxLength: 60 }),
+        fc.constantFrom(...FRACTIONS, 0.95),
+        async (pairs, fraction) => {
+          const rows = pairs.map(([g, x]) => sql`SELECT ${sql.lit(g)} AS g, CAST(${x === null ? sql`NULL` : sql.lit(x)} AS DOUBLE PRECISION) AS v`);
+          const [many] = t.store.report.percentilesCont([{ fraction, value: v }]);
+          const result = await sql<{ g: number; one: number | null; many: number | null }>`
+            SELECT g, ${t.store.report.percentileCont(fraction, v)} AS one, ${many} AS many
+            FROM (${sql.join(rows, sql` UNION ALL `)}) AS s GROUP BY g ORDER BY g`.execute(t.store.db);
+          for (const r of result.rows) {
+            const values = pairs.filter((p) => p[0] === Number(r.g)).map((p) => p[1]);
+            expect(r.one === null ? null : Number(r.one)).toBe(oracle(values, fraction));
+            expect(r.one === null ? null : Number(r.one)).toBe(r.many === null ? null : Number(r.many));
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('returns NULL for a group of only NULLs, and over no rows', async () => {
     expect(await inDatabase([null, null], [1, 1], 0.5)).toEqual([{ g: 1, p: null, p2: null }]);
     const none = await t.store.db
@@ -179,5 +202,27 @@ describe.each(ENGINES)('ReportEngine.percentilesCont on %s', (engine) => {
     expect(keeper!.union([{ fraction: 0.5, value: v }, { fraction: 0.9, value: v }])).toEqual([5, oracle(groups.flat(), 0.9)]);
     keeper!.release();
     expect(keeper!.union([{ fraction: 0.5, value: v }])).toEqual([null]);
+  });
+});
+
+describe('SQLite percentile_cont without SQLITE_ENABLE_PERCENTILE', () => {
+  it('is registered in JavaScript with the built-in’s results', () => {
+    const builtin = new Sqlite(':memory:');
+    const fallback = new Sqlite(':memory:');
+    registerFallbackPercentileCont(fallback);
+    try {
+      fc.assert(
+        fc.property(fc.array(fc.option(fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true }).map((x) => x + 0), { freq: 6 }), { maxLength: 80 }), fc.constantFrom(...FRACTIONS, 0.95), (values, fraction) => {
+          const query = `SELECT percentile_cont(v, ${fraction}) AS p FROM (SELECT NULL AS v WHERE 0 ${values.map((x) => `UNION ALL SELECT ${x === null ? 'NULL' : `CAST(${x} AS REAL)`}`).join(' ')})`;
+          const expected = (builtin.prepare(query).get() as { p: number | null }).p;
+          expect((fallback.prepare(query).get() as { p: number | null }).p).toBe(expected);
+          expect(expected).toBe(oracle(values, fraction));
+        }),
+        { numRuns: 300 },
+      );
+    } finally {
+      builtin.close();
+      fallback.close();
+    }
   });
 });

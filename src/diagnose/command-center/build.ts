@@ -49,16 +49,18 @@ export async function commandCenter(input: CommandCenterInput): Promise<CommandC
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
   const w = timeWindow(now, input.windowMs);
   const db = store.db;
-  const [checks, monitors, incidents, alerts, approvals, deployments, flagChanges] = await Promise.all([
+  const active = activeIncidents(db, limits.incidents);
+  // The deployments before the incidents are looked up as soon as the incidents are in, not after the rest.
+  const [incidents, suspects, checks, monitors, alerts, approvals, deployments, flagChanges] = await Promise.all([
+    active,
+    active.then((i) => deploymentsBefore(db, config, i.items)),
     checkAggregates(store, w, limits.services),
     monitorOverview(db, limits.monitors),
-    activeIncidents(db, limits.incidents),
     firingAlerts(db, limits.alerts),
     waitingApprovals(db, limits.approvals),
     recentDeployments(db, limits.deployments),
     recentFlagChanges(db, limits.flagChanges),
   ]);
-  const suspects = await deploymentsBefore(db, config, incidents.items);
 
   const justBefore = new Map<number, number[]>();
   for (const [incidentId, d] of suspects) justBefore.set(d.id, [...(justBefore.get(d.id) ?? []), incidentId]);

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Store } from '../../store/index.js';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database, Store } from '../../store/index.js';
 import type { TimeWindow } from './window.js';
 
 /**
@@ -8,12 +8,14 @@ import type { TimeWindow } from './window.js';
  * slowly) and the p95 of run durations; and per service, the same counts over the window and the one
  * before it (for the services shown only, through their monitors' index ranges).
  *
- * Every query reads check results through the covering index `check_results_window` (started_at,
- * monitor_id, status, duration_ms): one range scan per window, the rows themselves never read. Grouping
- * every run of the window by service is what costs (a sort of all of them), so it is avoided: the runs
- * that failed are few and are grouped by service; which services ran at all comes from each monitor's
- * `last_run_at`; and the runs are counted only for the services that will be shown — those with
- * failures and the busiest of the rest — through the (monitor_id, started_at) index, monitor by monitor.
+ * Each window's runs are counted, and their p95 taken, through the covering index `check_results_window`
+ * (started_at, monitor_id, status, duration_ms): one range scan, the rows themselves never read, and
+ * nothing else asked of each entry (the p95 is the engine's own aggregate). Failed runs are few, and
+ * have their own partial index (`check_results_failed`): they are counted, and grouped by service for
+ * both windows, from it. Grouping every run of the window by service is what would cost (a sort of all
+ * of them), so it is avoided: which services ran at all comes from each monitor's `last_run_at`; and
+ * the runs are counted only for the services that will be shown — those with failures and the busiest
+ * of the rest — through the (monitor_id, started_at) index, monitor by monitor, both windows at once.
  */
 
 export interface ServiceRuns {
@@ -40,80 +42,87 @@ export interface CheckAggregates {
   previous: WindowRuns;
 }
 
-const failed = sql<number | null>`sum(CASE WHEN r.status = 'down' THEN 1 ELSE 0 END)`;
+/** The failed runs of [from, to): the predicate of the partial index check_results_failed, literally. */
+const failedIn = (from: number, to: number) => (eb: ExpressionBuilder<{ r: Database['check_results'] }, 'r'>) =>
+  eb.and([eb('r.status', '=', sql.lit('down')), eb('r.started_at', '>=', from), eb('r.started_at', '<', to)]);
+
+/** Counts rows in the window (the current one) and in the one before, split on `start`. */
+const inWindow = (start: number) => sql<number | string | null>`sum(CASE WHEN r.started_at >= ${start} THEN 1 ELSE 0 END)`;
+const beforeWindow = (start: number) => sql<number | string | null>`sum(CASE WHEN r.started_at < ${start} THEN 1 ELSE 0 END)`;
 
 export async function checkAggregates(store: Store, w: TimeWindow, limit: number): Promise<CheckAggregates> {
   const { db } = store;
-  const [p95] = store.report.percentilesCont([{ fraction: 0.95, value: sql.ref('r.duration_ms') }]);
   const overall = (from: number, to: number) =>
     db
       .selectFrom('check_results as r')
-      .select((eb) => [eb.fn.countAll<number>().as('runs'), failed.as('failed'), p95!.as('p95')])
+      .select((eb) => [eb.fn.countAll<number>().as('runs'), store.report.percentileCont(0.95, sql.ref('r.duration_ms')).as('p95')])
       .where('r.started_at', '>=', from)
       .where('r.started_at', '<', to)
       .executeTakeFirstOrThrow();
-  const failingIn = (from: number, to: number) =>
-    db
-      .selectFrom('check_results as r')
-      // A cross join with the condition in WHERE: SQLite then walks the window's index range first and
-      // looks each failed run's monitor up by its key.
-      .crossJoin('monitors as m')
-      .whereRef('m.id', '=', 'r.monitor_id')
-      .select((eb) => ['m.service', eb.fn.countAll<number>().as('n')])
-      .where('r.started_at', '>=', from)
-      .where('r.started_at', '<', to)
-      .where('r.status', '=', 'down')
-      .groupBy('m.service')
-      .execute();
-  const [failing, ran, current, previous] = await Promise.all([
-    failingIn(w.start, w.end),
-    db
-      .selectFrom('monitors')
-      .select((eb) => ['service', eb.fn.countAll<number>().as('n')])
-      .where('last_run_at', '>=', w.start)
-      .groupBy('service')
-      .execute(),
-    overall(w.start, w.end),
-    overall(w.previousStart, w.start),
-  ]);
+  const failedTotals = db
+    .selectFrom('check_results as r')
+    .select([inWindow(w.start).as('now'), beforeWindow(w.start).as('before')])
+    .where(failedIn(w.previousStart, w.end))
+    .executeTakeFirstOrThrow();
+  const failedByService = db
+    .selectFrom('check_results as r')
+    // A cross join with the condition in WHERE: SQLite then walks the failed runs' index range first and
+    // looks each one's monitor up by its key.
+    .crossJoin('monitors as m')
+    .whereRef('m.id', '=', 'r.monitor_id')
+    .select(['m.service', inWindow(w.start).as('now'), beforeWindow(w.start).as('before')])
+    .where(failedIn(w.previousStart, w.end))
+    .groupBy('m.service')
+    .execute();
+  const ran = db
+    .selectFrom('monitors')
+    .select((eb) => ['service', eb.fn.countAll<number>().as('n')])
+    .where('last_run_at', '>=', w.start)
+    .groupBy('service')
+    .execute();
 
-  // Shown: every service with failures (a rate above zero), then those whose monitors ran the most.
-  const failedBy = new Map(failing.map((f) => [f.service, Number(f.n)]));
-  const others = ran.filter((r) => !failedBy.has(r.service)).sort((a, b) => Number(b.n) - Number(a.n) || byName(a.service, b.service));
-  const shown = [...failedBy.keys(), ...others.slice(0, Math.max(0, limit - failedBy.size)).map((r) => r.service)];
-  // The window before, for the shown services only, through their monitors' index ranges: a second
-  // scan of the whole window for failures would cost as much as the one above.
-  const [runs, before] = await Promise.all([runsOf(store, shown, w.start, w.end, false), runsOf(store, shown, w.previousStart, w.start, true)]);
+  // The services shown and their runs, as soon as the failures and the runs by service are in (on
+  // PostgreSQL, while the windows' counts and p95 are still being read on other connections).
+  const shownRuns = Promise.all([failedByService, ran]).then(async ([failing, ran]) => {
+    // Shown: every service with failures now (a rate above zero), then those whose monitors ran the most.
+    const failedNow = new Map<string | null, number>();
+    const failedBefore = new Map<string | null, number>();
+    for (const f of failing) {
+      if (Number(f.now ?? 0) > 0) failedNow.set(f.service, Number(f.now));
+      failedBefore.set(f.service, Number(f.before ?? 0));
+    }
+    const others = ran.filter((r) => !failedNow.has(r.service)).sort((a, b) => Number(b.n) - Number(a.n) || byName(a.service, b.service));
+    const shown = [...failedNow.keys(), ...others.slice(0, Math.max(0, limit - failedNow.size)).map((r) => r.service)];
+    const runs = await runsOf(store, shown, w);
+    return {
+      // A monitor's last_run_at may run ahead of its result being written: a service without runs yet is left out.
+      services: shown.flatMap((service) => {
+        const r = runs.get(service);
+        if (!r || r.now === 0) return [];
+        return [{ service, runs: r.now, failed: failedNow.get(service) ?? 0, previous: { runs: r.before, failed: r.before > 0 ? (failedBefore.get(service) ?? 0) : 0 } }];
+      }),
+      servicesRan: [...new Set([...ran.map((r) => r.service), ...failedNow.keys()])],
+    };
+  });
+  const [shownPart, current, previous, failed] = await Promise.all([shownRuns, overall(w.start, w.end), overall(w.previousStart, w.start), failedTotals]);
 
-  const windowRuns = (r: { runs: number | string; failed: number | string | null; p95: number | null }): WindowRuns => ({
+  const windowRuns = (r: { runs: number | string; p95: number | null }, failedRuns: number | string | null): WindowRuns => ({
     runs: Number(r.runs),
-    failed: Number(r.failed ?? 0),
+    failed: Number(failedRuns ?? 0),
     p95: r.p95 === null ? null : Number(r.p95),
   });
-  return {
-    // A monitor's last_run_at may run ahead of its result being written: a service without runs yet is left out.
-    services: shown.filter((service) => runs.has(service)).map((service) => ({
-      service,
-      runs: runs.get(service)!.runs,
-      failed: failedBy.get(service) ?? 0,
-      previous: before.get(service) ?? { runs: 0, failed: 0 },
-    })),
-    servicesRan: [...new Set([...ran.map((r) => r.service), ...failedBy.keys()])],
-    current: windowRuns(current),
-    previous: windowRuns(previous),
-  };
+  return { ...shownPart, current: windowRuns(current, failed.now), previous: windowRuns(previous, failed.before) };
 }
 
 const byName = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
 
 /**
- * Runs in [from, to) per service, for these services only: their monitors' index ranges; and how many
- * failed when asked (the current window's failures come from the failed runs' grouping instead, and the
- * count alone stays an index-only scan).
+ * Runs per service in the window and in the one before, for these services only: their monitors' index
+ * ranges over both windows, split on the window's start (their failures come from the failed runs).
  */
-async function runsOf(store: Store, services: (string | null)[], from: number, to: number, withFailed: boolean): Promise<Map<string | null, { runs: number; failed: number }>> {
+async function runsOf(store: Store, services: (string | null)[], w: TimeWindow): Promise<Map<string | null, { now: number; before: number }>> {
   const named = services.filter((s): s is string => s !== null);
-  const out = new Map<string | null, { runs: number; failed: number }>();
+  const out = new Map<string | null, { now: number; before: number }>();
   if (services.length === 0) return out;
   const rows = await store.db
     // Monitors first (SQLite keeps a cross join's order): only theirs are looked up in the index, not
@@ -121,12 +130,12 @@ async function runsOf(store: Store, services: (string | null)[], from: number, t
     .selectFrom('monitors as m')
     .crossJoin('check_results as r')
     .whereRef('r.monitor_id', '=', 'm.id')
-    .where('r.started_at', '>=', from)
-    .where('r.started_at', '<', to)
-    .select((eb) => ['m.service', eb.fn.countAll<number>().as('n'), (withFailed ? failed : sql<null>`NULL`).as('failed')])
+    .where('r.started_at', '>=', w.previousStart)
+    .where('r.started_at', '<', w.end)
+    .select(['m.service', inWindow(w.start).as('now'), beforeWindow(w.start).as('before')])
     .where((eb) => eb.or([...(named.length ? [eb('m.service', 'in', named)] : []), ...(services.includes(null) ? [eb('m.service', 'is', null)] : [])]))
     .groupBy('m.service')
     .execute();
-  for (const r of rows) out.set(r.service, { runs: Number(r.n), failed: Number(r.failed ?? 0) });
+  for (const r of rows) out.set(r.service, { now: Number(r.now ?? 0), before: Number(r.before ?? 0) });
   return out;
 }

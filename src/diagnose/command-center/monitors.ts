@@ -4,12 +4,13 @@ import { MONITOR_STATUSES, type CommandCenter, type UnhealthyMonitor } from './s
 
 /**
  * Monitors at a glance: how many are in each state (the scheduler keeps each monitor's state on its
- * row, so this is a count, not a look at results), and those that are down or degraded with their
- * latest error — down first, the longest-failing first among them.
+ * row, so this is a count of the index monitors_state, not a look at results), and those that are down
+ * or degraded with their latest error — down first, the longest-failing first among them; how many
+ * those are comes from the same counts.
  */
 
 export async function monitorOverview(db: Db, limit: number): Promise<CommandCenter['monitors']> {
-  const [byStatus, unhealthy, unhealthyCount] = await Promise.all([
+  const [byStatus, unhealthy] = await Promise.all([
     db.selectFrom('monitors').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).where('enabled', '=', 1).groupBy('status').execute(),
     db
       .selectFrom('monitors as m')
@@ -35,14 +36,15 @@ export async function monitorOverview(db: Db, limit: number): Promise<CommandCen
       .orderBy('m.name')
       .limit(limit)
       .execute(),
-    db.selectFrom('monitors').select((eb) => eb.fn.countAll<number>().as('n')).where('enabled', '=', 1).where('status', 'in', ['down', 'degraded']).executeTakeFirstOrThrow(),
   ]);
 
   const counts = Object.fromEntries(MONITOR_STATUSES.map((s) => [s, 0])) as Record<(typeof MONITOR_STATUSES)[number], number>;
   let total = 0;
+  let unhealthyCount = 0;
   for (const row of byStatus) {
     const n = Number(row.n);
     total += n;
+    if (row.status === 'down' || row.status === 'degraded') unhealthyCount += n;
     if (row.status in counts) counts[row.status as keyof typeof counts] += n;
   }
   const items: UnhealthyMonitor[] = unhealthy.map((m) => ({
@@ -55,5 +57,5 @@ export async function monitorOverview(db: Db, limit: number): Promise<CommandCen
     incidentId: m.incident_id === null ? null : Number(m.incident_id),
     error: m.error ?? null,
   }));
-  return { total, counts, unhealthy: { total: Number(unhealthyCount.n), items } };
+  return { total, counts, unhealthy: { total: unhealthyCount, items } };
 }

@@ -11,6 +11,7 @@ import * as m011 from './011-command-center.js';
 import * as m012 from './012-lease-tokens.js';
 import * as m013 from './013-oncall.js';
 import * as m014 from './014-similar-incidents.js';
+import * as m015 from './015-command-center-counts.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect
   '012-lease-tokens': m012,
   '013-oncall': m013,
   '014-similar-incidents': m014,
+  '015-command-center-counts': m015,
 };
 
 export class MedicMigrations implements MigrationProvider {

@@ -15,6 +15,10 @@ export class PostgresReportEngine implements ReportEngine {
     return requests.map(({ fraction, value }) => sql<number | null>`percentile_cont(${sql.lit(checkFraction(fraction))}) WITHIN GROUP (ORDER BY ${value})`);
   }
 
+  percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null> {
+    return this.percentilesCont([{ fraction, value }])[0]!;
+  }
+
   keepPercentiles(): undefined {
     return undefined;
   }

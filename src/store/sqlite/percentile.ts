@@ -285,4 +285,43 @@ export function registerPercentileCont(db: Sqlite.Database): void {
     deterministic: true,
   });
   db.function(VALUE_AT, { deterministic: true }, valueAt);
+  if (!hasBuiltinPercentile(db)) registerFallbackPercentileCont(db);
+}
+
+function hasBuiltinPercentile(db: Sqlite.Database): boolean {
+  try {
+    db.prepare('SELECT percentile_cont(1, 0.5)');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `percentile_cont(x, fraction)` as SQLite builds with SQLITE_ENABLE_PERCENTILE have it (the one
+ * better-sqlite3 bundles does), for a build without: the same interpolation as percentileCont.
+ */
+interface Values {
+  values: Float64Array;
+  n: number;
+  fraction: number;
+}
+
+export function registerFallbackPercentileCont(db: Sqlite.Database): void {
+  const step = (state: Values, value: unknown, fraction: unknown) => {
+    state.fraction = Number(fraction);
+    if (value === null || value === undefined) return;
+    if (state.n === state.values.length) {
+      const grown = new Float64Array(state.n * 2);
+      grown.set(state.values);
+      state.values = grown;
+    }
+    state.values[state.n++] = Number(value);
+  };
+  db.aggregate('percentile_cont', {
+    start: (): Values => ({ values: new Float64Array(1024), n: 0, fraction: 0 }),
+    step: step as unknown as (state: Values) => void,
+    result: (state: Values) => percentileCont(state.values, state.n, state.fraction),
+    deterministic: true,
+  });
 }

@@ -16,6 +16,11 @@ export class SqliteReportEngine implements ReportEngine {
     return percentileAggregates(requests, 0);
   }
 
+  percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null> {
+    // SQLite's own (the bundled build has it; percentile.ts registers one otherwise): same arithmetic.
+    return sql<number | null>`percentile_cont(${value}, ${sql.lit(checkFraction(fraction))})`;
+  }
+
   keepPercentiles(): PercentileKeeper {
     const key = openKept();
     return {
