@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { render } from './renderings.js';
@@ -22,7 +23,8 @@ function make(page: StatusPage, path: string, key: WireRendering['key'], gzip: b
   const text = render(page, path, key);
   if (text === undefined) return { key, body: null };
   const body = new TextEncoder().encode(text);
-  return gzip ? { key, body, gz: gzipSync(body) } : { key, body };
+  const etag = createHash('sha1').update(body).digest('base64url');
+  return gzip ? { key, body, gz: gzipSync(body), etag } : { key, body, etag };
 }
 
 function handle(m: WireRequest): WireReply {

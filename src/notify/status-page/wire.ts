@@ -38,6 +38,8 @@ export interface WireRendering {
   key: RenderingKey;
   body: Uint8Array | null;
   gz?: Uint8Array;
+  /** A hash of the body, for ETag (made in the worker: hashing megabytes is not the event loop's work). */
+  etag?: string;
 }
 
 export interface WireReply {
