@@ -15,7 +15,8 @@ export type ComputeInput = Omit<StatusInput, 'rollups' | 'page'> & { page: Statu
  * The worker is given the rows the main thread read, not a database connection of its own: it stays a
  * pure function of them — no second PostgreSQL pool against the server's connection limit, no second
  * SQLite handle, no config, secrets or migrations in the thread — and the reads it would move are the
- * small ones (days that ended are kept in DailyRollups; only today is read again).
+ * small ones (hours that ended are kept in DailyRollups as day sums, which cross to the thread once per
+ * change; only the last two hours are read again).
  */
 export class RenderWorker {
   private worker: Worker | undefined;
