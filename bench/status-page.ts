@@ -21,7 +21,7 @@
  * the PostgreSQL schema (MEDIC_BENCH_PG_URL, default the test database) are removed at the end.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,8 @@ import { startMonitoring } from '../src/runtime/monitoring.js';
 import { buildApp } from '../src/server/app.js';
 import { systemClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
+import { StatusPageService } from '../src/notify/status-page/index.js';
+import type { StatusPageConfig } from '../src/config/index.js';
 
 const ENGINES = (process.argv[2] ?? 'sqlite').split(',');
 const REQUESTS = Number(process.argv[3] ?? 300);
@@ -107,6 +109,44 @@ async function measure(url: string, gzip: boolean): Promise<number[]> {
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return times.sort((a, b) => a - b);
+}
+
+/** CPU ms the main thread has used (Linux: /proc/self/task/<pid>/stat, in clock ticks of 10 ms). */
+function mainThreadCpuMs(): number {
+  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * What one recomputation costs the main thread (the event loop that serves the API and runs the checks),
+ * on a service of its own asked for a new computation each time: the thread's CPU ms per computation,
+ * less what the checks, running meanwhile, use in as long idle; and the process's CPU ms (every thread:
+ * the render worker's computation and renderings too). CPU time, unlike the latencies, does not grow
+ * with what other processes do on a shared machine.
+ */
+async function recomputeCost(core: Core, page: StatusPageConfig, n = 20): Promise<{ mainMs: number; cpuMs: number }> {
+  const service = new StatusPageService({ store: core.rt.store, page, clock: systemClock, staleMs: 0 });
+  try {
+    await service.get();
+    await (await service.get()).html();
+    // The checks' own use, measured before and after (the lower: a background job may fall in one).
+    const idleRate = async () => {
+      const [main, started] = [mainThreadCpuMs(), performance.now()];
+      await new Promise((r) => setTimeout(r, 2000));
+      return (mainThreadCpuMs() - main) / (performance.now() - started);
+    };
+    const before = await idleRate();
+    const main = mainThreadCpuMs();
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    for (let i = 0; i < n; i++) await (await service.get()).html();
+    const wall = performance.now() - started;
+    const [used, mainUsed] = [process.cpuUsage(cpu), mainThreadCpuMs() - main];
+    const rate = Math.min(before, await idleRate());
+    return { mainMs: (mainUsed - rate * wall) / n, cpuMs: (used.user + used.system) / 1000 / n };
+  } finally {
+    await service.stop();
+  }
 }
 
 interface LoadResult {
@@ -250,6 +290,9 @@ status_page:
       const [medic, ref] = [results[0]![1], results[1]![1]];
       console.log(`goal: p99 under ${GOAL_MS} ms (as a browser asks, gzip) → ${percentile(medic, 0.99) < GOAL_MS ? 'met' : 'NOT met'}; Medic − reference at p99: ${(percentile(medic, 0.99) - percentile(ref, 0.99)).toFixed(1)} ms`);
       console.log(`first request (90 days read from the roll-ups): ${cold.ms.toFixed(0)} ms; an incident change until the page shows it: ${afterChange.toFixed(0)} ms`);
+
+      const cost = await recomputeCost(core, rt.loaded.config.status_page!);
+      console.log(`one recomputation (read, compute, HTML rendered): main thread CPU ${cost.mainMs.toFixed(1)} ms, process CPU ${cost.cpuMs.toFixed(1)} ms (all threads); load average ${load()}`);
 
       const quiet = await window(base, lags);
       const loaded = await window(base, lags, `${base}/status`);

@@ -25,9 +25,10 @@ export class IdleSubscription {
       this.on.subscribe();
       this.unsubscribe = this.source.subscribe((kind) => this.on.change(kind));
     }
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.stop(), this.idleMs);
-    this.idleTimer.unref();
+    // Re-armed rather than replaced: a touch per request (hundreds a second on a public page) then
+    // allocates no timer.
+    if (this.idleTimer) this.idleTimer.refresh();
+    else this.idleTimer = setTimeout(() => this.stop(), this.idleMs).unref();
   }
 
   stop(): void {

@@ -107,6 +107,24 @@ describe.each(ENGINES)('status page on %s', (engine) => {
     expect(JSON.parse(gunzipSync(json.rawPayload).toString())).toEqual((await get('/api/public/status')).json());
   });
 
+  it('answers a client that has the kept rendering 304 without a body (If-None-Match), plain and gzipped apart', async () => {
+    for (const url of ['/status', '/api/public/status', '/api/public/status/badge.svg']) {
+      const plain = await get(url);
+      const zipped = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+      const tag = plain.headers.etag as string;
+      expect(tag, url).toMatch(/^"[\w-]+"$/);
+      expect(zipped.headers.etag, url).not.toBe(tag);
+      for (const [match, encoding, etag] of [[tag, undefined, tag], [`W/${tag}, "other"`, undefined, tag], [zipped.headers.etag as string, 'gzip', zipped.headers.etag]] as const) {
+        const again = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': match, ...(encoding ? { 'accept-encoding': encoding } : {}) } });
+        expect(again.statusCode, `${url} ${match}`).toBe(304);
+        expect(again.rawPayload.length).toBe(0);
+        expect(again.headers.etag).toBe(etag);
+      }
+      // Another rendering's tag (the gzipped one asked plainly, or an old one) is answered in full.
+      for (const match of [zipped.headers.etag as string, '"old"']) expect((await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': match } })).body, `${url} ${match}`).toBe(plain.body);
+    }
+  });
+
   it('serves an Atom feed of the public updates that a real feed parser reads', async () => {
     const res = await get('/status/feed.atom');
     expect(res.statusCode).toBe(200);

@@ -4,6 +4,7 @@ import type { Severity } from '../../config/index.js';
 import { FIX_FLAG_LIKE, FIX_FLAG_TYPES, incidentServices, publicFactsSince, readEventBody, type IncidentStatus } from '../../incidents/index.js';
 import { fromJson, inChunks, type Store } from '../../store/index.js';
 import { RECENT_MS, type IncidentInput, type MonitorState, type RollupRow } from './state.js';
+import { toWireRollups, type WireRollups } from './wire.js';
 import { PUBLIC_SOURCE_EVENTS } from './updates.js';
 
 /**
@@ -38,12 +39,21 @@ export async function readMonitors(store: Store, services: readonly string[]): P
   };
 }
 
+/** A monitor's roll-ups summed over a UTC day (or the part of it read so far). */
+interface DaySum {
+  monitorId: number;
+  day: number;
+  runs: number;
+  up: number;
+  degraded: number;
+}
+
 /**
- * Roll-ups summed per monitor and UTC day, in the database. Monitors are named by id so that each is
- * read through the roll-ups' primary key (monitor_id, hour): joined with monitors instead, SQLite
- * scans every roll-up of every monitor.
+ * Roll-ups of the hours [from, to) summed per monitor and UTC day, in the database. Monitors are named
+ * by id so that each is read through the roll-ups' primary key (monitor_id, hour): joined with monitors
+ * instead, SQLite scans every roll-up of every monitor.
  */
-async function daySums(store: Store, monitors: Map<number, string>, of: readonly number[], from: number, to: number): Promise<RollupRow[]> {
+async function daySums(store: Store, of: readonly number[], from: number, to: number): Promise<DaySum[]> {
   const day = sql<number>`hour - (hour % ${sql.lit(DAY)})`;
   const rows = await inChunks(store.dialect, of, (ids) =>
     store.db
@@ -55,43 +65,97 @@ async function daySums(store: Store, monitors: Map<number, string>, of: readonly
       .groupBy(['monitor_id', day])
       .execute(),
   );
-  return rows.map((r) => ({ service: monitors.get(Number(r.monitor_id))!, hour: Number(r.day), runs: Number(r.runs), up: Number(r.up), degraded: Number(r.degraded) }));
+  return rows.map((r) => ({ monitorId: Number(r.monitor_id), day: Number(r.day), runs: Number(r.runs), up: Number(r.up), degraded: Number(r.degraded) }));
+}
+
+/** A day's sums over its hours before `through` (the day's end once it is whole), by monitor. */
+interface Settled {
+  through: number;
+  sums: Map<number, DaySum>;
 }
 
 /**
- * Day sums of the history window. A day that ended over an hour ago no longer changes (a run is written
- * within seconds of its hour), so it is read once and kept: after the first read, each one reads only
- * today (and yesterday in the first hour of the day) — 90 days of a thousand services' roll-ups are
- * two million rows, today's a few thousand.
+ * The window's roll-ups as read: the settled part (columns, the same object until it changes, at most
+ * once an hour: `version` says which) and the rows of the last two hours, read each time.
+ */
+export interface WindowRollups {
+  settled: { version: number; rows: WireRollups };
+  fresh: RollupRow[];
+}
+
+/**
+ * Day sums of the history window. An hour that ended over an hour ago no longer changes (a run is
+ * written within seconds of its hour), so it is read once and added to its day's sums: after the first
+ * read, each one reads the last two hours (and the hour that settled since the last read) — 90 days of
+ * a thousand services' roll-ups are two million rows, a day's 24,000, two hours' 2,000. Reads are
+ * SQLite's on the event loop: what they cost is what the API and the checks wait. The settled sums are
+ * handed over as columns made once per change, not as 90,000 rows made again per computation.
  */
 export class DailyRollups {
-  private readonly settled = new Map<number, RollupRow[]>();
+  private readonly days = new Map<number, Settled>();
+  private settled: WindowRollups['settled'] | undefined;
+  /** The monitors the settled columns were made for (id → service), as text. */
+  private madeFor = '';
 
   /** `monitors`: the listed services' monitors by id (ListedMonitors.services). */
-  async read(store: Store, monitors: Map<number, string>, first: number, now: number): Promise<RollupRow[]> {
-    const live = Math.max(first, now - HOUR - ((now - HOUR) % DAY));
-    for (const day of this.settled.keys()) if (day < first) this.settled.delete(day);
-    const missing: number[] = [];
-    for (let d = first; d < live; d += DAY) if (!this.settled.has(d)) missing.push(d);
+  async read(store: Store, monitors: Map<number, string>, first: number, now: number): Promise<WindowRollups> {
+    const settledUpTo = Math.max(first, now - HOUR - ((now - HOUR) % HOUR));
+    let changed = false;
+    for (const day of this.days.keys()) if (day < first) changed = this.days.delete(day);
+    // What each day lacks of its settled hours, as [from, to) ranges, oldest first.
+    const missing: { day: number; from: number; to: number }[] = [];
+    for (let d = first; d < settledUpTo; d += DAY) {
+      const from = this.days.get(d)?.through ?? d;
+      const to = Math.min(d + DAY, settledUpTo);
+      if (from < to) missing.push({ day: d, from, to });
+    }
     const ids = [...monitors.keys()];
     const sliced = async (from: number, to: number) => {
-      const rows: RollupRow[] = [];
+      const rows: DaySum[] = [];
       for (let i = 0; i < ids.length; i += SLICE_MONITORS) {
         await yieldToRequests();
-        rows.push(...(await daySums(store, monitors, ids.slice(i, i + SLICE_MONITORS), from, to)));
+        rows.push(...(await daySums(store, ids.slice(i, i + SLICE_MONITORS), from, to)));
       }
       return rows;
     };
-    for (let i = 0; i < missing.length; i += SLICE_DAYS) {
-      const days = missing.slice(i, i + SLICE_DAYS);
-      const byDay = new Map<number, RollupRow[]>(days.map((d) => [d, []]));
-      for (const r of await sliced(days[0]!, days.at(-1)! + DAY)) byDay.get(r.hour)?.push(r);
-      for (const [d, list] of byDay) this.settled.set(d, list);
+    // Ranges that follow each other (whole days, on a first read) are read together, SLICE_DAYS at a time.
+    for (let i = 0; i < missing.length; ) {
+      let j = i + 1;
+      while (j < missing.length && j - i < SLICE_DAYS && missing[j]!.from === missing[j - 1]!.to) j++;
+      const batch = missing.slice(i, j);
+      const rows = await sliced(batch[0]!.from, batch.at(-1)!.to);
+      for (const m of batch) if (!this.days.has(m.day)) this.days.set(m.day, { through: m.day, sums: new Map() });
+      for (const r of rows) {
+        const sums = this.days.get(r.day)?.sums;
+        const s = sums?.get(r.monitorId);
+        if (!sums) continue;
+        if (s) {
+          s.runs += r.runs;
+          s.up += r.up;
+          s.degraded += r.degraded;
+        } else sums.set(r.monitorId, r);
+      }
+      for (const m of batch) this.days.get(m.day)!.through = m.to;
+      changed = true;
+      i = j;
     }
-    const fresh = await sliced(live, now + HOUR);
-    const kept: RollupRow[] = [];
-    for (const [d, list] of this.settled) if (d >= first && d < live) kept.push(...list);
-    return [...kept, ...fresh];
+    const named = (rows: Iterable<DaySum>, out: RollupRow[]) => {
+      for (const r of rows) {
+        const service = monitors.get(r.monitorId);
+        if (service !== undefined) out.push({ service, hour: r.day, runs: r.runs, up: r.up, degraded: r.degraded });
+      }
+      return out;
+    };
+    const madeFor = [...monitors].join();
+    if (changed || !this.settled || madeFor !== this.madeFor) {
+      const rows: RollupRow[] = [];
+      for (const [d, { sums }] of this.days) if (d >= first) named(sums.values(), rows);
+      this.settled = { version: (this.settled?.version ?? 0) + 1, rows: toWireRollups(rows) };
+      this.madeFor = madeFor;
+    }
+    // The last two hours are at most two rows a monitor: one statement, not one per slice.
+    await yieldToRequests();
+    return { settled: this.settled, fresh: named(await daySums(store, ids, settledUpTo, now + HOUR), []) };
   }
 }
 

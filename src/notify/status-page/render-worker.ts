@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { render } from './renderings.js';
 import type { StatusPage } from './schema.js';
 import { computeStatusPage, type RollupRow } from './state.js';
 import type { WireReply, WireRendering, WireRequest } from './wire.js';
-import { transferable } from './wire.js';
+import { fromWireRollups, transferable } from './wire.js';
 
 /**
  * The status page's render thread: computes the page from the rows the main thread read, and renders
@@ -15,20 +16,23 @@ import { transferable } from './wire.js';
 /** Pages kept for later renderings: the newest and the ones that may still be served while it was made. */
 const KEEP = 4;
 const pages = new Map<number, StatusPage>();
+/** The settled roll-ups last sent (the main thread sends them again only when they change). */
+let settled: { version: number; rows: RollupRow[] } | undefined;
 
 function make(page: StatusPage, path: string, key: WireRendering['key'], gzip: boolean): WireRendering {
   const text = render(page, path, key);
   if (text === undefined) return { key, body: null };
   const body = new TextEncoder().encode(text);
-  return gzip ? { key, body, gz: gzipSync(body) } : { key, body };
+  const etag = createHash('sha1').update(body).digest('base64url');
+  return gzip ? { key, body, gz: gzipSync(body), etag } : { key, body, etag };
 }
 
 function handle(m: WireRequest): WireReply {
   if (m.type === 'compute') {
-    const { rollups: r, ...input } = m.input;
-    const rollups: RollupRow[] = new Array(r.hour.length);
-    for (let i = 0; i < rollups.length; i++) rollups[i] = { service: r.names[r.service[i]!]!, hour: r.hour[i]!, runs: r.runs[i]!, up: r.up[i]!, degraded: r.degraded[i]! };
-    const page = computeStatusPage({ ...input, rollups });
+    const { settled: s, fresh, ...input } = m.input;
+    if (s.rows) settled = { version: s.version, rows: fromWireRollups(s.rows) };
+    if (settled?.version !== s.version) throw new Error(`settled roll-ups ${s.version} were not sent`);
+    const page = computeStatusPage({ ...input, rollups: [...settled.rows, ...fromWireRollups(fresh)] });
     pages.set(m.id, page);
     for (const id of pages.keys()) if (pages.size > KEEP) pages.delete(id);
     return { seq: m.seq, made: m.want.map((w) => make(page, m.input.page.path, w.key, w.gzip)) };

@@ -4,9 +4,9 @@ import type { Clock } from '../../shared/clock.js';
 import { IdleSubscription, type ChangeSource } from '../../shared/idle-subscription.js';
 import type { Store } from '../../store/index.js';
 import { DailyRollups, readIncidents, readMonitors } from './read.js';
-import { RenderWorker } from './renderer.js';
+import { RenderWorker, type ComputeInput } from './renderer.js';
 import { Snapshot } from './snapshot.js';
-import { historyDays, type StatusInput } from './state.js';
+import { historyDays } from './state.js';
 
 /**
  * The status page for a server, cheap for the public: one computation serves every request for a few
@@ -110,7 +110,7 @@ export class StatusPageService {
     return entry.promise;
   }
 
-  private async load(now: number): Promise<StatusInput> {
+  private async load(now: number): Promise<Omit<ComputeInput, 'page'> & { page: StatusPageConfig }> {
     const { store, page } = this.options;
     const { first } = historyDays(now, page.history);
     // Each read runs on the event loop (SQLite's entirely): requests served from the kept answer get

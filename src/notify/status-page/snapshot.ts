@@ -19,8 +19,12 @@ export class Rendered {
   readonly body: Buffer;
   private compressed: Promise<Buffer> | undefined;
 
-  constructor(body: Uint8Array, gz?: Uint8Array) {
+  /** A hash of the body (ETag): the same bytes, the same tag, across computations. */
+  readonly etag: string | undefined;
+
+  constructor(body: Uint8Array, gz?: Uint8Array, etag?: string) {
     this.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    this.etag = etag;
     if (gz) this.compressed = Promise.resolve(Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength));
   }
 
@@ -50,7 +54,7 @@ export class Snapshot {
     private readonly options: Pick<StatusPageServiceOptions, 'page' | 'publicUrl'>,
     ahead: readonly WireRendering[],
   ) {
-    for (const r of ahead) if (r.body) this.keep(r.key, Promise.resolve(new Rendered(r.body, r.gz)));
+    for (const r of ahead) if (r.body) this.keep(r.key, Promise.resolve(new Rendered(r.body, r.gz, r.etag)));
   }
 
   private keep(key: RenderingKey, rendered: Promise<Rendered>): Promise<Rendered> {
@@ -66,7 +70,7 @@ export class Snapshot {
   private async ask(key: RenderingKey): Promise<Rendered> {
     const r = await this.worker.render(this.id, this.options.page.path, key, false);
     if (!r.body) throw new Error(`status page: nothing rendered for ${key}`);
-    return new Rendered(r.body);
+    return new Rendered(r.body, undefined, r.etag);
   }
 
   private once(key: RenderingKey): Promise<Rendered> {

@@ -18,7 +18,10 @@ export interface WireRollups {
 
 export interface WireInput extends Omit<StatusInput, 'rollups' | 'page'> {
   page: StatusInput['page'] & { path: string };
-  rollups: WireRollups;
+  /** The settled roll-ups, sent only when the worker does not have this version yet. */
+  settled: { version: number; rows?: WireRollups };
+  /** The last hours' roll-ups, moved. */
+  fresh: WireRollups;
 }
 
 export interface Wanted {
@@ -35,6 +38,8 @@ export interface WireRendering {
   key: RenderingKey;
   body: Uint8Array | null;
   gz?: Uint8Array;
+  /** A hash of the body, for ETag (made in the worker: hashing megabytes is not the event loop's work). */
+  etag?: string;
 }
 
 export interface WireReply {
@@ -57,6 +62,12 @@ export function toWireRollups(rows: readonly RollupRow[]): WireRollups {
     w.degraded[i] = r.degraded;
   }
   return w;
+}
+
+export function fromWireRollups(r: WireRollups): RollupRow[] {
+  const rows: RollupRow[] = new Array(r.hour.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = { service: r.names[r.service[i]!]!, hour: r.hour[i]!, runs: r.runs[i]!, up: r.up[i]!, degraded: r.degraded[i]! };
+  return rows;
 }
 
 export const rollupBuffers = (w: WireRollups): ArrayBuffer[] => [w.service, w.hour, w.runs, w.up, w.degraded].map((a) => a.buffer as ArrayBuffer);

@@ -18,10 +18,25 @@ function origin(request: FastifyRequest): string {
   return `${request.protocol}://${host}`;
 }
 
-/** A kept rendering as it is: compressed for a client that takes gzip, and cacheable for a few seconds. */
+/** Whether an If-None-Match header names `tag` (weak or strong), or is `*`. */
+function hasTag(header: string | undefined, tag: string): boolean {
+  return header !== undefined && header.split(',').some((t) => ((t = t.trim()), t === '*' || t === tag || t === `W/${tag}`));
+}
+
+/**
+ * A kept rendering as it is: compressed for a client that takes gzip, and cacheable for a few seconds.
+ * A browser refreshing the page sends the tag it has; unchanged bytes are then a 304 without a body.
+ * The gzipped bytes are another representation, with a tag of their own.
+ */
 async function send(request: FastifyRequest, reply: FastifyReply, rendered: Rendered, type: string) {
   reply.type(type).header('cache-control', 'public, max-age=5').header('vary', 'accept-encoding');
-  if (acceptsGzip(request.headers['accept-encoding'])) return reply.header('content-encoding', 'gzip').send(await rendered.gzip());
+  const gzip = acceptsGzip(request.headers['accept-encoding']);
+  if (rendered.etag !== undefined) {
+    const tag = `"${rendered.etag}${gzip ? '-gz' : ''}"`;
+    reply.header('etag', tag);
+    if (hasTag(request.headers['if-none-match'], tag)) return reply.code(304).send();
+  }
+  if (gzip) return reply.header('content-encoding', 'gzip').send(await rendered.gzip());
   return reply.send(rendered.body);
 }
 

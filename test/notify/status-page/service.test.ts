@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../../src/config/index.js';
 import { StatusPageService, type RollupRow, type Snapshot, type StatusPage } from '../../../src/notify/status-page/index.js';
 import { DailyRollups, readMonitors } from '../../../src/notify/status-page/read.js';
+import { fromWireRollups } from '../../../src/notify/status-page/wire.js';
 import { pruneResults } from '../../../src/detect/scheduler/schedule-store.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { insertMonitor } from '../../helpers/command-center.js';
 import { insertRollups } from '../../helpers/status-page.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** How long answers are kept: a few seconds, dropped at once by an incident change, not by check results. */
 describe('StatusPageService keeps its answer', () => {
@@ -73,18 +75,32 @@ describe('StatusPageService keeps its answer', () => {
     expect((await pageOf(await nextAfter(before))).services[0]!.state).toBe('degraded');
   });
 
-  it('reads a day that ended once: later roll-ups of it are not read again, today\'s are', async () => {
+  it('reads an hour that ended over an hour ago once: later roll-ups of it are not read again, the last two hours\' are', async () => {
     const rollups = new DailyRollups();
     const { services } = await readMonitors(s.store, ['checkout']);
     const now = clock.now();
-    const first = now - (now % DAY) - 6 * DAY;
-    const before = await rollups.read(s.store, services, first, now);
+    const today = now - (now % DAY);
+    const first = today - 6 * DAY;
+    const read = async (at: number) => {
+      const r = await rollups.read(s.store, services, first, at);
+      return { settled: r.settled, rows: [...fromWireRollups(r.settled.rows), ...r.fresh] };
+    };
     const sum = (rows: RollupRow[], day: number) => rows.filter((r) => r.hour === day).reduce((n, r) => n + r.runs, 0);
-    await s.store.db.updateTable('check_rollups').set({ runs: 1000 }).where('hour', '=', first + 3_600_000).execute();
-    await s.store.db.updateTable('check_rollups').set({ runs: 70 }).where('hour', '=', now - (now % DAY)).execute();
-    const after = await rollups.read(s.store, services, first, now);
-    expect(sum(after, first)).toBe(sum(before, first));
-    expect(sum(after, now - (now % DAY))).toBe(sum(before, now - (now % DAY)) + 10);
+    const before = await read(now);
+    const runs = (hour: number, n: number) => s.store.db.updateTable('check_rollups').set({ runs: n }).where('hour', '=', hour).execute();
+    await runs(first + HOUR, 1000);
+    await runs(today, 1000);
+    // Ended less than an hour ago: still read each time.
+    await runs(now - (now % HOUR) - HOUR, 70);
+    const after = await read(now);
+    expect(sum(after.rows, first)).toBe(sum(before.rows, first));
+    expect(sum(after.rows, today)).toBe(sum(before.rows, today) + 10);
+    // Nothing settled since: the same columns, handed to the render worker once.
+    expect(after.settled).toBe(before.settled);
+    // Two hours on, the last hours settle, each added once.
+    const later = await read(now + 2 * HOUR);
+    expect(sum(later.rows, today)).toBe(sum(before.rows, today) + 10);
+    expect(later.settled.version).toBe(before.settled.version + 1);
   });
 
   it('does not serve an answer older than staleMs: a request after a quiet spell waits for a new one', async () => {
