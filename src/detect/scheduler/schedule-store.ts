@@ -100,9 +100,14 @@ export async function claimDue(db: Db, dialect: StoreDialect, o: ClaimOptions): 
   });
 }
 
-/** Extends every lease this worker holds (runs in flight and finished runs not yet flushed). */
-export async function renewLeases(db: Db, owner: string, until: number): Promise<number> {
-  const r = await db.updateTable('monitor_schedule').set({ lease_until: until }).where('lease_owner', '=', owner).executeTakeFirst();
+/**
+ * Extends the leases this worker holds (runs in flight and finished runs not yet flushed) to `until`;
+ * with `expiringBefore`, only those that end before it, so leases with time left are not rewritten.
+ */
+export async function renewLeases(db: Db, owner: string, until: number, expiringBefore?: number): Promise<number> {
+  let q = db.updateTable('monitor_schedule').set({ lease_until: until }).where('lease_owner', '=', owner);
+  if (expiringBefore !== undefined) q = q.where('lease_until', '<', expiringBefore);
+  const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 

@@ -80,12 +80,19 @@ export class Scheduler {
   ) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.location = options.location ?? 'default';
+    const leaseMs = options.leaseMs ?? 5_000;
+    const lookaheadMs = options.lookaheadMs ?? 1_000;
+    // Claims and flushes are one transaction each, and a transaction's cost is mostly per page it
+    // touches, not per row: at 500 checks/s a claim every 200 ms and a flush every 250 ms wrote the same
+    // schedule, monitor and index pages over and over. A claim every half lookahead still claims each
+    // run well before it is due; a flush every second (a fifth of the lease at most) keeps results one
+    // second behind at worst, far inside the lease that protects them.
     this.o = {
       concurrency: options.concurrency ?? 100,
-      leaseMs: options.leaseMs ?? 5_000,
-      tickMs: options.tickMs ?? 200,
-      lookaheadMs: options.lookaheadMs ?? 1_000,
-      flushMs: options.flushMs ?? 250,
+      leaseMs,
+      tickMs: options.tickMs ?? Math.max(50, Math.min(500, Math.floor(lookaheadMs / 2))),
+      lookaheadMs,
+      flushMs: options.flushMs ?? Math.max(50, Math.min(1_000, Math.floor(leaseMs / 5))),
       maxBuffered: options.maxBuffered ?? 100_000,
     };
     this.metrics = schedulerMetrics(deps.metrics);
@@ -116,7 +123,13 @@ export class Scheduler {
     };
     every(this.o.tickMs, () => this.claim());
     every(this.o.flushMs, () => this.flush());
-    every(Math.max(100, Math.floor(this.o.leaseMs / 3)), () => renewLeases(this.deps.store.db, this.owner, this.deps.clock.now() + this.o.leaseMs));
+    const renewEvery = Math.max(100, Math.floor(this.o.leaseMs / 3));
+    every(renewEvery, () => {
+      const now = this.deps.clock.now();
+      // Only leases that would not outlast the next renewal (with a renewal period to spare): most runs
+      // are claimed, run and flushed within a second or two, so their fresh leases are never rewritten.
+      return renewLeases(this.deps.store.db, this.owner, now + this.o.leaseMs, now + 2 * renewEvery);
+    });
     every(60_000, () => this.prune());
     this.deps.logger.info({ owner: this.owner, location: this.location, concurrency: this.o.concurrency }, 'scheduler started');
   }
