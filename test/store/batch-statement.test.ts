@@ -22,7 +22,7 @@ describe.each(ENGINES)('batch statements on %s', (engine) => {
   });
   const run = async (rows: { id: number; name: string; n: number }[], min: number) => {
     const { rows: out } = await store.db.executeQuery(statement.compile({ engine, store }, rows, { min }));
-    return out.map((r) => ({ id: Number(r.id), name: r.name, n: Number(r.n) }));
+    return (out as { id: number; name: string; n: number }[]).map((r) => ({ id: Number(r.id), name: r.name, n: Number(r.n) }));
   };
 
   it('runs each batch with its own values, compiling the text once per size', async () => {
