@@ -140,13 +140,6 @@ export interface WriteSummary {
   fenced: number;
 }
 
-/**
- * Writes a batch of finished runs in one transaction, each only while this worker still holds the claim
- * it ran under: owner and token still on the schedule row. A worker whose lease expired and whose run was
- * claimed again (and maybe already recorded) by another writes nothing for it — no second result, no
- * streak wound back, no rollup counted twice. The schedule update comes first and says which runs held
- * their claim; it locks those rows, so no claim can take them over before the results commit.
- */
 /** A values table's columns as batch cells: every number here is an integer. */
 const cellKinds = <C extends string>(columns: ValuesColumns<C>) => Object.fromEntries(Object.entries(columns).map(([name, type]) => [name, type === 'text' ? 'text' : 'integer'])) as Record<C, BatchCellKind>;
 
@@ -203,6 +196,13 @@ const ROLLUP_UPSERT = new BatchStatement(ROLLUP_COLUMNS, {}, (rows, _s, c: Compi
     .compile(),
 );
 
+/**
+ * Writes a batch of finished runs in one transaction, each only while this worker still holds the claim
+ * it ran under: owner and token still on the schedule row. A worker whose lease expired and whose run was
+ * claimed again (and maybe already recorded) by another writes nothing for it — no second result, no
+ * streak wound back, no rollup counted twice. The schedule update comes first and says which runs held
+ * their claim; it locks those rows, so no claim can take them over before the results commit.
+ */
 export async function writeFinished(db: Db, dialect: Pick<StoreDialect, 'valuesTable' | 'engine'>, owner: string, runs: readonly FinishedRun[]): Promise<WriteSummary> {
   if (runs.length === 0) return { recorded: 0, fenced: 0 };
   return db.transaction().execute(async (trx) => {
