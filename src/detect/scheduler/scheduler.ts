@@ -82,15 +82,15 @@ export class Scheduler {
     this.location = options.location ?? 'default';
     const leaseMs = options.leaseMs ?? 5_000;
     const lookaheadMs = options.lookaheadMs ?? 1_000;
-    // Claims and flushes are one transaction each, and a transaction's cost is mostly per page it
-    // touches, not per row: at 500 checks/s a claim every 200 ms and a flush every 250 ms wrote the same
-    // schedule, monitor and index pages over and over. A claim every half lookahead still claims each
-    // run well before it is due; a flush every second (a fifth of the lease at most) keeps results one
-    // second behind at worst, far inside the lease that protects them.
+    // A flush is one transaction, and its cost is mostly per page it touches, not per row: at 500
+    // checks/s a flush every 250 ms wrote the same schedule, monitor and index pages over and over. A
+    // flush every second (a fifth of the lease at most) keeps results one second behind at worst, far
+    // inside the lease that protects them. Claims stay frequent: a claim refills at most 4 × concurrency
+    // runs, and claiming less often left slots idle while a backlog (a start, a slow spell) drained.
     this.o = {
       concurrency: options.concurrency ?? 100,
       leaseMs,
-      tickMs: options.tickMs ?? Math.max(50, Math.min(500, Math.floor(lookaheadMs / 2))),
+      tickMs: options.tickMs ?? 200,
       lookaheadMs,
       flushMs: options.flushMs ?? Math.max(50, Math.min(1_000, Math.floor(leaseMs / 5))),
       maxBuffered: options.maxBuffered ?? 100_000,
