@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Db, StoreDialect, ValuesColumns } from '../../store/index.js';
+import { sql, type Kysely } from 'kysely';
+import { BatchStatement, type BatchCell, type BatchCellKind } from '../../store/batch-statement.js';
+import type { Database, Db, StoreDialect, ValuesColumns } from '../../store/index.js';
 import type { ScheduleStatus, StreakState } from './state.js';
 
 /**
@@ -78,8 +79,8 @@ export async function claimDue(db: Db, dialect: StoreDialect, o: ClaimOptions): 
     // New with every claim, even when the same owner claims the row again after its lease lapsed: the
     // run of the earlier claim, still on its way, must not count as this one's.
     const leaseToken = randomBytes(9).toString('base64url');
-    for (const ids of sizedChunks(runnable.map((r) => Number(r.id)))) {
-      await trx.updateTable('monitor_schedule').set({ lease_owner: o.owner, lease_until: o.now + o.leaseMs, lease_token: leaseToken }).where('id', 'in', ids).execute();
+    for (const ids of sizedChunks(runnable.map((r) => ({ id: Number(r.id) })))) {
+      await trx.executeQuery(CLAIM.compile(compiler(trx, dialect), ids, { owner: o.owner, until: o.now + o.leaseMs, token: leaseToken }));
     }
     return runnable.map((r): ClaimedRun => {
       const m = byId.get(Number(r.monitor_id))!;
@@ -100,9 +101,14 @@ export async function claimDue(db: Db, dialect: StoreDialect, o: ClaimOptions): 
   });
 }
 
-/** Extends every lease this worker holds (runs in flight and finished runs not yet flushed). */
-export async function renewLeases(db: Db, owner: string, until: number): Promise<number> {
-  const r = await db.updateTable('monitor_schedule').set({ lease_until: until }).where('lease_owner', '=', owner).executeTakeFirst();
+/**
+ * Extends the leases this worker holds (runs in flight and finished runs not yet flushed) to `until`;
+ * with `expiringBefore`, only those that end before it, so leases with time left are not rewritten.
+ */
+export async function renewLeases(db: Db, owner: string, until: number, expiringBefore?: number): Promise<number> {
+  let q = db.updateTable('monitor_schedule').set({ lease_until: until }).where('lease_owner', '=', owner);
+  if (expiringBefore !== undefined) q = q.where('lease_until', '<', expiringBefore);
+  const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
@@ -134,6 +140,62 @@ export interface WriteSummary {
   fenced: number;
 }
 
+/** A values table's columns as batch cells: every number here is an integer. */
+const cellKinds = <C extends string>(columns: ValuesColumns<C>) => Object.fromEntries(Object.entries(columns).map(([name, type]) => [name, type === 'text' ? 'text' : 'integer'])) as Record<C, BatchCellKind>;
+
+// The flush's and the claim's statements, compiled once per engine and batch size (see BatchStatement);
+// the transaction's Kysely and the dialect are only used to compile.
+interface Compiler {
+  engine: string;
+  db: Kysely<Database>;
+  dialect: Pick<StoreDialect, 'valuesTable'>;
+}
+const compiler = (db: Kysely<Database>, dialect: Pick<StoreDialect, 'valuesTable' | 'engine'>): Compiler => ({ engine: dialect.engine, db, dialect });
+
+const CLAIM = new BatchStatement({ id: 'integer' }, { owner: 'text', until: 'integer', token: 'text' }, (rows, s, c: Compiler) =>
+  c.db
+    .updateTable('monitor_schedule')
+    .set({ lease_owner: s.owner as string, lease_until: s.until as number, lease_token: s.token as string })
+    .where('id', 'in', rows.map((r) => r.id as number))
+    .compile(),
+);
+
+const SCHEDULE_UPDATE = new BatchStatement(cellKinds(SCHEDULE_COLUMNS), { owner: 'text' }, (rows, s, c: Compiler) => {
+  const v = c.dialect.valuesTable('v', SCHEDULE_COLUMNS, rows);
+  return sql<{ id: number | string; lease_token: string }>`UPDATE monitor_schedule SET next_run_at = v.next_run_at, status = v.status, consecutive_failures = v.consecutive_failures,
+      consecutive_successes = v.consecutive_successes, failing_since = v.failing_since, last_run_at = v.last_run_at, last_error = v.last_error,
+      lease_owner = NULL, lease_until = NULL
+    FROM ${v} WHERE monitor_schedule.id = v.id AND monitor_schedule.lease_owner = ${s.owner} AND monitor_schedule.lease_token = v.lease_token
+    RETURNING monitor_schedule.id, monitor_schedule.lease_token`.compile(c.db);
+});
+
+const RESULT_COLUMNS = { monitor_id: 'integer', started_at: 'integer', duration_ms: 'number', status: 'text', error: 'text', timings: 'text', details: 'text', trace_id: 'text', location: 'text' } as const;
+type ResultRow = Record<keyof typeof RESULT_COLUMNS, BatchCell>;
+const RESULT_INSERT = new BatchStatement(RESULT_COLUMNS, {}, (rows, _s, c: Compiler) =>
+  c.db
+    .insertInto('check_results')
+    .values(rows as never)
+    .compile(),
+);
+
+const MONITOR_UPDATE = new BatchStatement(cellKinds(MONITOR_COLUMNS), {}, (rows, _s, c: Compiler) => sql`UPDATE monitors SET status = v.status, last_run_at = v.last_run_at FROM ${c.dialect.valuesTable('v', MONITOR_COLUMNS, rows)} WHERE monitors.id = v.id`.compile(c.db));
+
+const ROLLUP_COLUMNS = { monitor_id: 'integer', hour: 'integer', runs: 'integer', up: 'integer', degraded: 'integer', duration_ms_sum: 'number' } as const;
+const ROLLUP_UPSERT = new BatchStatement(ROLLUP_COLUMNS, {}, (rows, _s, c: Compiler) =>
+  c.db
+    .insertInto('check_rollups')
+    .values(rows as never)
+    .onConflict((oc) =>
+      oc.columns(['monitor_id', 'hour']).doUpdateSet((eb) => ({
+        runs: eb('check_rollups.runs', '+', eb.ref('excluded.runs')),
+        up: eb('check_rollups.up', '+', eb.ref('excluded.up')),
+        degraded: eb('check_rollups.degraded', '+', eb.ref('excluded.degraded')),
+        duration_ms_sum: eb('check_rollups.duration_ms_sum', '+', eb.ref('excluded.duration_ms_sum')),
+      })),
+    )
+    .compile(),
+);
+
 /**
  * Writes a batch of finished runs in one transaction, each only while this worker still holds the claim
  * it ran under: owner and token still on the schedule row. A worker whose lease expired and whose run was
@@ -141,28 +203,23 @@ export interface WriteSummary {
  * streak wound back, no rollup counted twice. The schedule update comes first and says which runs held
  * their claim; it locks those rows, so no claim can take them over before the results commit.
  */
-export async function writeFinished(db: Db, dialect: Pick<StoreDialect, 'valuesTable'>, owner: string, runs: readonly FinishedRun[]): Promise<WriteSummary> {
+export async function writeFinished(db: Db, dialect: Pick<StoreDialect, 'valuesTable' | 'engine'>, owner: string, runs: readonly FinishedRun[]): Promise<WriteSummary> {
   if (runs.length === 0) return { recorded: 0, fenced: 0 };
   return db.transaction().execute(async (trx) => {
+    const c = compiler(trx, dialect);
     const held: FinishedRun[] = [];
     for (const chunk of sizedChunks(runs)) {
       // UPDATE … FROM a values table: one statement for the whole chunk, however different its rows.
       // The token stays on the row (only a new claim replaces it), so RETURNING names the claim that held.
-      const v = dialect.valuesTable('v', SCHEDULE_COLUMNS, chunk.map((r) => ({ id: r.scheduleId, lease_token: r.leaseToken, next_run_at: r.nextRunAt, status: r.streak.status, consecutive_failures: r.streak.consecutiveFailures, consecutive_successes: r.streak.consecutiveSuccesses, failing_since: r.streak.failingSince, last_run_at: r.startedAt, last_error: r.error })));
-      const { rows } = await sql<{ id: number | string; lease_token: string }>`UPDATE monitor_schedule SET next_run_at = v.next_run_at, status = v.status, consecutive_failures = v.consecutive_failures,
-          consecutive_successes = v.consecutive_successes, failing_since = v.failing_since, last_run_at = v.last_run_at, last_error = v.last_error,
-          lease_owner = NULL, lease_until = NULL
-        FROM ${v} WHERE monitor_schedule.id = v.id AND monitor_schedule.lease_owner = ${owner} AND monitor_schedule.lease_token = v.lease_token
-        RETURNING monitor_schedule.id, monitor_schedule.lease_token`.execute(trx);
+      const cells = chunk.map((r) => ({ id: r.scheduleId, lease_token: r.leaseToken, next_run_at: r.nextRunAt, status: r.streak.status, consecutive_failures: r.streak.consecutiveFailures, consecutive_successes: r.streak.consecutiveSuccesses, failing_since: r.streak.failingSince, last_run_at: r.startedAt, last_error: r.error }));
+      const { rows } = await trx.executeQuery<{ id: number | string; lease_token: string }>(SCHEDULE_UPDATE.compile(c, cells, { owner }));
       const claims = new Set(rows.map((r) => `${Number(r.id)}:${r.lease_token}`));
       const recorded = chunk.filter((r) => claims.has(`${r.scheduleId}:${r.leaseToken}`));
       if (recorded.length === 0) continue;
       held.push(...recorded);
       for (const part of sizedChunks(recorded)) {
-        await trx
-          .insertInto('check_results')
-          .values(part.map((r) => ({ monitor_id: r.monitorId, started_at: r.startedAt, duration_ms: r.durationMs, status: r.status, error: r.error, timings: r.timings, details: r.details, trace_id: r.traceId, location: r.location === '*' ? 'default' : r.location })))
-          .execute();
+        const cells = part.map((r): ResultRow => ({ monitor_id: r.monitorId, started_at: r.startedAt, duration_ms: r.durationMs, status: r.status, error: r.error, timings: r.timings, details: r.details, trace_id: r.traceId, location: r.location === '*' ? 'default' : r.location }));
+        await trx.executeQuery(RESULT_INSERT.compile(c, cells, {}));
       }
     }
     const summary = { recorded: held.length, fenced: runs.length - held.length };
@@ -171,15 +228,14 @@ export async function writeFinished(db: Db, dialect: Pick<StoreDialect, 'valuesT
     const latest = new Map<number, FinishedRun>();
     for (const r of held) if ((latest.get(r.monitorId)?.startedAt ?? -Infinity) <= r.startedAt) latest.set(r.monitorId, r);
     for (const chunk of sizedChunks([...latest.values()])) {
-      const v = dialect.valuesTable('v', MONITOR_COLUMNS, chunk.map((r) => ({ id: r.monitorId, status: r.monitorStatus, last_run_at: r.startedAt })));
-      await sql`UPDATE monitors SET status = v.status, last_run_at = v.last_run_at FROM ${v} WHERE monitors.id = v.id`.execute(trx);
+      await trx.executeQuery(MONITOR_UPDATE.compile(c, chunk.map((r) => ({ id: r.monitorId, status: r.monitorStatus, last_run_at: r.startedAt })), {}));
     }
-    await addRollups(trx, held);
+    await addRollups(c, held);
     return summary;
   });
 }
 
-async function addRollups(db: Db, runs: readonly FinishedRun[]): Promise<void> {
+async function addRollups(c: Compiler, runs: readonly FinishedRun[]): Promise<void> {
   const sums = new Map<string, { monitor_id: number; hour: number; runs: number; up: number; degraded: number; duration_ms_sum: number }>();
   for (const r of runs) {
     const hour = r.startedAt - (r.startedAt % HOUR);
@@ -191,20 +247,7 @@ async function addRollups(db: Db, runs: readonly FinishedRun[]): Promise<void> {
     s.duration_ms_sum += r.durationMs;
     sums.set(key, s);
   }
-  for (const chunk of sizedChunks([...sums.values()])) {
-    await db
-      .insertInto('check_rollups')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['monitor_id', 'hour']).doUpdateSet((eb) => ({
-          runs: eb('check_rollups.runs', '+', eb.ref('excluded.runs')),
-          up: eb('check_rollups.up', '+', eb.ref('excluded.up')),
-          degraded: eb('check_rollups.degraded', '+', eb.ref('excluded.degraded')),
-          duration_ms_sum: eb('check_rollups.duration_ms_sum', '+', eb.ref('excluded.duration_ms_sum')),
-        })),
-      )
-      .execute();
-  }
+  for (const chunk of sizedChunks([...sums.values()])) await c.db.executeQuery(ROLLUP_UPSERT.compile(c, chunk, {}));
 }
 
 /**

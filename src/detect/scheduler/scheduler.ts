@@ -80,12 +80,19 @@ export class Scheduler {
   ) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.location = options.location ?? 'default';
+    const leaseMs = options.leaseMs ?? 5_000;
+    const lookaheadMs = options.lookaheadMs ?? 1_000;
+    // A flush is one transaction, and its cost is mostly per page it touches, not per row: at 500
+    // checks/s a flush every 250 ms wrote the same schedule, monitor and index pages over and over. A
+    // flush every second (a fifth of the lease at most) keeps results one second behind at worst, far
+    // inside the lease that protects them. Claims stay frequent: a claim refills at most 4 × concurrency
+    // runs, and claiming less often left slots idle while a backlog (a start, a slow spell) drained.
     this.o = {
       concurrency: options.concurrency ?? 100,
-      leaseMs: options.leaseMs ?? 5_000,
+      leaseMs,
       tickMs: options.tickMs ?? 200,
-      lookaheadMs: options.lookaheadMs ?? 1_000,
-      flushMs: options.flushMs ?? 250,
+      lookaheadMs,
+      flushMs: options.flushMs ?? Math.max(50, Math.min(1_000, Math.floor(leaseMs / 5))),
       maxBuffered: options.maxBuffered ?? 100_000,
     };
     this.metrics = schedulerMetrics(deps.metrics);
@@ -116,7 +123,15 @@ export class Scheduler {
     };
     every(this.o.tickMs, () => this.claim());
     every(this.o.flushMs, () => this.flush());
-    every(Math.max(100, Math.floor(this.o.leaseMs / 3)), () => renewLeases(this.deps.store.db, this.owner, this.deps.clock.now() + this.o.leaseMs));
+    // Only leases with less than two thirds of their time left are rewritten: most runs are claimed,
+    // run and flushed within a second or two, so their fresh leases never are (rewriting every held row
+    // each time cost as many row writes as the results themselves). Renewing every sixth of the lease,
+    // a held lease still has half of it left at worst when the next renewal comes, and survives a
+    // renewal skipped behind a slow database.
+    every(Math.max(100, Math.floor(this.o.leaseMs / 6)), () => {
+      const now = this.deps.clock.now();
+      return renewLeases(this.deps.store.db, this.owner, now + this.o.leaseMs, now + Math.floor((2 * this.o.leaseMs) / 3));
+    });
     every(60_000, () => this.prune());
     this.deps.logger.info({ owner: this.owner, location: this.location, concurrency: this.o.concurrency }, 'scheduler started');
   }

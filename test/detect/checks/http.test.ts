@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import diagnostics from 'node:diagnostics_channel';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/detect/checks/index.js';
@@ -106,6 +107,22 @@ describe('http check', () => {
     const seen = target.seen('/ok').slice(before);
     expect(seen.map((r) => r.headers.connection)).toEqual(['close', 'close']);
     expect(second.timings.connect_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('closes each connection without capturing a stack for undici\'s reset error, and leaves stack traces on', async () => {
+    const sockets: net.Socket[] = [];
+    const onHeaders = (message: unknown) => sockets.push((message as { socket: net.Socket }).socket);
+    diagnostics.subscribe('undici:client:sendHeaders', onHeaders);
+    try {
+      const outcome = await runCheck(parseMonitor('http', { url: target.url('/ok') }), checkContext());
+      expect(outcome.status).toBe('up');
+    } finally {
+      diagnostics.unsubscribe('undici:client:sendHeaders', onHeaders);
+    }
+    const reset = sockets[0]?.errored as (Error & { code?: string }) | null | undefined;
+    expect(reset?.code).toBe('UND_ERR_INFO');
+    expect(reset?.stack).not.toMatch(/\n\s+at /);
+    expect(new Error('after').stack).toMatch(/\n\s+at /);
   });
 
   it('sends method, headers and an object body as JSON', async () => {

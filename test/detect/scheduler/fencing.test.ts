@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../../src/detect/scheduler/index.js';
-import { claimDue, writeFinished, type ClaimedRun, type FinishedRun } from '../../../src/detect/scheduler/schedule-store.js';
+import { claimDue, renewLeases, writeFinished, type ClaimedRun, type FinishedRun } from '../../../src/detect/scheduler/schedule-store.js';
 import { startMonitoring } from '../../../src/runtime/monitoring.js';
 import { openHarness, type AutomationHarness } from '../../helpers/automation.js';
 import { json, startHttpTarget, type HttpTarget } from '../../helpers/http-target.js';
@@ -108,5 +108,22 @@ workers: { lease: 5s }
     const stored = await results();
     expect(stored).toHaveLength(before + 1);
     expect(stored.some((r) => Number(r.started_at) === now)).toBe(false);
+  });
+  it('renews only the leases that would end before the given time', async () => {
+    const { store } = h.core.rt;
+    const { next_run_at } = await db().selectFrom('monitor_schedule').select('next_run_at').executeTakeFirstOrThrow();
+    const now = Number(next_run_at) + 60_000;
+    const lease = () => db().selectFrom('monitor_schedule').select(['lease_owner', 'lease_until']).executeTakeFirstOrThrow();
+    expect(await claimDue(store.db, store.dialect, { owner: 'r', locations: ['*', 'default'], now, lookaheadMs: 0, leaseMs: 5_000, limit: 10 })).toHaveLength(1);
+    // A fresh lease (until now + 5 s) outlasts "before now + 4 s": left as it is.
+    expect(await renewLeases(store.db, 'r', now + 1_000 + 5_000, now + 4_000)).toBe(0);
+    expect(Number((await lease()).lease_until)).toBe(now + 5_000);
+    // Later, it would end before the bound: renewed. Without a bound every lease of the owner is.
+    expect(await renewLeases(store.db, 'r', now + 2_000 + 5_000, now + 6_000)).toBe(1);
+    expect(Number((await lease()).lease_until)).toBe(now + 7_000);
+    expect(await renewLeases(store.db, 'r', now + 8_000)).toBe(1);
+    expect(await renewLeases(store.db, 'other', now + 9_000)).toBe(0);
+    expect(await lease()).toMatchObject({ lease_owner: 'r' });
+    expect(Number((await lease()).lease_until)).toBe(now + 8_000);
   });
 });
