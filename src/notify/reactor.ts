@@ -7,7 +7,8 @@ import { routeNotification } from './routing.js';
 
 /**
  * Turns timeline events into notification jobs: one job per event and channel, enqueued in the same
- * transaction as the event, with an idempotency key so the same delivery is never enqueued twice.
+ * transaction as the event, with an idempotency key so the same delivery is never enqueued twice, and
+ * a sequence key per incident and channel so a channel hears an incident's events in their order.
  */
 
 export const NOTIFY_JOB = 'notify.deliver';
@@ -64,7 +65,7 @@ export function notificationReactor(config: Pick<MedicConfig, 'notifications' | 
         const details = detailsOf(e);
         for (const channel of channels) {
           const payload: NotifyJobPayload = { incidentId: incident.id, eventId: e.id, event, channel, actor: e.actor, ...(details ? { details } : {}), ...(lastTime ? { lastTime } : {}) };
-          await queue.enqueue(db, { kind: NOTIFY_JOB, incidentId: incident.id, payload, idempotencyKey: `notify:${e.id}:${channel}`, maxAttempts: config.delivery.max_attempts }, now());
+          await queue.enqueue(db, { kind: NOTIFY_JOB, incidentId: incident.id, payload, idempotencyKey: `notify:${e.id}:${channel}`, sequenceKey: `notify:${incident.id}:${channel}`, maxAttempts: config.delivery.max_attempts }, now());
         }
       }
     },

@@ -25,6 +25,11 @@ export interface NewJob<P = unknown> {
   runAt?: number;
   /** A job with the same key is enqueued at most once, ever. */
   idempotencyKey?: string;
+  /**
+   * Jobs with the same sequence key run one at a time, in the order they were enqueued: one is not
+   * claimed while an earlier one of its key is pending (due or waiting out a retry) or running.
+   */
+  sequenceKey?: string;
   maxAttempts?: number;
 }
 
@@ -135,6 +140,7 @@ export class JobQueue {
         attempts: 0,
         max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         idempotency_key: job.idempotencyKey ?? null,
+        sequence_key: job.sequenceKey ?? null,
         created_at: now,
         updated_at: now,
       })
@@ -159,6 +165,21 @@ export class JobQueue {
           eb.or([
             eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
             eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
+          ]),
+        )
+        .where((eb) =>
+          eb.or([
+            eb('sequence_key', 'is', null),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('jobs as earlier')
+                  .select('earlier.id')
+                  .whereRef('earlier.sequence_key', '=', 'jobs.sequence_key')
+                  .whereRef('earlier.id', '<', 'jobs.id')
+                  .where('earlier.status', 'in', ['pending', 'running']),
+              ),
+            ),
           ]),
         )
         .orderBy('run_at')

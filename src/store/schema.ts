@@ -254,6 +254,8 @@ export interface JobsTable {
   lease_token: string | null;
   /** At most one job per key, ever: enqueueing the same key twice is a no-op. */
   idempotency_key: string | null;
+  /** Jobs of one key run one at a time, in the order they were enqueued (see 016). */
+  sequence_key: string | null;
   last_error: string | null;
   created_at: Millis;
   updated_at: Millis;

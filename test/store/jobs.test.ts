@@ -44,6 +44,35 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
     expect(await q.claim(t.store.db, { owner: 'w2', now: T0 + 20, leaseMs: 5000, limit: 10 })).toEqual([]);
   });
 
+  it('runs jobs of one sequence key one at a time, in the order they were enqueued', async () => {
+    const first = (await q.enqueue(t.store.db, { kind: 'notify', payload: { n: 1 }, sequenceKey: 'incident-1:slack' }, T0))!;
+    await q.enqueue(t.store.db, { kind: 'notify', payload: { n: 2 }, sequenceKey: 'incident-1:slack' }, T0);
+    await q.enqueue(t.store.db, { kind: 'notify', payload: { n: 3 }, sequenceKey: 'incident-1:email' }, T0);
+    await q.enqueue(t.store.db, { kind: 'notify', payload: { n: 4 } }, T0);
+    // Everything is due, but the second slack job waits for the first.
+    const [a, ...rest] = await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 5000, limit: 10 });
+    expect([a, ...rest].map((j) => (j!.payload as { n: number }).n)).toEqual([1, 3, 4]);
+    for (const j of rest) await q.complete(t.store.db, j, 'w1', T0 + 1);
+    expect(await q.claim(t.store.db, { owner: 'w2', now: T0 + 1, leaseMs: 5000, limit: 10 })).toEqual([]);
+    // A retry keeps it waiting: the earlier job is pending again, with a backoff.
+    expect(await q.fail(t.store.db, a!, 'w1', 'receiver down', T0 + 2, 1000)).toBe('pending');
+    expect(await q.claim(t.store.db, { owner: 'w2', now: T0 + 3, leaseMs: 5000, limit: 10 })).toEqual([]);
+    const [again] = await q.claim(t.store.db, { owner: 'w2', now: T0 + 60_000, leaseMs: 5000, limit: 10 });
+    expect(again?.id).toBe(first);
+    expect(await q.complete(t.store.db, again!, 'w2', T0 + 60_001)).toBe(true);
+    const next = await q.claim(t.store.db, { owner: 'w2', now: T0 + 60_002, leaseMs: 5000, limit: 10 });
+    expect(next.map((j) => (j.payload as { n: number }).n)).toEqual([2]);
+  });
+
+  it('lets the next job of a sequence run once the earlier one failed for good', async () => {
+    await q.enqueue(t.store.db, { kind: 'notify', payload: { n: 1 }, sequenceKey: 'k', maxAttempts: 1 }, T0);
+    await q.enqueue(t.store.db, { kind: 'notify', payload: { n: 2 }, sequenceKey: 'k' }, T0);
+    const [a] = await q.claim(t.store.db, { owner: 'w1', now: T0, leaseMs: 5000, limit: 10 });
+    expect(await q.fail(t.store.db, a!, 'w1', 'gone', T0 + 1)).toBe('failed');
+    const next = await q.claim(t.store.db, { owner: 'w1', now: T0 + 2, leaseMs: 5000, limit: 10 });
+    expect(next.map((j) => (j.payload as { n: number }).n)).toEqual([2]);
+  });
+
   it('filters by kind', async () => {
     await q.enqueue(t.store.db, { kind: 'notify' }, T0);
     await q.enqueue(t.store.db, { kind: 'runbook' }, T0);

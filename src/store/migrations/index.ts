@@ -12,6 +12,7 @@ import * as m012 from './012-lease-tokens.js';
 import * as m013 from './013-oncall.js';
 import * as m014 from './014-similar-incidents.js';
 import * as m015 from './015-command-center-counts.js';
+import * as m016 from './016-job-sequences.js';
 
 /**
  * Migrations, in order. One list for both engines: a migration asks the dialect for what differs.
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: StoreDialect
   '013-oncall': m013,
   '014-similar-incidents': m014,
   '015-command-center-counts': m015,
+  '016-job-sequences': m016,
 };
 
 export class MedicMigrations implements MigrationProvider {
