@@ -72,6 +72,9 @@ export class Scheduler {
   private running = false;
   private claiming = false;
   private lastPrune = 0;
+  private lastFlush = 0;
+  /** The earliest next run among the buffered results (they hold it back until written). */
+  private soonestNextRun = Infinity;
   private claimFailures = 0;
 
   constructor(
@@ -85,8 +88,10 @@ export class Scheduler {
     // A flush is one transaction, and its cost is mostly per page it touches, not per row: at 500
     // checks/s a flush every 250 ms wrote the same schedule, monitor and index pages over and over. A
     // flush every second (a fifth of the lease at most) keeps results one second behind at worst, far
-    // inside the lease that protects them. Claims stay frequent: a claim refills at most 4 × concurrency
-    // runs, and claiming less often left slots idle while a backlog (a start, a slow spell) drained.
+    // inside the lease that protects them — except that a run's next turn cannot be claimed before its
+    // result is written, so a result whose next run is due within a claim's reach is flushed at the
+    // next tick (flushIfDue). Claims stay frequent: a claim refills at most 4 × concurrency runs, and
+    // claiming less often left slots idle while a backlog (a start, a slow spell) drained.
     this.o = {
       concurrency: options.concurrency ?? 100,
       leaseMs,
@@ -122,7 +127,7 @@ export class Scheduler {
       this.timers.push(t);
     };
     every(this.o.tickMs, () => this.claim());
-    every(this.o.flushMs, () => this.flush());
+    every(this.o.tickMs, () => this.flushIfDue());
     // Only leases with less than two thirds of their time left are rewritten: most runs are claimed,
     // run and flushed within a second or two, so their fresh leases never are (rewriting every held row
     // each time cost as many row writes as the results themselves). Renewing every sixth of the lease,
@@ -274,6 +279,17 @@ export class Scheduler {
       monitorStatus,
     };
     this.buffer.push(finished);
+    if (finished.nextRunAt < this.soonestNextRun) this.soonestNextRun = finished.nextRunAt;
+  }
+
+  /** Flushes every flushMs, and sooner when a buffered result holds back a run a claim would take. */
+  private async flushIfDue(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (this.buffer.size === 0) return;
+    if (now - this.lastFlush < this.o.flushMs && this.soonestNextRun > now + this.o.lookaheadMs + this.o.tickMs) return;
+    this.lastFlush = now;
+    this.soonestNextRun = Infinity;
+    await this.flush();
   }
 
   private async flush(): Promise<void> {
