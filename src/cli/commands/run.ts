@@ -1,5 +1,5 @@
 import { Argument } from 'commander';
-import { closeHttpAgents, formatOutcome, runCheck } from '../../detect/checks/index.js';
+import { closeHttpClients, formatOutcome, runCheck } from '../../detect/checks/index.js';
 import type { Cli } from '../command.js';
 import { requireMonitor } from '../lookup.js';
 import { EXIT } from '../output.js';
@@ -29,7 +29,7 @@ export function runCommand(cli: Cli): void {
       }
       const redact = (text: string) => loaded.redactor.redact(text);
       const outcome = await runCheck(monitor, { signal: new AbortController().signal, now: () => Date.now(), lastPingAt, ...(monitorCreatedAt !== undefined ? { monitorCreatedAt } : {}), redact });
-      await closeHttpAgents();
+      await closeHttpClients();
       if (ctx.opts.json) ctx.io.out(redact(JSON.stringify({ monitor: name, ...outcome })));
       else ctx.io.out(redact(formatOutcome(monitor, outcome, { color: process.stdout.isTTY === true })));
       return outcome.status === 'down' ? EXIT.failed : EXIT.ok;

@@ -1,10 +1,10 @@
-import type { Dispatcher } from 'undici';
+import type { Client, Dispatcher } from 'undici';
 import { describeError } from '../../shared/network-error.js';
 import { REDIRECT_STATUSES, redirectRequest } from '../../shared/redirect.js';
 import { ResponseBody } from './body.js';
 import { ms, type Timings } from './check.js';
 import { isDeadlineError } from './errors.js';
-import { agentFor, connectionPhases, probeRequest, type ConnectionPhases } from './http-agent.js';
+import { endHop, hopClient, type ConnectionPhases } from './http-connection.js';
 import { newSpanId, traceparent } from './trace.js';
 
 /**
@@ -59,7 +59,7 @@ interface Hop {
   body: ResponseBody;
   error?: Error;
   firstByteAt?: number;
-  phases?: ConnectionPhases;
+  phases: ConnectionPhases;
 }
 
 const NO_HEADERS: ResponseHeaders = Object.freeze({}) as ResponseHeaders;
@@ -70,12 +70,13 @@ interface HopRequest {
   headers: Record<string, string>;
   body: string | undefined;
   traceId: string;
+  verifyTls: boolean;
 }
 
-function sendOnce(agent: Dispatcher, req: HopRequest, signal: AbortSignal, maxBody: number): Promise<Hop> {
+function sendOnce(req: HopRequest, signal: AbortSignal, maxBody: number): Promise<Hop> {
   return new Promise<Hop>((resolve) => {
-    const spanId = newSpanId();
-    const probe = probeRequest(spanId);
+    const phases: ConnectionPhases = {};
+    let client: Client | undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
@@ -89,8 +90,9 @@ function sendOnce(agent: Dispatcher, req: HopRequest, signal: AbortSignal, maxBo
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
-      const phases = connectionPhases(probe);
-      probe.release();
+      // After the callback undici is in (it finishes with the connection first), and with the error
+      // that ended the hop, if any, for a handshake still under way.
+      if (client) queueMicrotask(() => endHop(client!, error));
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       const hop: Hop = { statusCode, headers: responseHeaders, body: size === 0 && !truncated ? ResponseBody.empty : new ResponseBody(bytes, truncated), firstByteAt, phases };
       if (error) hop.error = error;
@@ -144,8 +146,9 @@ function sendOnce(agent: Dispatcher, req: HopRequest, signal: AbortSignal, maxBo
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const { url } = req;
-      const headers = requestHeaders(req.headers, req.traceId, spanId);
-      agent.dispatch({ origin: url.origin, path: url.pathname + url.search, method: req.method as Dispatcher.HttpMethod, headers, body: req.body ?? null, reset: true }, handler);
+      const headers = requestHeaders(req.headers, req.traceId, newSpanId());
+      client = hopClient(url.origin, req.verifyTls, phases);
+      client.dispatch({ origin: url.origin, path: url.pathname + url.search, method: req.method as Dispatcher.HttpMethod, headers, body: req.body ?? null, reset: true }, handler);
     } catch (err) {
       finish(err as Error);
     }
@@ -192,12 +195,11 @@ export async function sendHttp(spec: HttpRequestSpec, signal: AbortSignal): Prom
   } catch {
     return result({ url: spec.url, headers: NO_HEADERS, body: ResponseBody.empty, error: `invalid URL ${JSON.stringify(spec.url)}` });
   }
-  const agent = agentFor(spec.verifyTls);
   const maxBody = spec.maxBodyBytes ?? MAX_BODY_BYTES;
   let { method, body, headers } = spec;
 
   for (;;) {
-    const hop = await sendOnce(agent, { url, method, headers, body, traceId: spec.traceId }, signal, maxBody);
+    const hop = await sendOnce({ url, method, headers, body, traceId: spec.traceId, verifyTls: spec.verifyTls }, signal, maxBody);
     addPhases(sums, hop.phases);
     const base: Pick<HttpExchange, 'url' | 'headers' | 'body' | 'statusCode'> = { url: url.href, headers: hop.headers, body: hop.body };
     if (hop.statusCode !== undefined) base.statusCode = hop.statusCode;
@@ -227,7 +229,7 @@ function requestHeaders(headers: Record<string, string>, traceId: string, spanId
   let userAgent = false;
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
-    // Our traceparent replaces any configured one: its span id is how the request finds its connection timings.
+    // Our traceparent replaces any configured one: each hop is a span of the check's own trace.
     if (lower === 'traceparent') continue;
     if (lower === 'user-agent') userAgent = true;
     out[name] = value;
@@ -245,8 +247,8 @@ export function headerValue(headers: ResponseHeaders, name: string): string | un
 
 type PhaseSums = Pick<Timings, 'dns_ms' | 'connect_ms' | 'tls_ms'>;
 
-function addPhases(sums: PhaseSums, phases: ConnectionPhases | undefined): void {
-  if (!phases) return;
+function addPhases(sums: PhaseSums, phases: ConnectionPhases): void {
+  if (phases.start === undefined) return;
   if (phases.lookupEnd !== undefined) sums.dns_ms = (sums.dns_ms ?? 0) + (phases.lookupEnd - phases.start);
   if (phases.connectEnd === undefined) return;
   sums.connect_ms = (sums.connect_ms ?? 0) + (phases.connectEnd - (phases.lookupEnd ?? phases.start));

@@ -50,5 +50,5 @@ export async function runCheck(monitor: MonitorConfig, ctx: CheckContext): Promi
 }
 
 export type { AssertionResult, CheckContext, CheckOutcome, CheckStatus, CheckType, MonitorOfType, StepResult, Timings } from './check.js';
-export { closeHttpAgents } from './http-agent.js';
+export { closeHttpClients } from './http-connection.js';
 export { formatOutcome } from './format.js';

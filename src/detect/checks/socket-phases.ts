@@ -3,7 +3,7 @@ import { ms, type Timings } from './check.js';
 
 /**
  * Phase stamps of a socket opened by a check itself (tcp, tls). HTTP checks get the same stamps through
- * the Agent's connector (./http-agent.ts); this is the plain-socket version of it.
+ * each hop's connector (./http-connection.ts); this is the plain-socket version of it.
  */
 export class SocketPhases {
   private readonly start = performance.now();

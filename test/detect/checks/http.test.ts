@@ -1,7 +1,7 @@
-import type { ServerResponse } from 'node:http';
+import http, { type ServerResponse } from 'node:http';
 import diagnostics from 'node:diagnostics_channel';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../../../src/detect/checks/index.js';
 import { MAX_BODY_BYTES } from '../../../src/detect/checks/http-client.js';
 import { json, startHttpTarget, type HttpTarget } from '../../helpers/http-target.js';
@@ -107,6 +107,30 @@ describe('http check', () => {
     const seen = target.seen('/ok').slice(before);
     expect(seen.map((r) => r.headers.connection)).toEqual(['close', 'close']);
     expect(second.timings.connect_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('gives concurrent checks of one origin a connection each, and leaves none open after them', async () => {
+    const server = http.createServer((_req, res) => json(res, 200, { status: 'ok' }));
+    const open = new Set<net.Socket>();
+    let opened = 0;
+    server.on('connection', (socket) => {
+      opened++;
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const monitor = parseMonitor('http', { url: `http://127.0.0.1:${port}/health` });
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => runCheck(monitor, checkContext())));
+      expect(outcomes.map((o) => o.status)).toEqual(Array(8).fill('up'));
+      expect(outcomes.every((o) => o.timings.connect_ms !== undefined)).toBe(true);
+      expect(opened).toBe(8);
+      await vi.waitFor(() => expect(open.size).toBe(0));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('closes each connection without capturing a stack for undici\'s reset error, and leaves stack traces on', async () => {
