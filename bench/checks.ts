@@ -1,7 +1,7 @@
 // Check-scheduler benchmark (issue 4): N http monitors at a 10 s interval against a loopback nginx
 // serving a small JSON page, for a measured window after a warm-up; then the same rate of probes through
 // Prometheus's blackbox_exporter. Reports checks/s, CPU ms per 1,000 checks (whole process: scheduler,
-// checks, storage), peak RSS, scheduler lag p50/p99. Medic runs as `medic start` (build first: npm run build).
+// checks, storage), peak RSS, scheduler lag p50/p99. Medic runs as `medic start` (build first: npm run build). Prints issue 14's goals for each size beside the figures.
 // Run: npx tsx bench/checks.ts [monitors...]   (default 1000 10000; SECONDS=60 WARMUP=15)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -134,6 +134,20 @@ async function benchBlackbox(n: number, target: string, dir: string) {
   return { checksPerSec: r.sent / elapsed, cpuMsPer1000: ((s1.cpuMs - s0.cpuMs) / r.sent) * 1000, peakRssMb: s1.peakRssMb, probeP50: r.p50, probeP99: r.p99, failures: r.failures };
 }
 
+/** Issue 14's goals for one size, each with the figure it was judged on (the ratio from this run's reference). */
+function goals(n: number, m: Awaited<ReturnType<typeof benchMedic>>, blackboxCpuMsPer1000: number): string[] {
+  const judge = (ok: boolean, what: string) => `${what}: ${ok ? 'met' : 'NOT met'}`;
+  const ratio = m.cpuMsPer1000 / blackboxCpuMsPer1000;
+  const out = [
+    judge(m.cpuMsPer1000 <= 1000, `<= 1,000 CPU ms/1k checks (${fmt(m.cpuMsPer1000)})`),
+    judge(ratio <= 0.8, `<= 0.8x blackbox_exporter's CPU (${ratio.toFixed(2)}x)`),
+    judge(m.lagP99 < 100, `lag p99 < 100 ms (${fmt(m.lagP99, 1)})`),
+    judge(m.scrapeMs < 200, `full scrape < 200 ms (${fmt(m.scrapeMs)})`),
+  ];
+  if (n >= 10_000) out.push(judge(m.peakRssMb < 300, `peak RSS < 300 MB (${fmt(m.peakRssMb)})`));
+  return out;
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'medic-bench-checks-'));
 const nginx = await startNginx(dir);
 const fmt = (x: number, d = 0) => x.toFixed(d);
@@ -145,6 +159,7 @@ try {
     if (!BLACKBOX) continue;
     const b = await benchBlackbox(n, nginx.url, dir);
     console.log(`  blackbox  ${fmt(b.checksPerSec)} checks/s  ${fmt(b.cpuMsPer1000)} CPU ms/1k checks  peak RSS ${fmt(b.peakRssMb)} MB  probe p50 ${fmt(b.probeP50, 1)} ms p99 ${fmt(b.probeP99, 1)} ms  (${b.failures} failed)`);
+    console.log(`  goals (issue 14): ${goals(n, m, b.cpuMsPer1000).join('; ')}`);
   }
 } finally {
   nginx.proc.kill('SIGQUIT');
