@@ -1,4 +1,3 @@
-import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -11,6 +10,7 @@ import { installRequestInput, parseQuery } from './input.js';
 import { requestLogger } from './request-logger.js';
 import { registerRoutes } from './routes/index.js';
 import { uiRoutes } from './routes/ui.js';
+import { installSecurityHeaders, securityHeaders } from './security-headers.js';
 
 export type App = FastifyInstance;
 
@@ -34,13 +34,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   // Security headers on every answer; the dashboard loads only its own scripts and styles.
-  const headers = await securityHeaders();
-  // A callback hook: an async one costs every answer a promise and a microtask turn (see bench/flags.ts).
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    // reply.headers(headers) would list the object's keys on every answer.
-    for (let i = 0; i < headers.length; i += 2) reply.header(headers[i]!, headers[i + 1]);
-    done(null, payload);
-  });
+  installSecurityHeaders(app, await securityHeaders());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, ctx.loaded.redactor, { isUnavailable: (err) => ctx.store.dialect.isUnavailable(err) });
@@ -59,40 +53,4 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scoped) => registerRoutes(scoped, ctx));
   await app.register(uiRoutes);
   return app;
-}
-
-const HELMET_OPTIONS = {
-  contentSecurityPolicy: {
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      frameAncestors: ["'none'"],
-      upgradeInsecureRequests: null,
-    },
-  },
-  crossOriginEmbedderPolicy: false,
-  hsts: false,
-} as const;
-
-/**
- * The headers helmet sets, computed once: @fastify/helmet rebuilds them (parsing the CSP directives)
- * on every request, which was a third of the CPU of an OFREP evaluation. They do not depend on the
- * request, so one answer of a throwaway instance gives them all.
- */
-async function securityHeaders(): Promise<string[]> {
-  const probe = Fastify({ logger: false });
-  await probe.register(fastifyHelmet, HELMET_OPTIONS);
-  probe.get('/', async () => '');
-  const res = await probe.inject({ method: 'GET', url: '/' });
-  await probe.close();
-  // Flat name, value, name, value, …: the onSend hook walks it without allocating.
-  const out: string[] = [];
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (['content-type', 'content-length', 'date', 'connection', 'keep-alive'].includes(name)) continue;
-    if (typeof value === 'string') out.push(name, value);
-  }
-  return out;
 }

@@ -85,6 +85,17 @@ describe.each(ENGINES)('OFREP on %s', (engine) => {
       await t.core.flags.refresh();
     });
 
+    it('answers with the headers of any other answer: JSON type, length, the security headers', async () => {
+      const other = await t.app.inject({ method: 'GET', url: '/healthz' });
+      const security = Object.keys(other.headers).filter((h) => !['content-type', 'content-length', 'date', 'connection', 'keep-alive'].includes(h));
+      expect(security).toContain('content-security-policy');
+      for (const res of [await evaluate('new_checkout_flow', { context: { targetingKey: 'u1', plan: 'pro' } }), await evaluate('nope', {}), await t.app.inject({ method: 'GET', url: '/ofrep/v1/configuration', headers: apiKey() })]) {
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)));
+        for (const h of security) expect(res.headers[h], h).toBe(other.headers[h]);
+      }
+    });
+
     it('401 without a token or with a wrong one; a viewer token is enough, as X-API-Key or bearer', async () => {
       expect((await evaluate('dark_mode', {}, {})).statusCode).toBe(401);
       expect((await evaluate('dark_mode', {}, { 'x-api-key': 'mdk_wrong' })).statusCode).toBe(401);

@@ -12,6 +12,7 @@ import {
 } from '../../resolve/flags/index.js';
 import type { AppContext } from '../context.js';
 import { boundedJsonParser } from '../input.js';
+import { jsonAnswerWriter } from '../json-answer.js';
 import * as s from '../ofrep-schemas.js';
 
 /**
@@ -19,9 +20,9 @@ import * as s from '../ofrep-schemas.js';
  * standard OpenFeature SDKs and their OFREP provider. The bodies and status codes come from
  * resolve/flags/ofrep.ts; this file only speaks HTTP.
  *
- * Evaluation is the hot path: flags are evaluated from memory, bodies are shared objects whose JSON text
- * is cached, and the routes skip schema validation and serialization (their zod schemas only document
- * them). A token of the `flags` role is enough (any other role may evaluate too), sent as `X-API-Key`
+ * Evaluation is the hot path: flags are evaluated from memory, answers are shared objects whose JSON text
+ * and headers are made once (json-answer.ts), and the routes skip schema validation and serialization
+ * (their zod schemas only document them). A token of the `flags` role is enough (any other role may evaluate too), sent as `X-API-Key`
  * (what OFREP providers send) or as a bearer token.
  */
 
@@ -33,6 +34,7 @@ const documentOnly = () => () => true;
 export async function ofrepRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(async (ofrep) => {
     installOfrepParsing(ofrep);
+    const answer = jsonAnswerWriter(app.securityHeaders);
 
     ofrep.post(
       '/ofrep/v1/evaluate/flags/:key',
@@ -52,8 +54,7 @@ export async function ofrepRoutes(app: FastifyInstance, ctx: AppContext): Promis
         const { key } = request.params as { key: string };
         const req = readOfrepRequest(request.body);
         if (!req.ok) return send(reply, 400, ofrepJson({ key, errorCode: req.errorCode, errorDetails: req.errorDetails }));
-        const answer = ofrepEvaluationAnswer(ctx.flags.evaluate(key, req.context));
-        return send(reply, answer.status, answer.json);
+        return answer(reply, ofrepEvaluationAnswer(ctx.flags.evaluate(key, req.context)));
       },
     );
 
@@ -85,14 +86,14 @@ export async function ofrepRoutes(app: FastifyInstance, ctx: AppContext): Promis
       },
     );
 
-    const configuration = JSON.stringify(ofrepConfiguration().body);
+    const configuration = { status: 200, json: JSON.stringify(ofrepConfiguration().body) };
     ofrep.get(
       '/ofrep/v1/configuration',
       {
         config: { access: 'flags' },
         schema: { summary: 'What this OFREP server supports (polling, caching, flag types)', tags: ['ofrep'], response: { 200: s.ofrepConfigurationResponse } },
       },
-      (_request, reply) => send(reply, 200, configuration),
+      (_request, reply) => answer(reply, configuration),
     );
   });
 }
