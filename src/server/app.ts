@@ -10,7 +10,7 @@ import { installRequestInput, parseQuery } from './input.js';
 import { requestLogger } from './request-logger.js';
 import { registerRoutes } from './routes/index.js';
 import { uiRoutes } from './routes/ui.js';
-import { installSecurityHeaders, securityHeaders } from './security-headers.js';
+import { documentSecurityHeaders, installSecurityHeaders } from './security-headers.js';
 
 export type App = FastifyInstance;
 
@@ -34,7 +34,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   // Security headers on every answer; the dashboard loads only its own scripts and styles.
-  installSecurityHeaders(app, await securityHeaders());
+  installSecurityHeaders(app, await documentSecurityHeaders());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, ctx.loaded.redactor, { isUnavailable: (err) => ctx.store.dialect.isUnavailable(err) });
