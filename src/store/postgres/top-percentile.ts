@@ -37,7 +37,8 @@ export async function countAndTopPercentile(db: Kysely<Database>, key: string, f
     const n = Number(row.n);
     if (n === 0) return { count: 0, value: null };
     // Every value at or above the hint, so the largest `top.length` values: ascending ranks n - m … n - 1.
-    const top = ((row.top as number[] | null) ?? []).map(Number).sort((a, b) => a - b);
+    // A typed array sorts numbers natively, several times faster than a comparator on thousands of values.
+    const top = Float64Array.from((row.top as number[] | null) ?? [], Number).sort();
     const first = n - top.length;
     const position = f * (n - 1);
     if (Math.floor(position) >= first) {
