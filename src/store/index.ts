@@ -7,4 +7,3 @@ export * from './schema.js';
 export * from './store.js';
 export * from './tokens.js';
 export type { ValuesCell, ValuesColumnType, ValuesColumns, ValuesRow } from './values-table.js';
-export { countAndTopPercentile, type CountAndPercentile } from './postgres/top-percentile.js';

@@ -1,4 +1,4 @@
-import type { Expression, Kysely, RawBuilder } from 'kysely';
+import type { AliasedRawBuilder, Expression, Kysely, RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -36,6 +36,16 @@ export interface PercentileKeeper {
   release(): void;
 }
 
+/** A range's row count and one percentile_cont of it (see ReportEngine.countAndPercentile). */
+export interface CountAndPercentile {
+  count: number;
+  /** percentile_cont(fraction) of the values; null without rows. */
+  value: number | null;
+}
+
+/** The caller's query over a range, selecting these columns (and nothing else). */
+export type RangeQuery = (columns: AliasedRawBuilder<unknown, string>[]) => Promise<Record<string, unknown>>;
+
 /** The numbers of a `jsonArrayAgg` result (engines return JSON as text or already decoded); NULLs dropped. */
 export function parseJsonArray(value: unknown): number[] {
   const list = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
@@ -57,6 +67,14 @@ export interface ReportEngine {
    * JavaScript per row).
    */
   percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null>;
+  /**
+   * The row count and percentile_cont(fraction) of `value` (a column without NULLs) over a range read
+   * again and again, e.g. the command center's windows every second: `query` runs the caller's query
+   * over the range with the columns given. SQLite: its own aggregate. PostgreSQL: the same answer to the
+   * last bit, from the values above a hint kept under `key` from the last read instead of a sort of
+   * every value (postgres/top-percentile.ts).
+   */
+  countAndPercentile(key: string, fraction: number, value: Expression<number>, query: RangeQuery): Promise<CountAndPercentile>;
   /**
    * A keeper for the values percentile aggregates collect, so that the percentiles of the union of
    * groups already read cost no second pass. Only an engine that computes percentiles in this process

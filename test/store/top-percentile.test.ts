@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countAndTopPercentile } from '../../src/store/index.js';
 import { insertMonitor, insertResults } from '../helpers/command-center.js';
 import { openTestStore, type TestStore } from '../helpers/stores.js';
 
 /**
- * countAndTopPercentile reads only the values above a hint from the last read: whatever the hint, its
+ * PostgreSQL's report engine's countAndPercentile (postgres/top-percentile.ts) reads only the values above a hint from the last read: whatever the hint, its
  * answer is the server's own percentile_cont, to the last bit, as the durations rise, fall and tie.
  */
 
@@ -17,7 +16,7 @@ function random(seed: number) {
   };
 }
 
-describe('countAndTopPercentile on postgres', () => {
+describe('countAndPercentile on postgres', () => {
   let t: TestStore;
   let monitor: number;
   beforeAll(async () => {
@@ -54,7 +53,7 @@ describe('countAndTopPercentile on postgres', () => {
           .executeTakeFirstOrThrow();
         for (let again = 0; again < 2; again++) {
           const before = { ...reads };
-          const got = await countAndTopPercentile(db, `test ${fraction}`, fraction, sql.ref('r.duration_ms'), (columns) => {
+          const got = await t.store.report.countAndPercentile(`test ${fraction}`, fraction, sql.ref('r.duration_ms'), (columns) => {
             reads[columns.length === 2 ? 'fast' : 'full']++;
             return db.selectFrom('check_results as r').select(columns).executeTakeFirstOrThrow();
           });

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import { countAndTopPercentile, type Database, type Store } from '../../store/index.js';
+import type { Database, Store } from '../../store/index.js';
 import type { TimeWindow } from './window.js';
 
 /**
@@ -54,15 +54,10 @@ const beforeWindow = (start: number) => sql<number | string | null>`sum(CASE WHE
 export async function checkAggregates(store: Store, w: TimeWindow, limit: number): Promise<CheckAggregates> {
   const { db } = store;
   const range = (from: number, to: number) => db.selectFrom('check_results as r').where('r.started_at', '>=', from).where('r.started_at', '<', to);
-  const overall = async (from: number, to: number, which: string): Promise<{ runs: number | string; p95: number | null }> => {
-    if (store.engine === 'postgres') {
-      // The server's p95 without sorting the whole window each time (see top-percentile.ts).
-      const r = await countAndTopPercentile(db, `command-center ${which} ${w.ms}`, 0.95, sql.ref('r.duration_ms'), (columns) => range(from, to).select(columns).executeTakeFirstOrThrow());
-      return { runs: r.count, p95: r.value };
-    }
-    return range(from, to)
-      .select((eb) => [eb.fn.countAll<number>().as('runs'), store.report.percentileCont(0.95, sql.ref('r.duration_ms')).as('p95')])
-      .executeTakeFirstOrThrow();
+  // The engine's count and p95 of the range (on PostgreSQL, without a sort of every run: see top-percentile.ts).
+  const overall = async (from: number, to: number, which: string): Promise<{ runs: number; p95: number | null }> => {
+    const r = await store.report.countAndPercentile(`command-center ${which} ${w.ms}`, 0.95, sql.ref('r.duration_ms'), (columns) => range(from, to).select(columns).executeTakeFirstOrThrow());
+    return { runs: r.count, p95: r.value };
   };
   const failedTotals = db
     .selectFrom('check_results as r')

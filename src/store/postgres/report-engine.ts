@@ -1,7 +1,8 @@
 import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import { checkFraction, checkRank } from '../fraction.js';
-import type { PercentileRequest, RankRequest, ReportEngine } from '../report-engine.js';
+import type { CountAndPercentile, PercentileRequest, RangeQuery, RankRequest, ReportEngine } from '../report-engine.js';
 import type { Database } from '../schema.js';
+import { countAndTopPercentile } from './top-percentile.js';
 
 /**
  * PostgreSQL's report engine: percentiles are the server's own, sorted in the server (nothing to keep
@@ -17,6 +18,13 @@ export class PostgresReportEngine implements ReportEngine {
 
   percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null> {
     return this.percentilesCont([{ fraction, value }])[0]!;
+  }
+
+  /** Where each range's high percentile was last time, by the caller's key (see top-percentile.ts). */
+  private readonly hints = new Map<string, number>();
+
+  countAndPercentile(key: string, fraction: number, value: Expression<number>, query: RangeQuery): Promise<CountAndPercentile> {
+    return countAndTopPercentile(this.hints, key, fraction, value, query);
   }
 
   keepPercentiles(): undefined {

@@ -1,6 +1,6 @@
-import { sql, type AliasedRawBuilder, type Expression, type Kysely } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import { checkFraction } from '../fraction.js';
-import type { Database } from '../schema.js';
+import type { CountAndPercentile, RangeQuery } from '../report-engine.js';
 
 /**
  * A count and a high percentile_cont (a p95) of a range read again and again (the command center's
@@ -15,21 +15,9 @@ import type { Database } from '../schema.js';
  * same sort. A hint only decides how much is read, never the answer.
  */
 
-export interface CountAndPercentile {
-  count: number;
-  /** percentile_cont(fraction) of the values; null without rows. */
-  value: number | null;
-}
-
-/** The caller's query over the range, selecting these columns (and nothing else). */
-export type RangeQuery = (columns: AliasedRawBuilder<unknown, string>[]) => Promise<Record<string, unknown>>;
-
-const hints = new WeakMap<object, Map<string, number>>();
-
-export async function countAndTopPercentile(db: Kysely<Database>, key: string, fraction: number, value: Expression<number>, query: RangeQuery): Promise<CountAndPercentile> {
+/** `kept`: the hints by key, one map per store (its report engine's). */
+export async function countAndTopPercentile(kept: Map<string, number>, key: string, fraction: number, value: Expression<number>, query: RangeQuery): Promise<CountAndPercentile> {
   const f = checkFraction(fraction);
-  const kept = hints.get(db) ?? new Map<string, number>();
-  hints.set(db, kept);
   // A quarter more values than the ranks need: the margin a sliding window's small shifts stay within,
   // without parsing and sorting many more values here than the server is spared.
   const hintFraction = Math.max(0, f - (1 - f) / 4);

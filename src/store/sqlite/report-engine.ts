@@ -1,6 +1,6 @@
 import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import { checkFraction, checkRank } from '../fraction.js';
-import type { PercentileKeeper, PercentileRequest, RankRequest, ReportEngine } from '../report-engine.js';
+import type { CountAndPercentile, PercentileKeeper, PercentileRequest, RangeQuery, RankRequest, ReportEngine } from '../report-engine.js';
 import type { Database } from '../schema.js';
 import { PERCENTILES_AGGREGATE, PICK, VALUE_AT, VALUES_AGGREGATE, keptPercentiles, openKept, percentileSpecId, releaseKept } from './percentile.js';
 
@@ -19,6 +19,11 @@ export class SqliteReportEngine implements ReportEngine {
   percentileCont(fraction: number, value: Expression<number | null>): RawBuilder<number | null> {
     // SQLite's own (the bundled build has it; percentile.ts registers one otherwise): same arithmetic.
     return sql<number | null>`percentile_cont(${value}, ${sql.lit(checkFraction(fraction))})`;
+  }
+
+  async countAndPercentile(_key: string, fraction: number, value: Expression<number>, query: RangeQuery): Promise<CountAndPercentile> {
+    const row = await query([sql`count(*)`.as('n'), this.percentileCont(fraction, value).as('p')]);
+    return { count: Number(row.n), value: row.p === null || row.p === undefined ? null : Number(row.p) };
   }
 
   keepPercentiles(): PercentileKeeper {
