@@ -4,12 +4,12 @@ import type { SecurityHeaders } from './security-headers.js';
 /**
  * Answers whose status and JSON text are made once and shared by many requests (OFREP evaluations),
  * written straight to the response with their headers prepared once too. Fastify's reply path would
- * rebuild the same ~16 headers for every one of them (an object of them, the onSend hook, the length of
+ * rebuild the same headers for every one of them (an object of them, the onSend hook, the length of
  * the body): at tens of thousands of evaluations a second that was the largest cost Medic added to a
  * bare route (see bench/flags.ts).
  *
  * The headers are the ones Fastify would have sent: the content type, the length, and the security
- * headers every answer carries. Node still adds Date, Connection and Keep-Alive.
+ * headers of a JSON answer (security-headers.ts). Node still adds Date, Connection and Keep-Alive.
  */
 
 export interface JsonAnswer {
