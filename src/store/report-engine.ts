@@ -43,6 +43,11 @@ export interface CountAndPercentile {
   value: number | null;
 }
 
+/** A row of `count(*) AS n` and a percentile `AS p`, as either engine returns it. */
+export function readCountAndPercentile(row: Record<string, unknown>): CountAndPercentile {
+  return { count: Number(row.n), value: row.p === null || row.p === undefined ? null : Number(row.p) };
+}
+
 /** The caller's query over a range, selecting these columns (and nothing else). */
 export type RangeQuery = (columns: AliasedRawBuilder<unknown, string>[]) => Promise<Record<string, unknown>>;
 

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { Database, Store } from '../../store/index.js';
+import type { CountAndPercentile, Database, Store } from '../../store/index.js';
 import type { TimeWindow } from './window.js';
 
 /**
@@ -55,10 +55,8 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
   const { db } = store;
   const range = (from: number, to: number) => db.selectFrom('check_results as r').where('r.started_at', '>=', from).where('r.started_at', '<', to);
   // The engine's count and p95 of the range (on PostgreSQL, without a sort of every run: see top-percentile.ts).
-  const overall = async (from: number, to: number, which: string): Promise<{ runs: number; p95: number | null }> => {
-    const r = await store.report.countAndPercentile(`command-center ${which} ${w.ms}`, 0.95, sql.ref('r.duration_ms'), (columns) => range(from, to).select(columns).executeTakeFirstOrThrow());
-    return { runs: r.count, p95: r.value };
-  };
+  const overall = (from: number, to: number, which: string) =>
+    store.report.countAndPercentile(`command-center ${which} ${w.ms}`, 0.95, sql.ref('r.duration_ms'), (columns) => range(from, to).select(columns).executeTakeFirstOrThrow());
   const failedTotals = db
     .selectFrom('check_results as r')
     .select([inWindow(w.start).as('now'), beforeWindow(w.start).as('before')])
@@ -106,10 +104,10 @@ export async function checkAggregates(store: Store, w: TimeWindow, limit: number
   });
   const [shownPart, current, previous, failed] = await Promise.all([shownRuns, overall(w.start, w.end, 'current'), overall(w.previousStart, w.start, 'previous'), failedTotals]);
 
-  const windowRuns = (r: { runs: number | string; p95: number | null }, failedRuns: number | string | null): WindowRuns => ({
-    runs: Number(r.runs),
+  const windowRuns = (r: CountAndPercentile, failedRuns: number | string | null): WindowRuns => ({
+    runs: r.count,
     failed: Number(failedRuns ?? 0),
-    p95: r.p95 === null ? null : Number(r.p95),
+    p95: r.value,
   });
   return { ...shownPart, current: windowRuns(current, failed.now), previous: windowRuns(previous, failed.before) };
 }

@@ -1,6 +1,6 @@
 import { sql, type Expression } from 'kysely';
 import { checkFraction } from '../fraction.js';
-import type { CountAndPercentile, RangeQuery } from '../report-engine.js';
+import { readCountAndPercentile, type CountAndPercentile, type RangeQuery } from '../report-engine.js';
 
 /**
  * A count and a high percentile_cont (a p95) of a range read again and again (the command center's
@@ -47,7 +47,7 @@ export async function countAndTopPercentile(kept: Map<string, number>, key: stri
     sql`percentile_disc(${sql.lit(Math.max(0, 2 * f - 1))}) WITHIN GROUP (ORDER BY ${value})`.as('hint'),
   ]);
   if (row.hint !== null && row.hint !== undefined) kept.set(key, Number(row.hint));
-  return { count: Number(row.n), value: row.p === null || row.p === undefined ? null : Number(row.p) };
+  return readCountAndPercentile(row);
 }
 
 /** PostgreSQL's percentile_cont final step (percentile_cont_final_common with float8_lerp), in the same float arithmetic. */

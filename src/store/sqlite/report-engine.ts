@@ -1,6 +1,6 @@
 import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import { checkFraction, checkRank } from '../fraction.js';
-import type { CountAndPercentile, PercentileKeeper, PercentileRequest, RangeQuery, RankRequest, ReportEngine } from '../report-engine.js';
+import { readCountAndPercentile, type CountAndPercentile, type PercentileKeeper, type PercentileRequest, type RangeQuery, type RankRequest, type ReportEngine } from '../report-engine.js';
 import type { Database } from '../schema.js';
 import { PERCENTILES_AGGREGATE, PICK, VALUE_AT, VALUES_AGGREGATE, keptPercentiles, openKept, percentileSpecId, releaseKept } from './percentile.js';
 
@@ -22,8 +22,7 @@ export class SqliteReportEngine implements ReportEngine {
   }
 
   async countAndPercentile(_key: string, fraction: number, value: Expression<number>, query: RangeQuery): Promise<CountAndPercentile> {
-    const row = await query([sql`count(*)`.as('n'), this.percentileCont(fraction, value).as('p')]);
-    return { count: Number(row.n), value: row.p === null || row.p === undefined ? null : Number(row.p) };
+    return readCountAndPercentile(await query([sql`count(*)`.as('n'), this.percentileCont(fraction, value).as('p')]));
   }
 
   keepPercentiles(): PercentileKeeper {
