@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { SecurityHeaders } from './security-headers.js';
+import { DATA_SECURITY_HEADERS } from './security-headers.js';
 
 /**
  * Answers whose status and JSON text are made once and shared by many requests (OFREP evaluations),
@@ -21,12 +21,12 @@ export interface JsonAnswer {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Sends shared answers; the headers of each are kept as long as the answer is. */
-export function jsonAnswerWriter(security: SecurityHeaders): (reply: FastifyReply, answer: JsonAnswer) => FastifyReply {
+export function jsonAnswerWriter(): (reply: FastifyReply, answer: JsonAnswer) => FastifyReply {
   const heads = new WeakMap<JsonAnswer, readonly string[]>();
   return (reply, answer) => {
     let head = heads.get(answer);
     if (!head) {
-      head = Object.freeze(['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(answer.json)), ...security]);
+      head = Object.freeze(['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(answer.json)), ...DATA_SECURITY_HEADERS]);
       heads.set(answer, head);
     }
     // Taken out of Fastify's hands: nothing else (no hook, no serializer) is to touch this answer.

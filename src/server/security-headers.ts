@@ -58,7 +58,6 @@ export async function documentSecurityHeaders(): Promise<SecurityHeaders> {
 
 /** Adds them to every answer Fastify sends (answers a route writes itself add them on their own: json-answer.ts). */
 export function installSecurityHeaders(app: FastifyInstance, document: SecurityHeaders): void {
-  app.decorate('securityHeaders', DATA_SECURITY_HEADERS);
   // A callback hook: an async one costs every answer a promise and a microtask turn (see bench/flags.ts).
   app.addHook('onSend', (_request, reply, payload, done) => {
     // Set by then: Fastify types a serialized answer before its onSend hooks run.
@@ -68,11 +67,4 @@ export function installSecurityHeaders(app: FastifyInstance, document: SecurityH
     for (let i = 0; i < headers.length; i += 2) reply.header(headers[i]!, headers[i + 1]);
     done(null, payload);
   });
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The security headers of data (JSON) answers, flat (see security-headers.ts). */
-    securityHeaders: SecurityHeaders;
-  }
 }

@@ -34,7 +34,7 @@ const documentOnly = () => () => true;
 export async function ofrepRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(async (ofrep) => {
     installOfrepParsing(ofrep);
-    const answer = jsonAnswerWriter(app.securityHeaders);
+    const answer = jsonAnswerWriter();
 
     ofrep.post(
       '/ofrep/v1/evaluate/flags/:key',
